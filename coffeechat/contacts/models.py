@@ -1,0 +1,122 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from coffeechat.lib.owned import OwnedModel
+
+
+class Organization(OwnedModel):
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=200, blank=True)
+    research_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="organization_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:organization_detail", args=[self.pk])
+
+
+class Tag(OwnedModel):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("owner", Lower("name"), name="tag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.TextChoices):
+    FRIEND_FAMILY = "friend_family", "Friend or family"
+    ALUMNI = "alumni", "Alumni"
+    FORMER_COLLEAGUE = "former_colleague", "Former colleague"
+    CO_WORKER = "co_worker", "Co-worker"
+    COMMUNITY = "community", "Community group"
+    CONFERENCE = "conference", "Conference"
+    ASSOCIATION = "association", "Professional association"
+    LINKEDIN = "linkedin", "LinkedIn"
+    REFERRAL = "referral", "Referral"
+    COLD = "cold", "Cold (no connection yet)"
+
+
+class Priority(models.IntegerChoices):
+    HIGH = 1, "High"
+    NORMAL = 2, "Normal"
+    LOW = 3, "Low"
+
+
+class Stage(models.TextChoices):
+    """Where a contact is in the workflow: the state of their latest conversation."""
+
+    PROSPECT = "prospect", "Prospect"
+    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    THANKED = "thanked", "Thanked"
+    DECLINED = "declined", "Declined"
+    NO_REPLY = "no_reply", "No reply"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+class Contact(OwnedModel):
+    name = models.CharField(max_length=200)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True, db_index=True)
+    other_emails = models.JSONField(default=list, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", max_length=300, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.COLD)
+    connection_note = models.TextField(
+        "how we are connected", blank=True, help_text="A mutual contact, a shared school, a group."
+    )
+    their_work = models.TextField(
+        "their work to mention", blank=True, help_text="A project, publication or talk of theirs."
+    )
+    research_notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    referred_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    may_use_referrer_name = models.BooleanField("may mention the referrer's name", default=False)
+    cadence_days = models.PositiveSmallIntegerField(
+        "keep in touch every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="Leave empty to use your default.",
+    )
+    do_not_contact = models.BooleanField(default=False)
+    connected_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact_detail", args=[self.pk])
+
+    @property
+    def emails(self) -> list[str]:
+        return [e for e in [self.email, *self.other_emails] if e]

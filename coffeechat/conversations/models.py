@@ -1,0 +1,173 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from coffeechat.contacts.models import Contact
+from coffeechat.lib.owned import OwnedModel
+
+
+class State(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    THANKED = "thanked", "Thanked"
+    DECLINED = "declined", "Declined"
+    NO_REPLY = "no_reply", "No reply"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+OPEN_STATES = (State.PLANNED, State.REQUESTED, State.SCHEDULED, State.HELD)
+CLOSED_STATES = (State.THANKED, State.DECLINED, State.NO_REPLY, State.CANCELLED, State.NO_SHOW)
+
+
+class Format(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VIDEO = "video", "Video call"
+    COFFEE = "coffee", "Coffee"
+    LUNCH = "lunch", "Lunch"
+    IN_PERSON = "in_person", "In person"
+
+
+class Conversation(OwnedModel):
+    """One informational interview with one contact."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PLANNED)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    length_minutes = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(5), MaxValueValidator(180)]
+    )
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.VIDEO)
+    place = models.CharField("place or link", max_length=500, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    thanked_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    reflection_fit = models.TextField("how it fits my goals", blank=True)
+    reflection_next = models.TextField("what I will do next", blank=True)
+    clarity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    # Calendar invitations: the same event is updated on reschedule and cancelled on cancel.
+    ics_uid = models.CharField(max_length=100, blank=True)
+    ics_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "state"]),
+            models.Index(fields=["owner", "contact", "created_at"]),
+            models.Index(fields=["owner", "scheduled_for"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation with {self.contact}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact_detail", args=[self.contact_id])
+
+
+class Reschedule(OwnedModel):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="reschedules"
+    )
+    previous_start = models.DateTimeField()
+    new_start = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_start:%Y-%m-%d %H:%M} → {self.new_start:%Y-%m-%d %H:%M}"
+
+
+class QuestionCategory(models.TextChoices):
+    CAREER_PATH = "career_path", "Career path"
+    DAY_IN_THE_LIFE = "day_in_the_life", "A typical day"
+    SKILLS = "skills", "Skills and experience"
+    CULTURE = "culture", "Culture"
+    CHALLENGES = "challenges", "Priorities and challenges"
+    TRENDS = "trends", "Trends"
+    ADVICE = "advice", "Advice"
+    RESOURCES = "resources", "Resources"
+    SALARY = "salary", "Salary range"
+    WORK_LIFE = "work_life", "Work-life balance"
+    TRAVEL = "travel", "Travel"
+    WHO_ELSE = "who_else", "Who else to talk to"
+
+
+class Question(OwnedModel):
+    """A question of the user's own; the built-in bank ships in code."""
+
+    category = models.CharField(max_length=20, choices=QuestionCategory.choices)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["category", "text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChosenQuestion(OwnedModel):
+    """A question picked for one conversation, in order, with what the answer was."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="chosen_questions"
+    )
+    category = models.CharField(max_length=20, choices=QuestionCategory.choices)
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TakeawayKind(models.TextChoices):
+    INSIGHT = "insight", "Insight"
+    ADVICE = "advice", "Advice"
+    GAP = "gap", "Skill gap"
+    RESOURCE = "resource", "Resource"
+    REFERRAL = "referral", "Referral"
+    OPPORTUNITY = "opportunity", "Opportunity"
+
+
+class TakeawayStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Takeaway(OwnedModel):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="takeaways"
+    )
+    kind = models.CharField(max_length=20, choices=TakeawayKind.choices)
+    text = models.TextField()
+    # Gaps become plan items, resources things to read, opportunities leads: each can be
+    # ticked off. Insights and advice keep the default and are never "due".
+    status = models.CharField(
+        max_length=10, choices=TakeawayStatus.choices, default=TakeawayStatus.OPEN
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    referral_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    may_use_name = models.BooleanField("may mention their name", default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["owner", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"

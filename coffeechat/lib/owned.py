@@ -1,0 +1,20 @@
+"""Ownership: every row belongs to one user and every read goes through its owner."""
+
+from django.conf import settings
+from django.db import models
+
+
+class OwnedQuerySet(models.QuerySet):
+    def owned_by(self, owner) -> "OwnedQuerySet":
+        return self.filter(owner=owner)
+
+
+class OwnedModel(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

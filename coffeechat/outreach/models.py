@@ -1,0 +1,98 @@
+from django.db import models
+
+from coffeechat.contacts.models import Contact
+from coffeechat.lib.owned import OwnedModel
+
+
+class MessageKind(models.TextChoices):
+    REQUEST = "request", "Request"
+    NUDGE = "nudge", "Nudge"
+    CONFIRMATION = "confirmation", "Confirmation"
+    RESCHEDULE = "reschedule", "Reschedule"
+    THANK_YOU = "thank_you", "Thank-you"
+    KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+    REPLY = "reply", "Reply"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    LINKEDIN = "linkedin", "LinkedIn"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+
+
+class Direction(models.TextChoices):
+    OUT = "out", "Sent by me"
+    IN = "in", "Received"
+
+
+class MessageStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    RECEIVED = "received", "Received"
+
+
+class ReplyOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    OTHER = "other", "Other"
+
+
+class Template(OwnedModel):
+    """A user's own template; the built-ins ship in code and are copied into rows on edit."""
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    builtin_key = models.CharField(
+        max_length=50, blank=True, help_text="The built-in template this one was copied from."
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Message(OwnedModel):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUT)
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.DRAFT
+    )
+    reply_outcome = models.CharField(max_length=10, choices=ReplyOutcome.choices, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "contact", "sent_at"]),
+            models.Index(fields=["owner", "kind", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} to {self.contact}"
+            if self.direction == "out"
+            else (f"{self.get_kind_display()} from {self.contact}")
+        )
+
+    @property
+    def happened_at(self):
+        return self.sent_at or self.received_at or self.created_at

@@ -1,0 +1,8 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="contacts:contact_list"), name="home"),
+    path("accounts/", include("coffeechat.accounts.urls")),
+    path("contacts/", include("coffeechat.contacts.urls")),
+]
