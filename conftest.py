@@ -21,8 +21,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--postgres",
         action="store_true",
-        help="run on PostgreSQL ($COFFEECHAT_TEST_POSTGRES_URL, default %s)"
-        % DEFAULT_TEST_POSTGRES,
+        help=f"run on PostgreSQL ($COFFEECHAT_TEST_POSTGRES_URL, default {DEFAULT_TEST_POSTGRES})",
     )
 
 
