@@ -1,0 +1,87 @@
+"""Users, profiles and the one-time login link."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coffeechat.accounts.models import LoginLink, Profile
+
+LOCAL_USERNAME = "me"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def profile_get(*, owner) -> Profile:
+    profile, _ = Profile.objects.get_or_create(owner=owner)
+    return profile
+
+
+def profile_update(*, owner, **fields: Any) -> Profile:
+    profile = profile_get(owner=owner)
+    if "time_zone" in fields and fields["time_zone"] not in available_timezones():
+        raise ValidationError({"time_zone": f"Unknown time zone “{fields['time_zone']}”."})
+    for field, value in fields.items():
+        setattr(profile, field, value)
+    profile.full_clean(exclude=["owner"])
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def local_user_get_or_create():
+    """The single user of a local installation, made on first start."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=LOCAL_USERNAME).first()
+    if user is None:
+        user = user_model.objects.create_user(LOCAL_USERNAME)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    profile_get(owner=user)
+    return user
+
+
+def login_link_create(*, owner, now=None) -> str:
+    """A fresh secret token; only its hash is stored. It works once, until it expires."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    LoginLink.objects.create(
+        owner=owner,
+        token_hash=hash_token(token),
+        expires_at=now + timedelta(minutes=settings.LOGIN_LINK_MINUTES),
+    )
+    return token
+
+
+@transaction.atomic
+def login_link_use(*, token: str, now=None):
+    """The user the token logs in, marking it used; ValidationError when it cannot."""
+    now = now or timezone.now()
+    # Looking the hash up is safe against timing: the secret itself is never compared.
+    link = (
+        LoginLink.objects.select_for_update()
+        .select_related("owner")
+        .filter(token_hash=hash_token(token or ""))
+        .first()
+    )
+    if link is None:
+        raise ValidationError("This login link is not valid. Start coffeechat again for a new one.")
+    if link.used_at is not None:
+        raise ValidationError(
+            "This login link was already used. Each link works once: start coffeechat again "
+            "for a new one."
+        )
+    if link.expires_at <= now:
+        raise ValidationError("This login link has expired. Start coffeechat again for a new one.")
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    return link.owner

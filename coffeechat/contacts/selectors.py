@@ -1,0 +1,105 @@
+"""Every read of contacts and organisations, always given the owner."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from coffeechat.contacts.models import Contact, Organization, Stage, Tag
+
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "organization": ("organization__name", "name", "pk"),
+    "priority": ("priority", "name", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+}
+
+
+def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    # The stage is derived from the latest conversation so it can never drift from it.
+    # The conversation model is reached through the reverse relation, not imported: the
+    # contacts app stands below the conversations app.
+    conversation_model = Contact._meta.get_field("conversations").related_model
+    latest_state = (
+        conversation_model.objects.filter(contact=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("state")[:1]
+    )
+    return contacts.annotate(latest_state=Subquery(latest_state)).annotate(
+        stage=Case(
+            When(latest_state__isnull=True, then=Value(Stage.PROSPECT)),
+            When(latest_state="planned", then=Value(Stage.PROSPECT)),
+            default=F("latest_state"),
+            output_field=CharField(),
+        )
+    )
+
+
+def contact_list(
+    *,
+    owner,
+    query: str = "",
+    source: str = "",
+    stage: str = "",
+    tag: str = "",
+    organization: Organization | None = None,
+    sort: str = "name",
+) -> QuerySet[Contact]:
+    contacts = _with_stage(
+        Contact.objects.owned_by(owner).select_related("organization").prefetch_related("tags")
+    )
+    for word in query.split():
+        contacts = contacts.filter(
+            Q(name__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(title__icontains=word)
+            | Q(email__icontains=word)
+        )
+    if source:
+        contacts = contacts.filter(source=source)
+    if stage:
+        contacts = contacts.filter(stage=stage)
+    if tag:
+        contacts = contacts.filter(tags__name__iexact=tag)
+    if organization is not None:
+        contacts = contacts.filter(organization=organization)
+    return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def contact_get(*, owner, pk: Any) -> Contact:
+    """The contact, or Contact.DoesNotExist when it is not the owner's."""
+    return contact_list(owner=owner).get(pk=pk)
+
+
+def organization_list(*, owner, query: str = "") -> QuerySet[Organization]:
+    organizations = Organization.objects.owned_by(owner).annotate(people=Count("contacts"))
+    for word in query.split():
+        organizations = organizations.filter(Q(name__icontains=word) | Q(industry__icontains=word))
+    return organizations.order_by("name")
+
+
+def tag_list(*, owner) -> QuerySet[Tag]:
+    return Tag.objects.owned_by(owner).order_by("name")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "conversation" or "message"
+    obj: Any
+
+
+def contact_timeline(*, owner, contact: Contact) -> list[TimelineEntry]:
+    """Conversations and messages with this person, oldest first."""
+    entries = [
+        TimelineEntry(c.created_at, "conversation", c)
+        for c in contact.conversations.filter(owner=owner)
+    ]
+    entries += [
+        TimelineEntry(m.sent_at or m.received_at or m.created_at, "message", m)
+        for m in contact.messages.filter(owner=owner)
+    ]
+    return sorted(entries, key=lambda e: e.at)

@@ -1,0 +1,233 @@
+"""Every write to contacts and organisations goes through here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from nameparser import HumanName
+
+from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.text import normalize_name
+
+CONTACT_FIELDS = (
+    "name first_name last_name email other_emails phone linkedin_url title location time_zone "
+    "source connection_note their_work research_notes priority may_use_referrer_name "
+    "cadence_days do_not_contact connected_on"
+).split()
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Why an incoming contact is the same person as one already known."""
+
+    contact: Contact
+    reason: str
+
+
+def normalize_linkedin_url(url: str) -> str:
+    """One spelling per profile, so the same person is recognised however the URL was copied."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    lowered = url.lower()
+    for prefix in ("https://", "http://"):
+        if lowered.startswith(prefix):
+            url, lowered = url[len(prefix) :], lowered[len(prefix) :]
+    for prefix in ("www.", "m.", "mobile."):
+        if lowered.startswith(prefix):
+            url, lowered = url[len(prefix) :], lowered[len(prefix) :]
+    url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return "https://www." + url if url.lower().startswith("linkedin.com") else "https://" + url
+
+
+def split_name(name: str) -> tuple[str, str]:
+    parsed = HumanName(name)
+    first = parsed.first or ""
+    last = " ".join(p for p in (parsed.middle, parsed.last) if p) if parsed.last else ""
+    return first[:100], last[:100]
+
+
+def find_duplicate(
+    *, owner, email: str = "", linkedin_url: str = "", exclude_pk: int | None = None
+) -> Duplicate | None:
+    candidates = Contact.objects.owned_by(owner)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    if email:
+        found = candidates.filter(email__iexact=email).first()
+        if found:
+            return Duplicate(found, f"{found.name} already has the e-mail {email}.")
+    if linkedin_url:
+        found = candidates.filter(linkedin_url__iexact=linkedin_url).first()
+        if found:
+            return Duplicate(found, f"{found.name} already has that LinkedIn profile.")
+    return None
+
+
+class DuplicateContact(ValidationError):
+    def __init__(self, duplicate: Duplicate):
+        super().__init__(duplicate.reason, code="duplicate")
+        self.duplicate = duplicate
+
+
+def organization_get_or_create(*, owner, name: str) -> Organization | None:
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    found = Organization.objects.owned_by(owner).filter(name__iexact=name).first()
+    if found:
+        return found
+    organization = Organization(owner=owner, name=name)
+    organization.full_clean(validate_constraints=False)
+    organization.save()
+    return organization
+
+
+def organization_create(*, owner, name: str, **fields: Any) -> Organization:
+    name = " ".join((name or "").split())
+    if Organization.objects.owned_by(owner).filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"You already have an organisation called “{name}”."})
+    organization = Organization(owner=owner, name=name, **fields)
+    organization.full_clean(validate_constraints=False)
+    organization.save()
+    return organization
+
+
+def organization_update(*, owner, organization: Organization, **fields: Any) -> Organization:
+    _check_owner(owner, organization)
+    if "name" in fields:
+        fields["name"] = " ".join((fields["name"] or "").split())
+        clash = Organization.objects.owned_by(owner).filter(name__iexact=fields["name"])
+        if clash.exclude(pk=organization.pk).exists():
+            raise ValidationError(
+                {"name": f"You already have an organisation called “{fields['name']}”."}
+            )
+    for field, value in fields.items():
+        setattr(organization, field, value)
+    organization.full_clean(validate_constraints=False)
+    organization.save()
+    return organization
+
+
+def organization_delete(*, owner, organization: Organization) -> None:
+    """Deleting an organisation keeps its people; they just lose the link."""
+    _check_owner(owner, organization)
+    organization.delete()
+
+
+def coworker_warning(*, owner, organization: Organization | None) -> str:
+    """A caution when `organization` is where the user works now, else ""."""
+    if organization is None:
+        return ""
+    employer = getattr(getattr(owner, "profile", None), "current_employer", "")
+    if employer and normalize_name(employer) == normalize_name(organization.name):
+        return (
+            f"You work at {organization.name}. Asking a current co-worker for an informational "
+            "interview can reach your manager before you are ready: think it through first."
+        )
+    return ""
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(CONTACT_FIELDS) - {"organization", "referred_by", "tags"}
+    if unknown:
+        raise TypeError(f"unknown contact fields: {', '.join(sorted(unknown))}")
+    cleaned = dict(fields)
+    for key in ("name", "first_name", "last_name", "title", "phone", "location"):
+        if key in cleaned and cleaned[key] is not None:
+            cleaned[key] = " ".join(str(cleaned[key]).split())
+    if "email" in cleaned:
+        cleaned["email"] = (cleaned["email"] or "").strip().lower()
+    if "other_emails" in cleaned:
+        cleaned["other_emails"] = [e.strip().lower() for e in cleaned["other_emails"] if e.strip()]
+    if "linkedin_url" in cleaned:
+        cleaned["linkedin_url"] = normalize_linkedin_url(cleaned["linkedin_url"])
+    return cleaned
+
+
+def _check_owner(owner, *objects) -> None:
+    # Services are the last line: a caller that fetched without its owner is refused here.
+    for obj in objects:
+        if obj is not None and obj.owner_id != owner.pk:
+            raise PermissionError("That object belongs to another user.")
+
+
+def _save_contact(owner, contact: Contact, tags: list[str] | None) -> Contact:
+    if not contact.first_name and not contact.last_name:
+        contact.first_name, contact.last_name = split_name(contact.name)
+    contact.full_clean(exclude=["owner", "organization", "referred_by"])
+    duplicate = find_duplicate(
+        owner=owner, email=contact.email, linkedin_url=contact.linkedin_url, exclude_pk=contact.pk
+    )
+    if duplicate:
+        raise DuplicateContact(duplicate)
+    contact.save()
+    if tags is not None:
+        contact_set_tags(owner=owner, contact=contact, names=tags)
+    return contact
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    owner,
+    name: str,
+    organization_name: str = "",
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Contact:
+    fields = _clean_fields({"name": name, **fields})
+    _check_owner(owner, fields.get("organization"), fields.get("referred_by"))
+    if organization_name and not fields.get("organization"):
+        fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
+    fields.setdefault("source", Source.COLD)
+    return _save_contact(owner, Contact(owner=owner, **fields), tags)
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    owner,
+    contact: Contact,
+    organization_name: str | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Contact:
+    _check_owner(owner, contact, fields.get("organization"), fields.get("referred_by"))
+    if fields.get("referred_by") is not None and fields["referred_by"].pk == contact.pk:
+        raise ValidationError({"referred_by": "A contact cannot be referred by themselves."})
+    fields = _clean_fields(fields)
+    if organization_name is not None:
+        fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
+    renamed = "name" in fields and fields["name"] != contact.name
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    if renamed and "first_name" not in fields and "last_name" not in fields:
+        contact.first_name, contact.last_name = split_name(contact.name)
+    return _save_contact(owner, contact, tags)
+
+
+def contact_delete(*, owner, contact: Contact) -> None:
+    """Deletes the person with their conversations, messages and takeaways."""
+    _check_owner(owner, contact)
+    contact.delete()
+
+
+def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
+    _check_owner(owner, contact)
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:50]
+        if name:
+            wanted.setdefault(name.casefold(), name)
+    existing = {t.name.casefold(): t for t in Tag.objects.owned_by(owner)}
+    tags = [
+        existing.get(key) or Tag.objects.create(owner=owner, name=name)
+        for key, name in wanted.items()
+    ]
+    contact.tags.set(tags)
+
+
+def parse_tags(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]

@@ -1,0 +1,85 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from coffeechat.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_it_adds_a_contact_and_lists_it_as_json():
+    result = run(
+        "contacts", "add", "Ada Lovelace", "--org", "Analytical Engines",
+        "--email", "ada@example.com", "--source", "alumni",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Added Ada Lovelace at Analytical Engines." in result.output
+
+    result = run("contacts", "list", "--json")
+    assert result.exit_code == 0, result.output
+    [ada] = json.loads(result.output)
+    assert ada["name"] == "Ada Lovelace"
+    assert (ada["first_name"], ada["last_name"]) == ("Ada", "Lovelace")
+    assert ada["email"] == "ada@example.com"
+    assert ada["emails"] == ["ada@example.com"]
+    assert ada["organization"] == "Analytical Engines"
+    assert ada["source"] == "alumni"
+    assert ada["stage"] == "prospect"
+    assert {"title", "linkedin_url"} <= ada.keys()
+
+
+def test_it_prints_a_table_and_an_empty_state():
+    assert "No contacts yet" in run("contacts", "list").output
+    run("contacts", "add", "Ada Lovelace", "--title", "Analyst")
+    result = run("contacts", "list")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == [
+        "Name",
+        "Organisation",
+        "Title",
+        "Source",
+        "Stage",
+    ]
+    assert "Ada Lovelace" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "not-an-address"], "email: Enter a valid email address."),
+        (["--linkedin", "ftp://x"], "linkedin url: Enter a valid URL."),
+    ],
+)
+def test_it_refuses_bad_input_with_one_line_and_exit_code_1(args, message):
+    result = run("contacts", "add", "Ada", *args)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {message}"
+    assert "No contacts yet" in run("contacts", "list").output
+
+
+def test_it_refuses_a_duplicate():
+    run("contacts", "add", "Ada", "--email", "ada@example.com")
+    result = run("contacts", "add", "Ada L.", "--email", "ADA@example.com")
+    assert result.exit_code == 1
+    assert "Ada already has the e-mail ada@example.com." in result.output
+    assert "Traceback" not in result.output
+
+
+def test_it_calls_an_unknown_source_a_usage_error():
+    result = run("contacts", "add", "Ada", "--source", "pigeon")
+    assert result.exit_code == 2
+    assert "“pigeon” is not a source" in result.output
+
+
+def test_it_warns_before_adding_a_coworker():
+    from coffeechat.accounts.services import local_user_get_or_create, profile_update
+
+    profile_update(owner=local_user_get_or_create(), current_employer="Initech")
+    result = run("contacts", "add", "Peter Gibbons", "--org", "initech")
+    assert result.exit_code == 0, result.output
+    assert "Caution: You work at initech" in result.output

@@ -1,0 +1,161 @@
+import pytest
+from django.urls import reverse
+
+from coffeechat.accounts.services import profile_update
+from coffeechat.contacts.models import Contact, Organization
+
+
+def test_it_shows_an_empty_state_to_a_new_user(alice_client):
+    response = alice_client.get(reverse("contacts:contact_list"))
+    assert response.status_code == 200
+    assert "Your list is empty." in response.text
+
+
+def test_it_lists_and_searches_contacts(alice_client, contact):
+    response = alice_client.get(reverse("contacts:contact_list"), {"q": "analytical"})
+    assert "Ada Lovelace" in response.text
+    response = alice_client.get(reverse("contacts:contact_list"), {"q": "nobody"})
+    assert "Ada Lovelace" not in response.text
+    assert "Nobody matches these filters." in response.text
+
+
+def test_it_answers_htmx_with_the_results_only(alice_client, contact):
+    response = alice_client.get(
+        reverse("contacts:contact_list"), {"q": "ada"}, headers={"HX-Request": "true"}
+    )
+    assert "Ada Lovelace" in response.text
+    assert "<html" not in response.text
+
+
+def test_it_ignores_nonsense_filters(alice_client, contact):
+    response = alice_client.get(
+        reverse("contacts:contact_list"), {"sort": "drop table", "stage": "x", "page": "999"}
+    )
+    assert response.status_code == 200
+    assert "Ada Lovelace" in response.text
+
+
+def test_it_paginates(alice, alice_client):
+    Contact.objects.bulk_create(Contact(owner=alice, name=f"Person {i:02}") for i in range(30))
+    first = alice_client.get(reverse("contacts:contact_list"))
+    assert "Page 1 of 2" in first.text and "Person 24" in first.text
+    second = alice_client.get(reverse("contacts:contact_list"), {"page": 2})
+    assert "Person 29" in second.text and "Person 00" not in second.text
+
+
+def test_it_refuses_a_post_to_the_list(alice_client):
+    assert alice_client.post(reverse("contacts:contact_list")).status_code == 405
+
+
+def test_it_creates_a_contact(alice, alice_client):
+    response = alice_client.post(
+        reverse("contacts:contact_create"),
+        {"name": "Bea Smith", "organization_name": "Loom Works", "source": "alumni",
+         "priority": 2, "tags": "design, climate"},
+    )  # fmt: skip
+    bea = Contact.objects.get(owner=alice, name="Bea Smith")
+    assert response.status_code == 302 and response.url == bea.get_absolute_url()
+    assert bea.organization.name == "Loom Works"
+    assert sorted(t.name for t in bea.tags.all()) == ["climate", "design"]
+
+
+def test_it_explains_bad_input_and_saves_nothing(alice_client):
+    response = alice_client.post(
+        reverse("contacts:contact_create"),
+        {"name": "", "email": "nope", "linkedin_url": "nope", "source": "alumni", "priority": 2},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert "Enter a valid email address." in response.text
+    assert "Enter a valid URL." in response.text
+    assert not Contact.objects.exists()
+
+
+def test_it_offers_the_existing_contact_for_a_duplicate(alice_client, contact):
+    response = alice_client.post(
+        reverse("contacts:contact_create"),
+        {"name": "Ada L", "email": "ada@example.com", "source": "alumni", "priority": 2},
+    )
+    assert "Ada Lovelace already has the e-mail ada@example.com." in response.text
+    assert f'href="{contact.get_absolute_url()}"' in response.text
+    assert Contact.objects.count() == 1
+
+
+def test_it_cautions_about_a_coworker_while_typing(alice, alice_client, organization):
+    profile_update(owner=alice, current_employer="Analytical Engines")
+    response = alice_client.get(
+        reverse("contacts:coworker_check"), {"organization_name": "analytical engines"}
+    )
+    assert "You work at" in response.text
+    response = alice_client.get(reverse("contacts:coworker_check"), {"organization_name": "Else"})
+    assert "You work at" not in response.text
+
+
+def test_it_cautions_about_a_coworker_on_their_page(alice, alice_client, contact):
+    profile_update(owner=alice, current_employer="Analytical Engines")
+    response = alice_client.get(contact.get_absolute_url())
+    assert "You work at Analytical Engines." in response.text
+
+
+def test_it_shows_everything_known_about_a_contact(alice_client, contact, conversation):
+    contact.their_work = "A paper on the <Engine>"
+    contact.save()
+    response = alice_client.get(contact.get_absolute_url())
+    assert response.status_code == 200
+    assert "A paper on the &lt;Engine&gt;" in response.text
+    assert "Conversation" in response.text
+
+
+def test_it_edits_a_contact(alice_client, contact):
+    url = reverse("contacts:contact_edit", args=[contact.pk])
+    form = alice_client.get(url)
+    assert 'value="Ada Lovelace"' in form.text
+    response = alice_client.post(
+        url, {"name": "Ada King", "organization_name": "", "source": "alumni", "priority": 1}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.name, contact.organization, contact.priority) == ("Ada King", None, 1)
+
+
+def test_it_asks_before_deleting_a_contact(alice_client, contact):
+    url = reverse("contacts:contact_delete", args=[contact.pk])
+    assert "cannot be undone" in alice_client.get(url).text
+    assert Contact.objects.exists()
+    response = alice_client.post(url)
+    assert response.status_code == 302
+    assert not Contact.objects.exists()
+
+
+def test_it_manages_organisations(alice, alice_client, contact, organization):
+    response = alice_client.get(organization.get_absolute_url())
+    assert "Ada Lovelace" in response.text
+    response = alice_client.post(
+        reverse("contacts:organization_create"), {"name": "analytical engines"}
+    )
+    assert "already have an organisation" in response.text
+    response = alice_client.post(
+        reverse("contacts:organization_edit", args=[organization.pk]),
+        {"name": "Engines Ltd", "website": "https://engines.example", "industry": "Computing"},
+    )
+    assert response.status_code == 302
+    alice_client.post(reverse("contacts:organization_delete", args=[organization.pk]))
+    assert not Organization.objects.exists()
+    assert Contact.objects.filter(pk=contact.pk, organization=None).exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["contacts:contact_detail", "contacts:contact_edit", "contacts:contact_delete"],
+)
+def test_it_hides_a_contact_from_another_user(client, bob, contact, name):
+    client.force_login(bob)
+    assert client.get(reverse(name, args=[contact.pk])).status_code == 404
+    assert client.post(reverse(name, args=[contact.pk]), {"name": "x"}).status_code in {404, 405}
+    assert Contact.objects.get(pk=contact.pk).name == "Ada Lovelace"
+
+
+def test_it_sends_strangers_to_log_in(client, contact):
+    response = client.get(contact.get_absolute_url())
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))

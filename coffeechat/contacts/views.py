@@ -1,0 +1,223 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coffeechat.accounts.services import profile_get
+from coffeechat.contacts import selectors, services
+from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
+from coffeechat.contacts.models import Contact, Organization
+from coffeechat.lib.forms import apply_validation_error
+
+PAGE_SIZE = 25
+
+
+def _contact_for_user(request: HttpRequest, pk: int) -> Contact:
+    return get_object_or_404(selectors.contact_list(owner=request.user), pk=pk)
+
+
+def _organization_for_user(request: HttpRequest, pk: int) -> Organization:
+    return get_object_or_404(selectors.organization_list(owner=request.user), pk=pk)
+
+
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    tags = list(selectors.tag_list(owner=request.user).values_list("name", flat=True))
+    filter_form = ContactFilterForm(request.GET, tags=tags)
+    filters = filter_form.filters()
+    contacts = selectors.contact_list(owner=request.user, **filters)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "filtered": any(v for k, v in filters.items() if k != "sort"),
+        "has_any": page.paginator.count > 0 or Contact.objects.owned_by(request.user).exists(),
+    }
+    template = (
+        "contacts/contact_list.html#results" if request.htmx else "contacts/contact_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    initial = {"organization_name": request.GET.get("organization_name", "")}
+    form = ContactForm(request.POST or None, owner=request.user, initial=initial)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data["tags"] = services.parse_tags(data["tags"])
+        try:
+            contact = services.contact_create(owner=request.user, **data)
+        except services.DuplicateContact as error:
+            duplicate = error.duplicate
+            form.add_error(None, error.duplicate.reason)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Added {contact.name}.")
+            return redirect(contact)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "coworker_warning": _form_coworker_warning(request, form),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = _contact_for_user(request, contact_pk)
+    form = ContactForm(
+        request.POST or None,
+        owner=request.user,
+        instance=contact,
+        initial=ContactForm.initial_for(contact),
+    )
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data["tags"] = services.parse_tags(data["tags"])
+        try:
+            services.contact_update(owner=request.user, contact=contact, **data)
+        except services.DuplicateContact as error:
+            duplicate = error.duplicate
+            form.add_error(None, error.duplicate.reason)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Saved {contact.name}.")
+            return redirect(contact)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "contact": contact,
+            "duplicate": duplicate,
+            "coworker_warning": _form_coworker_warning(request, form),
+        },
+    )
+
+
+def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
+    name = form["organization_name"].value() or ""
+    organization = selectors.organization_list(owner=request.user).filter(name__iexact=name.strip())
+    return services.coworker_warning(owner=request.user, organization=organization.first())
+
+
+@require_GET
+def coworker_check(request: HttpRequest) -> HttpResponse:
+    """The caution shown live on the contact form as the organisation is typed."""
+    name = request.GET.get("organization_name", "").strip()
+    employer = profile_get(owner=request.user).current_employer
+    warning = ""
+    if name and employer:
+        warning = services.coworker_warning(
+            owner=request.user, organization=Organization(owner=request.user, name=name)
+        )
+    return render(request, "contacts/contact_form.html#coworker", {"coworker_warning": warning})
+
+
+@require_GET
+def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = _contact_for_user(request, contact_pk)
+    context = {
+        "contact": contact,
+        "timeline": selectors.contact_timeline(owner=request.user, contact=contact),
+        "referrals": contact.referrals.filter(owner=request.user),
+        "coworker_warning": services.coworker_warning(
+            owner=request.user, organization=contact.organization
+        ),
+    }
+    return render(request, "contacts/contact_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = _contact_for_user(request, contact_pk)
+    if request.method == "POST":
+        services.contact_delete(owner=request.user, contact=contact)
+        messages.success(request, f"Deleted {contact.name}.")
+        return redirect("contacts:contact_list")
+    counts = {
+        "conversations": contact.conversations.count(),
+        "messages": contact.messages.count(),
+    }
+    return render(request, "contacts/contact_delete.html", {"contact": contact, "counts": counts})
+
+
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    organizations = selectors.organization_list(owner=request.user, query=query)
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contacts/organization_list.html", {"page": page, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Added {organization.name}.")
+            return redirect(organization)
+    return render(request, "contacts/organization_form.html", {"form": form})
+
+
+@require_GET
+def organization_detail(request: HttpRequest, organization_pk: int) -> HttpResponse:
+    organization = _organization_for_user(request, organization_pk)
+    people = selectors.contact_list(owner=request.user, organization=organization)
+    return render(
+        request,
+        "contacts/organization_detail.html",
+        {
+            "organization": organization,
+            "people": people,
+            "coworker_warning": services.coworker_warning(
+                owner=request.user, organization=organization
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, organization_pk: int) -> HttpResponse:
+    organization = _organization_for_user(request, organization_pk)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                owner=request.user, organization=organization, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Saved {organization.name}.")
+            return redirect(organization)
+    return render(
+        request, "contacts/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_delete(request: HttpRequest, organization_pk: int) -> HttpResponse:
+    organization = _organization_for_user(request, organization_pk)
+    if request.method == "POST":
+        services.organization_delete(owner=request.user, organization=organization)
+        messages.success(request, f"Deleted {organization.name}; its people are kept.")
+        return redirect("contacts:organization_list")
+    return render(request, "contacts/organization_delete.html", {"organization": organization})

@@ -1,0 +1,67 @@
+"""Every URL of the app that names an object must hide it from a second user."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coffeechat.outreach.models import Message
+
+# How to find alice's object for each kind of id a URL may carry. A URL with an id not
+# listed here fails the test, so a new kind of object cannot slip past it.
+OBJECTS = {
+    "contact_pk": lambda f: f["contact"],
+    "organization_pk": lambda f: f["organization"],
+    "conversation_pk": lambda f: f["conversation"],
+    "message_pk": lambda f: f["message"],
+}
+# Kwargs that are not objects of a user (tokens are tested where they are issued).
+NOT_OBJECTS = {"token"}
+
+
+def _patterns(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _patterns(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+def _object_patterns():
+    found = []
+    for name, pattern in _patterns(get_resolver()):
+        kwargs = set(pattern.pattern.converters)
+        if kwargs - NOT_OBJECTS:
+            found.append((name, sorted(kwargs)))
+    return found
+
+
+@pytest.fixture
+def fixtures(alice, contact, organization, conversation):
+    message = Message.objects.create(owner=alice, contact=contact, kind="request")
+    return {
+        "contact": contact,
+        "organization": organization,
+        "conversation": conversation,
+        "message": message,
+    }
+
+
+def test_it_knows_every_kind_of_object_in_the_urls():
+    unknown = {k for _, kwargs in _object_patterns() for k in kwargs} - set(OBJECTS) - NOT_OBJECTS
+    assert not unknown, f"add these URL kwargs to OBJECTS: {unknown}"
+    assert len(_object_patterns()) >= 6
+
+
+@pytest.mark.parametrize(("name", "kwargs"), _object_patterns())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_answers_404_to_another_user(client, bob, fixtures, name, kwargs, method):
+    url = reverse(name, kwargs={k: OBJECTS[k](fixtures).pk for k in kwargs})
+    client.force_login(bob)
+    response = getattr(client, method)(url, {"name": "changed", "text": "changed"})
+    assert response.status_code in {404, 405}, url
+    if method == "get":
+        assert response.status_code == 404, url
+    for obj in fixtures.values():
+        before = obj.updated_at
+        obj.refresh_from_db()  # still there
+        assert obj.updated_at == before, f"{url} changed {obj!r}"
