@@ -16,7 +16,9 @@ class ContactForm(forms.Form):
         label="Other e-mails", required=False, help_text="Separate several with commas."
     )
     phone = forms.CharField(max_length=50, required=False)
-    linkedin_url = forms.URLField(label="LinkedIn URL", max_length=300, required=False)
+    linkedin_url = forms.URLField(
+        label="LinkedIn URL", max_length=300, required=False, assume_scheme="https"
+    )
     location = forms.CharField(max_length=200, required=False)
     time_zone = forms.CharField(
         max_length=64, required=False, help_text="e.g. Europe/Berlin or America/Chicago."
@@ -98,6 +100,8 @@ class ContactForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["name", "website", "industry", "research_notes"]
