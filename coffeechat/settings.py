@@ -134,12 +134,12 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+# Served straight from the installed package by whitenoise; nothing is collected.
+STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Serve straight from the installed package: nothing is copied into the data directory.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -164,9 +164,24 @@ DEFAULT_FROM_EMAIL = env_str("COFFEECHAT_FROM_EMAIL", "coffeechat@localhost")
 # How long the one-time login link printed by `coffeechat serve` stays valid.
 LOGIN_LINK_MINUTES = env_int("COFFEECHAT_LOGIN_LINK_MINUTES", 15)
 
+
+def _without_traceback(record) -> bool:
+    # A request for another host is refused with 400; one line in the log says so, a
+    # traceback would only alarm.
+    record.exc_info = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_traceback": {"()": "django.utils.log.CallbackFilter", "callback": _without_traceback}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["no_traceback"]},
+    },
+    "loggers": {"django.security": {"handlers": ["one_line"], "propagate": False}},
     "root": {"handlers": ["console"], "level": env_str("COFFEECHAT_LOG_LEVEL", "WARNING")},
 }

@@ -1,0 +1,60 @@
+from django.urls import reverse
+
+from coffeechat.accounts.services import profile_get
+from coffeechat.lib.text import speaking_time, word_count
+
+PITCH = (
+    "I am a chemistry graduate moving into battery research. I have spent two years in a "
+    "quality lab and want to understand how research teams choose what to test next."
+)
+
+
+def _profile_data(**overrides):
+    data = {
+        "display_name": "Alice",
+        "pitch": PITCH,
+        "time_zone": "Europe/London",
+        "weekly_goal_requests": 3,
+        "weekly_goal_conversations": 1,
+        "default_cadence_days": 90,
+    }
+    return {**data, **overrides}
+
+
+def test_it_estimates_speaking_time_at_150_words_a_minute():
+    assert word_count("one two three") == 3
+    assert speaking_time("") == "nothing to say yet"
+    assert speaking_time("word " * 75) == "about 30 seconds"
+    assert speaking_time("word " * 150) == "about 1 minute"
+    assert speaking_time("word " * 225) == "about 1 and a half minutes"
+    assert speaking_time("word " * 300) == "about 2 minutes"
+
+
+def test_it_saves_the_pitch_and_shows_its_speaking_time(alice, alice_client):
+    response = alice_client.post(reverse("accounts:profile"), _profile_data())
+    assert response.status_code == 302
+    assert profile_get(owner=alice).pitch == PITCH
+    page = alice_client.get(reverse("accounts:profile"))
+    assert "30 words · about 10 seconds to say aloud" in page.text
+
+
+def test_it_updates_the_speaking_time_as_the_user_types(alice_client):
+    response = alice_client.post(reverse("accounts:pitch_timing"), {"pitch": "word " * 160})
+    assert response.text.strip().startswith("160 words · about 1 minute")
+    assert "try to stay under a minute" in response.text
+    assert alice_client.get(reverse("accounts:pitch_timing")).status_code == 405
+
+
+def test_it_refuses_an_unknown_time_zone(alice, alice_client):
+    response = alice_client.post(
+        reverse("accounts:profile"), _profile_data(time_zone="Mars/Olympus")
+    )
+    assert response.status_code == 200
+    assert "“Mars/Olympus” is not a time zone coffeechat knows." in response.text
+    assert profile_get(owner=alice).time_zone == "UTC"
+
+
+def test_it_keeps_each_users_profile_apart(alice, bob, client):
+    client.force_login(bob)
+    client.post(reverse("accounts:profile"), _profile_data(pitch="Bob's pitch"))
+    assert profile_get(owner=alice).pitch == ""
