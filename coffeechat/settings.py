@@ -134,6 +134,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served straight from the installed package by whitenoise; nothing is collected.
 STATIC_ROOT = None
 STORAGES = {

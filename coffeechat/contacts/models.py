@@ -118,5 +118,11 @@ class Contact(OwnedModel):
         return reverse("contacts:contact_detail", args=[self.pk])
 
     @property
+    def stage_label(self) -> str:
+        """The stage in words; the stage itself is computed by the contact selectors."""
+        stage = getattr(self, "stage", None)
+        return Stage(stage).label if stage else ""
+
+    @property
     def emails(self) -> list[str]:
         return [e for e in [self.email, *self.other_emails] if e]
