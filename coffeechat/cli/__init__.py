@@ -1,0 +1,112 @@
+"""The `coffeechat` command. It parses arguments, calls services and selectors, and prints.
+
+Exit codes: 0 success, 1 a user error (one line on stderr), 2 a usage error.
+"""
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coffeechat.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _owner():
+    from coffeechat.accounts.services import local_user_get_or_create
+
+    return local_user_get_or_create()
+
+
+def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turns a ValidationError from a service into a one-line message and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from django.core.exceptions import ValidationError
+
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as error:
+            raise click.ClickException(_one_line(error)) from None
+
+    return wrapper
+
+
+def _one_line(error) -> str:
+    if hasattr(error, "error_dict"):
+        parts = []
+        for field, errors in error.message_dict.items():
+            label = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
+            parts.append(label + " ".join(errors))
+        return "; ".join(parts)
+    return " ".join(error.messages)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="coffeechat")
+def main() -> None:
+    """coffeechat: find people, ask for 15–30 minutes, and keep every follow-up on time."""
+    _setup_django()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--no-browser", is_flag=True, help="Print the login link but do not open it.")
+@click.option("--demo", is_flag=True, help="Load the demo network first if the database is empty.")
+def serve(host: str, port: int, no_browser: bool, demo: bool) -> None:
+    """Start coffeechat and open it in your browser with a one-time login link."""
+    from coffeechat.serve import run
+
+    _migrate()
+    run(host=host, port=port, open_browser=not no_browser, demo=demo)
+
+
+@main.command()
+@_user_errors
+def demo() -> None:
+    """Load a realistic sample network into the current data directory."""
+    from coffeechat.demo import demo_load
+
+    _migrate()
+    summary = demo_load(owner=_owner())
+    click.echo(
+        "Loaded the demo network: "
+        + ", ".join(f"{count} {name}" for name, count in summary.items())
+        + "."
+    )
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=False)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    click.echo(line.format(*headers).rstrip())
+    for row in rows:
+        click.echo(line.format(*row).rstrip())
+
+
+def _register_commands() -> None:
+    # Command modules add themselves to `main`; imported last so they can import from here.
+    from coffeechat.cli import contacts  # noqa: F401
+
+
+_register_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

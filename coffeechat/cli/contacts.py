@@ -1,0 +1,94 @@
+"""`coffeechat contacts …`"""
+
+import json
+from typing import Any
+
+import click
+
+from coffeechat.cli import _migrate, _owner, _user_errors, main, print_table
+
+
+@main.group()
+def contacts() -> None:
+    """Add and list the people in your network."""
+
+
+SOURCE_HELP = "How you know them: friend_family, alumni, former_colleague, co_worker, community, conference, association, linkedin, referral or cold."
+
+
+@contacts.command("add")
+@click.argument("name")
+@click.option("--org", default="", help="Their organisation (created if new).")
+@click.option("--title", default="", help="Their job title.")
+@click.option("--email", default="", help="Their e-mail address.")
+@click.option("--source", default="cold", help=SOURCE_HELP)
+@click.option("--linkedin", default="", help="Their LinkedIn profile URL.")
+@_user_errors
+def contacts_add(name: str, org: str, title: str, email: str, source: str, linkedin: str) -> None:
+    """Add a person to your network."""
+    from coffeechat.contacts.models import Source
+    from coffeechat.contacts.services import contact_create, coworker_warning
+
+    if source not in Source.values:
+        raise click.BadParameter(
+            f"“{source}” is not a source; use one of {', '.join(Source.values)}.",
+            param_hint="--source",
+        )
+    _migrate()
+    owner = _owner()
+    contact = contact_create(
+        owner=owner,
+        name=name,
+        organization_name=org,
+        title=title,
+        email=email,
+        source=source,
+        linkedin_url=linkedin,
+    )
+    warning = coworker_warning(owner=owner, organization=contact.organization)
+    if warning:
+        click.echo(f"Caution: {warning}", err=True)
+    at = f" at {contact.organization}" if contact.organization else ""
+    click.echo(f"Added {contact.name}{at}.")
+
+
+@contacts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--search", "query", default="", help="Only people matching these words.")
+def contacts_list(as_json: bool, query: str) -> None:
+    """List the people in your network."""
+    from coffeechat.contacts.selectors import contact_list
+
+    _migrate()
+    people = contact_list(owner=_owner(), query=query)
+    rows = [_contact_json(c) for c in people]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No contacts yet. Add one with: coffeechat contacts add NAME --org ORG")
+        return
+    print_table(
+        ["Name", "Organisation", "Title", "Source", "Stage"],
+        [[r["name"], r["organization"], r["title"], r["source"], r["stage"]] for r in rows],
+    )
+
+
+def _contact_json(contact) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "emails": contact.emails,
+        "organization": contact.organization.name if contact.organization else "",
+        "title": contact.title,
+        "linkedin_url": contact.linkedin_url,
+        "source": contact.source,
+        "stage": contact.stage,
+        "phone": contact.phone,
+        "tags": [t.name for t in contact.tags.all()],
+        "priority": contact.get_priority_display().lower(),
+        "do_not_contact": contact.do_not_contact,
+    }
