@@ -3,13 +3,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts import selectors, services
 from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
 from coffeechat.contacts.models import Contact, Organization
+from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error
+from coffeechat.outreach.followup import follow_up_for
+from coffeechat.outreach.models import MessageStatus
+from coffeechat.outreach.selectors import message_list
 
 PAGE_SIZE = 25
 
@@ -130,8 +135,13 @@ def coworker_check(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
     contact = _contact_for_user(request, contact_pk)
+    conversation = conversation_open_get(owner=request.user, contact=contact)
     context = {
         "contact": contact,
+        "conversation": conversation,
+        "follow_up": conversation
+        and follow_up_for(owner=request.user, conversation=conversation, now=timezone.now()),
+        "drafts": message_list(owner=request.user, contact=contact, status=MessageStatus.DRAFT),
         "timeline": selectors.contact_timeline(owner=request.user, contact=contact),
         "referrals": contact.referrals.filter(owner=request.user),
         "coworker_warning": services.coworker_warning(

@@ -1,0 +1,16 @@
+"""Every read of conversations, always given the owner."""
+
+from django.db.models import QuerySet
+
+from coffeechat.conversations.models import Conversation
+
+
+def conversation_list(*, owner, contact=None, states=None) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.owned_by(owner).select_related(
+        "contact", "contact__organization"
+    )
+    if contact is not None:
+        conversations = conversations.filter(contact=contact)
+    if states:
+        conversations = conversations.filter(state__in=states)
+    return conversations

@@ -1,0 +1,110 @@
+"""Every write to conversations. State changes are checked against one transition table."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from coffeechat.contacts.models import Contact
+from coffeechat.conversations.models import OPEN_STATES, Conversation, State
+
+# Which state may follow which. Closed states end a conversation; talking to the same person
+# again starts a new one.
+TRANSITIONS: dict[str, set[str]] = {
+    State.PLANNED: {State.REQUESTED, State.SCHEDULED, State.CANCELLED},
+    State.REQUESTED: {State.SCHEDULED, State.DECLINED, State.NO_REPLY, State.CANCELLED},
+    State.SCHEDULED: {State.HELD, State.CANCELLED, State.NO_SHOW},
+    State.HELD: {State.THANKED},
+    State.NO_SHOW: {State.SCHEDULED},
+    State.THANKED: set(),
+    State.DECLINED: set(),
+    State.NO_REPLY: set(),
+    State.CANCELLED: set(),
+}
+
+_REFUSALS = {
+    State.THANKED: "A thank-you can only follow a conversation that was held.",
+    State.HELD: "Only a scheduled conversation can be marked held.",
+    State.NO_REPLY: "Only a request still waiting for a reply can be closed as “no reply”.",
+}
+
+
+def _check_owner(owner, *objects) -> None:
+    for obj in objects:
+        if obj is not None and obj.owner_id != owner.pk:
+            raise PermissionError("That object belongs to another user.")
+
+
+def conversation_transition(
+    *, owner, conversation: Conversation, to: str, at: datetime | None = None
+) -> Conversation:
+    """Moves `conversation` to state `to`, recording when; refuses a move the table forbids."""
+    _check_owner(owner, conversation)
+    if to not in TRANSITIONS[conversation.state]:
+        raise ValidationError(
+            _REFUSALS.get(
+                to,
+                f"A conversation that is {conversation.get_state_display().lower()} cannot "
+                f"become {State(to).label.lower()}.",
+            ),
+            code="transition",
+        )
+    at = at or timezone.now()
+    conversation.state = to
+    stamp = {
+        State.REQUESTED: "requested_at",
+        State.HELD: "held_at",
+        State.THANKED: "thanked_at",
+    }.get(to)
+    if stamp:
+        setattr(conversation, stamp, at)
+    if to in (State.THANKED, State.DECLINED, State.NO_REPLY, State.CANCELLED):
+        conversation.closed_at = at
+    conversation.save()
+    return conversation
+
+
+def conversation_open_get(*, owner, contact: Contact) -> Conversation | None:
+    """The contact's conversation still in progress, if any."""
+    _check_owner(owner, contact)
+    return (
+        Conversation.objects.owned_by(owner)
+        .filter(contact=contact, state__in=OPEN_STATES)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def conversation_start(*, owner, contact: Contact) -> Conversation:
+    """The open conversation with `contact`, or a new planned one."""
+    _check_owner(owner, contact)
+    if contact.do_not_contact:
+        raise ValidationError(f"{contact.name} is marked “do not contact”.", code="do_not_contact")
+    existing = conversation_open_get(owner=owner, contact=contact)
+    if existing:
+        return existing
+    return Conversation.objects.create(owner=owner, contact=contact, time_zone=contact.time_zone)
+
+
+def conversation_record_reply(
+    *, owner, conversation: Conversation, outcome: str, at: datetime | None = None
+) -> Conversation:
+    """A reply to a request: "accepted" and "other" note it, "declined" closes the conversation."""
+    _check_owner(owner, conversation)
+    at = at or timezone.now()
+    if outcome == "declined":
+        if conversation.state in (State.PLANNED, State.REQUESTED):
+            if conversation.state == State.PLANNED:
+                conversation_transition(
+                    owner=owner, conversation=conversation, to=State.REQUESTED, at=at
+                )
+            conversation.replied_at = conversation.replied_at or at
+            return conversation_transition(
+                owner=owner, conversation=conversation, to=State.DECLINED, at=at
+            )
+    if conversation.state == State.PLANNED:
+        conversation_transition(owner=owner, conversation=conversation, to=State.REQUESTED, at=at)
+    if conversation.replied_at is None:
+        conversation.replied_at = at
+        conversation.save(update_fields=["replied_at", "updated_at"])
+    return conversation

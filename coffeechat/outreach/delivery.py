@@ -1,0 +1,103 @@
+"""Getting a message out of coffeechat: a mailto: link, an .eml file, or SMTP."""
+
+import email.policy
+import smtplib
+from email.message import EmailMessage as StdlibEmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone
+
+from coffeechat.accounts.services import profile_get
+from coffeechat.outreach.models import Message
+
+PLACEHOLDER_FROM = "coffeechat@localhost"
+
+
+class DeliveryError(ValidationError):
+    pass
+
+
+def smtp_configured() -> bool:
+    """Sending is offered only when an SMTP server and a sender address are set."""
+    return bool(settings.EMAIL_HOST) and settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM
+
+
+def smtp_description() -> str:
+    """Where mail goes, for the settings shown to the user; never the password."""
+    if not smtp_configured():
+        return "not configured"
+    user = f" as {settings.EMAIL_HOST_USER}" if settings.EMAIL_HOST_USER else ""
+    return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}{user}"
+
+
+def sender(*, owner) -> str:
+    name = profile_get(owner=owner).display_name
+    address = settings.DEFAULT_FROM_EMAIL if settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM else ""
+    address = address or getattr(owner, "email", "") or ""
+    return formataddr((name, address)) if name and address else address
+
+
+def recipient(message: Message) -> str:
+    contact = message.contact
+    return formataddr((contact.name, contact.email)) if contact.email else ""
+
+
+def mailto_url(message: Message) -> str:
+    query = f"subject={quote(message.subject)}&body={quote(message.body)}"
+    return f"mailto:{quote(message.contact.email, safe='@')}?{query}"
+
+
+def eml_bytes(*, owner, message: Message) -> bytes:
+    """An RFC 5322 message, UTF-8, CRLF, lines folded: opens as a draft in mail programs."""
+    eml = StdlibEmailMessage(policy=email.policy.SMTP)
+    if sender(owner=owner):
+        eml["From"] = sender(owner=owner)
+    if recipient(message):
+        eml["To"] = recipient(message)
+    eml["Subject"] = message.subject
+    eml["Date"] = format_datetime(timezone.now())
+    eml["Message-ID"] = make_msgid(domain="coffeechat.local")
+    # Outlook and others open a message with this header as an unsent draft.
+    eml["X-Unsent"] = "1"
+    eml.set_content(message.body, charset="utf-8")
+    return eml.as_bytes()
+
+
+def smtp_send(*, owner, message: Message) -> None:
+    """Sends over the configured SMTP server; a refusal becomes a DeliveryError in plain words."""
+    if not message.contact.email:
+        raise DeliveryError(f"{message.contact.name} has no e-mail address.")
+    if not smtp_configured():
+        raise DeliveryError(
+            "Sending is not set up: set COFFEECHAT_SMTP_HOST and COFFEECHAT_FROM_EMAIL."
+        )
+    mail = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=sender(owner=owner),
+        to=[recipient(message)],
+        headers={"Message-ID": make_msgid(domain="coffeechat.local")},
+        connection=get_connection(timeout=20),
+    )
+    try:
+        mail.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused:
+        raise DeliveryError(
+            f"The mail server refused the address {message.contact.email}."
+        ) from None
+    except smtplib.SMTPAuthenticationError:
+        raise DeliveryError(
+            "The mail server refused the user name or password (COFFEECHAT_SMTP_USER / "
+            "COFFEECHAT_SMTP_PASSWORD)."
+        ) from None
+    except smtplib.SMTPException as error:
+        raise DeliveryError(f"The mail server refused the message: {error}.") from None
+    except OSError as error:
+        raise DeliveryError(
+            f"Could not reach the mail server {settings.EMAIL_HOST}:{settings.EMAIL_PORT} "
+            f"({getattr(error, 'strerror', None) or error})."
+        ) from None

@@ -1,0 +1,293 @@
+"""Every write to templates and messages goes through here."""
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coffeechat.contacts.models import Contact
+from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.services import (
+    conversation_open_get,
+    conversation_record_reply,
+    conversation_start,
+    conversation_transition,
+)
+from coffeechat.outreach.delivery import smtp_send
+from coffeechat.outreach.lint import Draft, Finding, lint
+from coffeechat.outreach.models import (
+    Channel,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    ReplyOutcome,
+    Template,
+)
+from coffeechat.outreach.templating import (
+    BUILTINS,
+    TEMPLATE_CHANNELS,
+    TEMPLATE_KINDS,
+    merge_fields,
+    render,
+    template_check,
+    template_get,
+)
+
+# Templates
+
+TEMPLATE_FIELDS = ("name", "kind", "channel", "subject", "body")
+
+
+def _check_template_owner(owner, template: Template) -> None:
+    if template.owner_id != owner.pk:
+        raise PermissionError("That template belongs to another user.")
+
+
+def _validate_template(template: Template) -> None:
+    template.name = " ".join((template.name or "").split())
+    template.subject = " ".join((template.subject or "").split())
+    template.body = (template.body or "").strip()
+    errors: dict[str, str] = {}
+    if not template.name:
+        errors["name"] = "Give the template a name."
+    if template.kind not in dict(TEMPLATE_KINDS):
+        errors["kind"] = f"“{template.kind}” is not a kind of message a template can be for."
+    if template.channel not in dict(TEMPLATE_CHANNELS):
+        errors["channel"] = "A template is for e-mail or for a LinkedIn note."
+    elif template.channel == Channel.EMAIL and not template.subject:
+        errors["subject"] = "An e-mail needs a subject."
+    elif template.channel == Channel.LINKEDIN and template.subject:
+        errors["subject"] = "A LinkedIn note has no subject: leave this empty."
+    if not template.body.strip():
+        errors["body"] = "Write the message."
+    if errors:
+        raise ValidationError(errors)
+    template_check(subject=template.subject, body=template.body)
+    template.full_clean(exclude=["owner"])
+
+
+@transaction.atomic
+def template_create(
+    *,
+    owner,
+    name: str,
+    kind: str,
+    channel: str,
+    subject: str,
+    body: str,
+    builtin_key: str = "",
+) -> Template:
+    """A template of the owner's; with `builtin_key`, their version of that built-in."""
+    if builtin_key:
+        if builtin_key not in BUILTINS:
+            raise ValidationError(f"There is no built-in template “{builtin_key}”.")
+        # One version per built-in: it replaces the built-in wherever templates are offered.
+        if Template.objects.owned_by(owner).filter(builtin_key=builtin_key).exists():
+            raise ValidationError(
+                f"You have already customised “{BUILTINS[builtin_key].name}”: edit your version."
+            )
+    template = Template(
+        owner=owner,
+        name=name,
+        kind=kind,
+        channel=channel,
+        subject=subject,
+        body=body,
+        builtin_key=builtin_key,
+    )
+    _validate_template(template)
+    template.save()
+    return template
+
+
+def template_update(*, owner, template: Template, **fields: Any) -> Template:
+    _check_template_owner(owner, template)
+    unknown = set(fields) - set(TEMPLATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown template fields: {', '.join(sorted(unknown))}")
+    # Validated on a copy, so a refused change leaves the caller's object as it was.
+    changed = copy.copy(template)
+    for field, value in fields.items():
+        setattr(changed, field, value)
+    _validate_template(changed)
+    changed.save()
+    for field in (*TEMPLATE_FIELDS, "updated_at"):
+        setattr(template, field, getattr(changed, field))
+    return template
+
+
+def template_delete(*, owner, template: Template) -> None:
+    """Deletes the template; for a customised built-in, the original is offered again."""
+    _check_template_owner(owner, template)
+    template.delete()
+
+
+# Messages
+
+
+def _check_owner(owner, *objects) -> None:
+    for obj in objects:
+        if obj is not None and obj.owner_id != owner.pk:
+            raise PermissionError("That object belongs to another user.")
+
+
+def _refuse_do_not_contact(contact: Contact) -> None:
+    if contact.do_not_contact:
+        raise ValidationError(
+            f"{contact.name} is marked “do not contact”: coffeechat will not write to them.",
+            code="do_not_contact",
+        )
+
+
+@transaction.atomic
+def message_draft_create(
+    *,
+    owner,
+    contact: Contact,
+    template_key: str,
+    conversation: Conversation | None = None,
+    takeaway: str = "",
+) -> Message:
+    """A draft written from a template for `contact`, ready to edit, lint and send."""
+    _check_owner(owner, contact, conversation)
+    _refuse_do_not_contact(contact)
+    try:
+        template = template_get(owner=owner, key=template_key)
+    except LookupError:
+        raise ValidationError({"template": "Choose one of the templates offered."}) from None
+    if template.channel == Channel.EMAIL and not contact.email:
+        raise ValidationError(
+            {"template": f"{contact.name} has no e-mail address: write a LinkedIn note instead."}
+        )
+    if conversation is None:
+        conversation = conversation_start(owner=owner, contact=contact)
+    elif conversation.contact_id != contact.pk:
+        raise ValidationError("That conversation is with someone else.")
+    fields = merge_fields(
+        owner=owner, contact=contact, conversation=conversation, takeaway=takeaway
+    )
+    return Message.objects.create(
+        owner=owner,
+        contact=contact,
+        conversation=conversation,
+        kind=template.kind,
+        channel=template.channel,
+        direction=Direction.OUT,
+        status=MessageStatus.DRAFT,
+        subject=render(template.subject, fields) if template.subject else "",
+        body=render(template.body, fields),
+    )
+
+
+def _check_draft(message: Message) -> None:
+    if message.status != MessageStatus.DRAFT:
+        raise ValidationError("This message was already sent; it can no longer change.")
+
+
+def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
+    _check_owner(owner, message)
+    _check_draft(message)
+    message.subject = " ".join(subject.split())
+    message.body = body.replace("\r\n", "\n")
+    message.full_clean(exclude=["owner", "contact", "conversation"])
+    message.save()
+    return message
+
+
+@transaction.atomic
+def message_mark_sent(*, owner, message: Message, at: datetime | None = None) -> Message:
+    """Records a draft as sent; a sent request moves its conversation to “requested”."""
+    _check_owner(owner, message)
+    _check_draft(message)
+    _refuse_do_not_contact(message.contact)
+    if not message.body.strip():
+        raise ValidationError({"body": "The message is empty."})
+    at = at or timezone.now()
+    message.status = MessageStatus.SENT
+    message.sent_at = at
+    message.save()
+    conversation = message.conversation
+    if message.kind == MessageKind.REQUEST:
+        if conversation is None or conversation.state not in (State.PLANNED, State.REQUESTED):
+            conversation = conversation_start(owner=owner, contact=message.contact)
+            message.conversation = conversation
+            message.save(update_fields=["conversation"])
+        if conversation.state == State.PLANNED:
+            conversation_transition(
+                owner=owner, conversation=conversation, to=State.REQUESTED, at=at
+            )
+    return message
+
+
+def message_send(*, owner, message: Message) -> Message:
+    """Sends a draft e-mail over SMTP, then records it as sent. A refusal changes nothing."""
+    _check_owner(owner, message)
+    _check_draft(message)
+    _refuse_do_not_contact(message.contact)
+    if message.channel != Channel.EMAIL:
+        raise ValidationError("Only e-mail messages can be sent from coffeechat.")
+    smtp_send(owner=owner, message=message)
+    return message_mark_sent(owner=owner, message=message)
+
+
+def message_discard(*, owner, message: Message) -> None:
+    _check_owner(owner, message)
+    _check_draft(message)
+    message.delete()
+
+
+@transaction.atomic
+def reply_log(
+    *, owner, contact: Contact, outcome: str, body: str = "", at: datetime | None = None
+) -> Message:
+    """Records a reply from `contact` to the open request: accepted, declined or other."""
+    _check_owner(owner, contact)
+    if outcome not in ReplyOutcome.values:
+        raise ValidationError({"outcome": "Say whether they accepted, declined or other."})
+    at = at or timezone.now()
+    conversation = conversation_open_get(owner=owner, contact=contact)
+    if conversation is not None:
+        conversation_record_reply(owner=owner, conversation=conversation, outcome=outcome, at=at)
+    return Message.objects.create(
+        owner=owner,
+        contact=contact,
+        conversation=conversation,
+        kind=MessageKind.REPLY,
+        channel=Channel.EMAIL,
+        direction=Direction.IN,
+        status=MessageStatus.RECEIVED,
+        reply_outcome=outcome,
+        body=body,
+        received_at=at,
+    )
+
+
+def message_lint(
+    *, owner, message: Message, subject: str | None = None, body: str | None = None
+) -> list[Finding]:
+    """The etiquette findings for a message, or for what the user is typing into it."""
+    _check_owner(owner, message)
+    contact = message.contact
+    referrer = (
+        contact.referred_by.name if contact.referred_by and contact.may_use_referrer_name else ""
+    )
+    takeaways: tuple[str, ...] = ()
+    if message.conversation is not None:
+        takeaways = tuple(message.conversation.takeaways.values_list("text", flat=True))
+    draft = Draft(
+        body=message.body if body is None else body,
+        subject=message.subject if subject is None else subject,
+        kind=message.kind,
+        channel=message.channel,
+        do_not_contact=contact.do_not_contact,
+        their_work=contact.their_work,
+        connection=contact.connection_note,
+        organization=contact.organization.name if contact.organization else "",
+        referrer=referrer,
+        takeaways=takeaways,
+    )
+    return lint(draft)

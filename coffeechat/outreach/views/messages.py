@@ -1,0 +1,194 @@
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coffeechat.contacts.selectors import contact_list
+from coffeechat.contacts.services import coworker_warning
+from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.services import conversation_transition
+from coffeechat.outreach import delivery, services
+from coffeechat.outreach.models import Channel, Message
+from coffeechat.outreach.selectors import message_list
+from coffeechat.outreach.templating import templates_for
+
+
+def _message_for_user(request: HttpRequest, pk: int) -> Message:
+    return get_object_or_404(message_list(owner=request.user), pk=pk)
+
+
+def _conversation_for_user(request: HttpRequest, pk) -> Conversation:
+    return get_object_or_404(Conversation.objects.owned_by(request.user), pk=pk)
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(m for messages in error.message_dict.values() for m in messages)
+    return " ".join(error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    """Choose a template for a contact; choosing one makes a draft to edit."""
+    contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
+    if request.method == "POST":
+        conversation_pk = request.POST.get("conversation")
+        conversation = _conversation_for_user(request, conversation_pk) if conversation_pk else None
+        try:
+            message = services.message_draft_create(
+                owner=request.user,
+                contact=contact,
+                template_key=request.POST.get("template", ""),
+                conversation=conversation,
+            )
+        except ValidationError as error:
+            flash.error(request, _error_text(error))
+        else:
+            return redirect("outreach:message_edit", message_pk=message.pk)
+    kind = request.GET.get("kind") or None
+    choices = templates_for(owner=request.user, contact=contact, kind=kind)
+    return render(
+        request,
+        "outreach/compose.html",
+        {
+            "contact": contact,
+            "choices": choices,
+            "kind": kind,
+            "coworker_warning": coworker_warning(
+                owner=request.user, organization=contact.organization
+            ),
+        },
+    )
+
+
+def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
+    return {
+        "message": message,
+        "contact": message.contact,
+        "findings": findings,
+        "has_errors": any(f.severity == "error" for f in findings),
+        "can_send": message.channel == Channel.EMAIL
+        and bool(message.contact.email)
+        and delivery.smtp_configured(),
+        "smtp": delivery.smtp_description(),
+        "mailto": delivery.mailto_url(message) if message.contact.email else "",
+        "linkedin_limit": 300 if message.channel == Channel.LINKEDIN else None,
+        "coworker_warning": coworker_warning(
+            owner=request.user, organization=message.contact.organization
+        ),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = _message_for_user(request, message_pk)
+    if request.method == "POST":
+        try:
+            services.message_update(
+                owner=request.user,
+                message=message,
+                subject=request.POST.get("subject", ""),
+                body=request.POST.get("body", ""),
+            )
+        except ValidationError as error:
+            flash.error(request, _error_text(error))
+        else:
+            flash.success(request, "Draft saved.")
+            return redirect("outreach:message_edit", message_pk=message.pk)
+    findings = services.message_lint(owner=request.user, message=message)
+    return render(request, "outreach/message.html", _editor_context(request, message, findings))
+
+
+@require_POST
+def message_lint(request: HttpRequest, message_pk: int) -> HttpResponse:
+    """The findings panel, re-checked as the user types (htmx)."""
+    message = _message_for_user(request, message_pk)
+    findings = services.message_lint(
+        owner=request.user,
+        message=message,
+        subject=request.POST.get("subject", ""),
+        body=request.POST.get("body", "").replace("\r\n", "\n"),
+    )
+    return render(
+        request,
+        "outreach/message.html#findings",
+        {"findings": findings, "message": message},
+    )
+
+
+@require_GET
+def message_eml(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = _message_for_user(request, message_pk)
+    response = HttpResponse(
+        delivery.eml_bytes(owner=request.user, message=message), content_type="message/rfc822"
+    )
+    filename = f"{message.get_kind_display()} to {message.contact.name}".replace('"', "")
+    ascii_name = filename.encode("ascii", "ignore").decode() or "message"
+    response["Content-Disposition"] = f'attachment; filename="{ascii_name}.eml"'
+    return response
+
+
+@require_POST
+def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = _message_for_user(request, message_pk)
+    try:
+        services.message_send(owner=request.user, message=message)
+    except ValidationError as error:
+        flash.error(request, f"Not sent: {_error_text(error)} The draft is kept.")
+        return redirect("outreach:message_edit", message_pk=message.pk)
+    flash.success(request, f"Sent to {message.contact.email}.")
+    return redirect(message.contact)
+
+
+@require_POST
+def message_mark_sent(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = _message_for_user(request, message_pk)
+    try:
+        services.message_mark_sent(owner=request.user, message=message)
+    except ValidationError as error:
+        flash.error(request, _error_text(error))
+        return redirect("outreach:message_edit", message_pk=message.pk)
+    flash.success(request, f"Marked as sent to {message.contact.name}.")
+    return redirect(message.contact)
+
+
+@require_POST
+def message_delete(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = _message_for_user(request, message_pk)
+    try:
+        services.message_discard(owner=request.user, message=message)
+    except ValidationError as error:
+        flash.error(request, _error_text(error))
+        return redirect("outreach:message_edit", message_pk=message.pk)
+    flash.success(request, "Draft discarded.")
+    return redirect(message.contact)
+
+
+@require_POST
+def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
+    try:
+        services.reply_log(
+            owner=request.user,
+            contact=contact,
+            outcome=request.POST.get("outcome", ""),
+            body=request.POST.get("body", ""),
+        )
+    except ValidationError as error:
+        flash.error(request, _error_text(error))
+    else:
+        flash.success(request, f"Logged {contact.first_name or contact.name}'s reply.")
+    return redirect(contact)
+
+
+@require_POST
+def close_no_reply(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    try:
+        conversation_transition(owner=request.user, conversation=conversation, to=State.NO_REPLY)
+    except ValidationError as error:
+        flash.error(request, _error_text(error))
+    else:
+        flash.success(request, f"Closed: no reply from {conversation.contact.name}.")
+    return redirect(conversation.contact)
