@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
@@ -103,3 +104,23 @@ def contact_timeline(*, owner, contact: Contact) -> list[TimelineEntry]:
         for m in contact.messages.filter(owner=owner)
     ]
     return sorted(entries, key=lambda e: e.at)
+
+
+def contact_find(*, owner, text: str) -> Contact:
+    """The one contact that `text` names: an id, a whole name or a unique part of one."""
+    text = " ".join(text.split())
+    contacts = Contact.objects.owned_by(owner).select_related("organization")
+    if text.isdigit():
+        found = contacts.filter(pk=int(text)).first()
+        if found:
+            return found
+    exact = list(contacts.filter(name__iexact=text)[:2])
+    if len(exact) == 1:
+        return exact[0]
+    matches = list(contacts.filter(name__icontains=text).order_by("name")[:6]) if text else []
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(f"No contact matches “{text}”.")
+    names = ", ".join(c.name for c in matches[:5])
+    raise ValidationError(f"“{text}” matches several contacts ({names}…): be more precise.")
