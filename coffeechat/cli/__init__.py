@@ -43,19 +43,11 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except ValidationError as error:
-            raise click.ClickException(_one_line(error)) from None
+            from coffeechat.lib.forms import error_text
+
+            raise click.ClickException(error_text(error)) from None
 
     return wrapper
-
-
-def _one_line(error) -> str:
-    if hasattr(error, "error_dict"):
-        parts = []
-        for field, errors in error.message_dict.items():
-            label = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
-            parts.append(label + " ".join(errors))
-        return "; ".join(parts)
-    return " ".join(error.messages)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,6 +8,7 @@ from django.db import transaction
 from nameparser import HumanName
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
 
 CONTACT_FIELDS = (
@@ -95,7 +96,7 @@ def organization_create(*, owner, name: str, **fields: Any) -> Organization:
 
 
 def organization_update(*, owner, organization: Organization, **fields: Any) -> Organization:
-    _check_owner(owner, organization)
+    check_owner(owner, organization)
     if "name" in fields:
         fields["name"] = " ".join((fields["name"] or "").split())
         clash = Organization.objects.owned_by(owner).filter(name__iexact=fields["name"])
@@ -112,7 +113,7 @@ def organization_update(*, owner, organization: Organization, **fields: Any) -> 
 
 def organization_delete(*, owner, organization: Organization) -> None:
     """Deleting an organisation keeps its people; they just lose the link."""
-    _check_owner(owner, organization)
+    check_owner(owner, organization)
     organization.delete()
 
 
@@ -146,13 +147,6 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _check_owner(owner, *objects) -> None:
-    # Services are the last line: a caller that fetched without its owner is refused here.
-    for obj in objects:
-        if obj is not None and obj.owner_id != owner.pk:
-            raise PermissionError("That object belongs to another user.")
-
-
 def _save_contact(owner, contact: Contact, tags: list[str] | None) -> Contact:
     if not contact.first_name and not contact.last_name:
         contact.first_name, contact.last_name = split_name(contact.name)
@@ -178,7 +172,7 @@ def contact_create(
     **fields: Any,
 ) -> Contact:
     fields = _clean_fields({"name": name, **fields})
-    _check_owner(owner, fields.get("organization"), fields.get("referred_by"))
+    check_owner(owner, fields.get("organization"), fields.get("referred_by"))
     if organization_name and not fields.get("organization"):
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
     fields.setdefault("source", Source.COLD)
@@ -194,7 +188,7 @@ def contact_update(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Contact:
-    _check_owner(owner, contact, fields.get("organization"), fields.get("referred_by"))
+    check_owner(owner, contact, fields.get("organization"), fields.get("referred_by"))
     if fields.get("referred_by") is not None and fields["referred_by"].pk == contact.pk:
         raise ValidationError({"referred_by": "A contact cannot be referred by themselves."})
     fields = _clean_fields(fields)
@@ -210,12 +204,12 @@ def contact_update(
 
 def contact_delete(*, owner, contact: Contact) -> None:
     """Deletes the person with their conversations, messages and takeaways."""
-    _check_owner(owner, contact)
+    check_owner(owner, contact)
     contact.delete()
 
 
 def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
-    _check_owner(owner, contact)
+    check_owner(owner, contact)
     wanted: dict[str, str] = {}
     for name in names:
         name = " ".join(name.split())[:50]

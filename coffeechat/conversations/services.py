@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import OPEN_STATES, Conversation, State
+from coffeechat.lib.owned import check_owner
 
 # Which state may follow which. Closed states end a conversation; talking to the same person
 # again starts a new one.
@@ -29,17 +30,11 @@ _REFUSALS = {
 }
 
 
-def _check_owner(owner, *objects) -> None:
-    for obj in objects:
-        if obj is not None and obj.owner_id != owner.pk:
-            raise PermissionError("That object belongs to another user.")
-
-
 def conversation_transition(
     *, owner, conversation: Conversation, to: str, at: datetime | None = None
 ) -> Conversation:
     """Moves `conversation` to state `to`, recording when; refuses a move the table forbids."""
-    _check_owner(owner, conversation)
+    check_owner(owner, conversation)
     if to not in TRANSITIONS[conversation.state]:
         raise ValidationError(
             _REFUSALS.get(
@@ -66,7 +61,7 @@ def conversation_transition(
 
 def conversation_open_get(*, owner, contact: Contact) -> Conversation | None:
     """The contact's conversation still in progress, if any."""
-    _check_owner(owner, contact)
+    check_owner(owner, contact)
     return (
         Conversation.objects.owned_by(owner)
         .filter(contact=contact, state__in=OPEN_STATES)
@@ -77,7 +72,7 @@ def conversation_open_get(*, owner, contact: Contact) -> Conversation | None:
 
 def conversation_start(*, owner, contact: Contact) -> Conversation:
     """The open conversation with `contact`, or a new planned one."""
-    _check_owner(owner, contact)
+    check_owner(owner, contact)
     if contact.do_not_contact:
         raise ValidationError(f"{contact.name} is marked “do not contact”.", code="do_not_contact")
     existing = conversation_open_get(owner=owner, contact=contact)
@@ -90,7 +85,7 @@ def conversation_record_reply(
     *, owner, conversation: Conversation, outcome: str, at: datetime | None = None
 ) -> Conversation:
     """A reply to a request: "accepted" and "other" note it, "declined" closes the conversation."""
-    _check_owner(owner, conversation)
+    check_owner(owner, conversation)
     at = at or timezone.now()
     if outcome == "declined":
         if conversation.state in (State.PLANNED, State.REQUESTED):

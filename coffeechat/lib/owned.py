@@ -18,3 +18,10 @@ class OwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def check_owner(owner, *objects) -> None:
+    """Services are the last line: an object fetched without its owner is refused here."""
+    for obj in objects:
+        if obj is not None and obj.owner_id != owner.pk:
+            raise PermissionError("That object belongs to another user.")

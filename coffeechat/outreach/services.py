@@ -16,6 +16,7 @@ from coffeechat.conversations.services import (
     conversation_start,
     conversation_transition,
 )
+from coffeechat.lib.owned import check_owner
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -40,11 +41,6 @@ from coffeechat.outreach.templating import (
 # Templates
 
 TEMPLATE_FIELDS = ("name", "kind", "channel", "subject", "body")
-
-
-def _check_template_owner(owner, template: Template) -> None:
-    if template.owner_id != owner.pk:
-        raise PermissionError("That template belongs to another user.")
 
 
 def _validate_template(template: Template) -> None:
@@ -105,7 +101,7 @@ def template_create(
 
 
 def template_update(*, owner, template: Template, **fields: Any) -> Template:
-    _check_template_owner(owner, template)
+    check_owner(owner, template)
     unknown = set(fields) - set(TEMPLATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown template fields: {', '.join(sorted(unknown))}")
@@ -122,17 +118,11 @@ def template_update(*, owner, template: Template, **fields: Any) -> Template:
 
 def template_delete(*, owner, template: Template) -> None:
     """Deletes the template; for a customised built-in, the original is offered again."""
-    _check_template_owner(owner, template)
+    check_owner(owner, template)
     template.delete()
 
 
 # Messages
-
-
-def _check_owner(owner, *objects) -> None:
-    for obj in objects:
-        if obj is not None and obj.owner_id != owner.pk:
-            raise PermissionError("That object belongs to another user.")
 
 
 def _refuse_do_not_contact(contact: Contact) -> None:
@@ -153,7 +143,7 @@ def message_draft_create(
     takeaway: str = "",
 ) -> Message:
     """A draft written from a template for `contact`, ready to edit, lint and send."""
-    _check_owner(owner, contact, conversation)
+    check_owner(owner, contact, conversation)
     _refuse_do_not_contact(contact)
     try:
         template = template_get(owner=owner, key=template_key)
@@ -189,7 +179,7 @@ def _check_draft(message: Message) -> None:
 
 
 def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
-    _check_owner(owner, message)
+    check_owner(owner, message)
     _check_draft(message)
     message.subject = " ".join(subject.split())
     message.body = body.replace("\r\n", "\n")
@@ -201,7 +191,7 @@ def message_update(*, owner, message: Message, subject: str, body: str) -> Messa
 @transaction.atomic
 def message_mark_sent(*, owner, message: Message, at: datetime | None = None) -> Message:
     """Records a draft as sent; a sent request moves its conversation to “requested”."""
-    _check_owner(owner, message)
+    check_owner(owner, message)
     _check_draft(message)
     _refuse_do_not_contact(message.contact)
     if not message.body.strip():
@@ -225,7 +215,7 @@ def message_mark_sent(*, owner, message: Message, at: datetime | None = None) ->
 
 def message_send(*, owner, message: Message) -> Message:
     """Sends a draft e-mail over SMTP, then records it as sent. A refusal changes nothing."""
-    _check_owner(owner, message)
+    check_owner(owner, message)
     _check_draft(message)
     _refuse_do_not_contact(message.contact)
     if message.channel != Channel.EMAIL:
@@ -235,7 +225,7 @@ def message_send(*, owner, message: Message) -> Message:
 
 
 def message_discard(*, owner, message: Message) -> None:
-    _check_owner(owner, message)
+    check_owner(owner, message)
     _check_draft(message)
     message.delete()
 
@@ -245,7 +235,7 @@ def reply_log(
     *, owner, contact: Contact, outcome: str, body: str = "", at: datetime | None = None
 ) -> Message:
     """Records a reply from `contact` to the open request: accepted, declined or other."""
-    _check_owner(owner, contact)
+    check_owner(owner, contact)
     if outcome not in ReplyOutcome.values:
         raise ValidationError({"outcome": "Say whether they accepted, declined or other."})
     at = at or timezone.now()
@@ -270,7 +260,7 @@ def message_lint(
     *, owner, message: Message, subject: str | None = None, body: str | None = None
 ) -> list[Finding]:
     """The etiquette findings for a message, or for what the user is typing into it."""
-    _check_owner(owner, message)
+    check_owner(owner, message)
     contact = message.contact
     referrer = (
         contact.referred_by.name if contact.referred_by and contact.may_use_referrer_name else ""

@@ -8,6 +8,7 @@ from coffeechat.contacts.selectors import contact_list
 from coffeechat.contacts.services import coworker_warning
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_transition
+from coffeechat.lib.forms import error_text
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.selectors import message_list
@@ -20,12 +21,6 @@ def _message_for_user(request: HttpRequest, pk: int) -> Message:
 
 def _conversation_for_user(request: HttpRequest, pk) -> Conversation:
     return get_object_or_404(Conversation.objects.owned_by(request.user), pk=pk)
-
-
-def _error_text(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(m for messages in error.message_dict.values() for m in messages)
-    return " ".join(error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +38,7 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
                 conversation=conversation,
             )
         except ValidationError as error:
-            flash.error(request, _error_text(error))
+            flash.error(request, error_text(error))
         else:
             return redirect("outreach:message_edit", message_pk=message.pk)
     kind = request.GET.get("kind") or None
@@ -92,7 +87,7 @@ def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
                 body=request.POST.get("body", ""),
             )
         except ValidationError as error:
-            flash.error(request, _error_text(error))
+            flash.error(request, error_text(error))
         else:
             flash.success(request, "Draft saved.")
             return redirect("outreach:message_edit", message_pk=message.pk)
@@ -135,7 +130,7 @@ def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
     try:
         services.message_send(owner=request.user, message=message)
     except ValidationError as error:
-        flash.error(request, f"Not sent: {_error_text(error)} The draft is kept.")
+        flash.error(request, f"Not sent: {error_text(error)} The draft is kept.")
         return redirect("outreach:message_edit", message_pk=message.pk)
     flash.success(request, f"Sent to {message.contact.email}.")
     return redirect(message.contact)
@@ -147,7 +142,7 @@ def message_mark_sent(request: HttpRequest, message_pk: int) -> HttpResponse:
     try:
         services.message_mark_sent(owner=request.user, message=message)
     except ValidationError as error:
-        flash.error(request, _error_text(error))
+        flash.error(request, error_text(error))
         return redirect("outreach:message_edit", message_pk=message.pk)
     flash.success(request, f"Marked as sent to {message.contact.name}.")
     return redirect(message.contact)
@@ -159,7 +154,7 @@ def message_delete(request: HttpRequest, message_pk: int) -> HttpResponse:
     try:
         services.message_discard(owner=request.user, message=message)
     except ValidationError as error:
-        flash.error(request, _error_text(error))
+        flash.error(request, error_text(error))
         return redirect("outreach:message_edit", message_pk=message.pk)
     flash.success(request, "Draft discarded.")
     return redirect(message.contact)
@@ -176,7 +171,7 @@ def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
             body=request.POST.get("body", ""),
         )
     except ValidationError as error:
-        flash.error(request, _error_text(error))
+        flash.error(request, error_text(error))
     else:
         flash.success(request, f"Logged {contact.first_name or contact.name}'s reply.")
     return redirect(contact)
@@ -188,7 +183,7 @@ def close_no_reply(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     try:
         conversation_transition(owner=request.user, conversation=conversation, to=State.NO_REPLY)
     except ValidationError as error:
-        flash.error(request, _error_text(error))
+        flash.error(request, error_text(error))
     else:
         flash.success(request, f"Closed: no reply from {conversation.contact.name}.")
     return redirect(conversation.contact)
