@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -53,28 +55,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {"organization_name": request.GET.get("organization_name", "")}
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        data["tags"] = services.parse_tags(data["tags"])
-        try:
-            contact = services.contact_create(owner=request.user, **data)
-        except services.DuplicateContact as error:
-            duplicate = error.duplicate
-            form.add_error(None, error.duplicate.reason)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Added {contact.name}.")
-            return redirect(contact)
-    return render(
-        request,
-        "contacts/contact_form.html",
-        {
-            "form": form,
-            "duplicate": duplicate,
-            "coworker_warning": _form_coworker_warning(request, form),
-        },
+    return _contact_form_page(
+        request, form, None, lambda data: services.contact_create(owner=request.user, **data)
     )
 
 
@@ -87,20 +69,34 @@ def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
         instance=contact,
         initial=ContactForm.initial_for(contact),
     )
+    return _contact_form_page(
+        request,
+        form,
+        contact,
+        lambda data: services.contact_update(owner=request.user, contact=contact, **data),
+    )
+
+
+def _contact_form_page(
+    request: HttpRequest,
+    form: ContactForm,
+    contact: Contact | None,
+    save: Callable[[dict], Contact],
+) -> HttpResponse:
+    """The add and edit pages: save a valid form, or show why not (a duplicate links to it)."""
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        data["tags"] = services.parse_tags(data["tags"])
+        data = {**form.cleaned_data, "tags": services.parse_tags(form.cleaned_data["tags"])}
         try:
-            services.contact_update(owner=request.user, contact=contact, **data)
+            saved = save(data)
         except services.DuplicateContact as error:
             duplicate = error.duplicate
             form.add_error(None, error.duplicate.reason)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Saved {contact.name}.")
-            return redirect(contact)
+            messages.success(request, f"{'Saved' if contact else 'Added'} {saved.name}.")
+            return redirect(saved)
     return render(
         request,
         "contacts/contact_form.html",
