@@ -18,8 +18,9 @@ class State(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
-OPEN_STATES = (State.PLANNED, State.REQUESTED, State.SCHEDULED, State.HELD)
-CLOSED_STATES = (State.THANKED, State.DECLINED, State.NO_REPLY, State.CANCELLED, State.NO_SHOW)
+# A no-show stays open: people miss calls, and the same conversation can be booked again.
+OPEN_STATES = (State.PLANNED, State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW)
+CLOSED_STATES = (State.THANKED, State.DECLINED, State.NO_REPLY, State.CANCELLED)
 
 
 class Format(models.TextChoices):

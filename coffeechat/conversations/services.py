@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact
-from coffeechat.conversations.models import OPEN_STATES, Conversation, State
+from coffeechat.conversations.models import CLOSED_STATES, OPEN_STATES, Conversation, State
 from coffeechat.lib.owned import check_owner
 
 # Which state may follow which. Closed states end a conversation; talking to the same person
@@ -35,15 +35,14 @@ def conversation_transition(
 ) -> Conversation:
     """Moves `conversation` to state `to`, recording when; refuses a move the table forbids."""
     check_owner(owner, conversation)
+    if to not in State.values:
+        raise ValidationError(f"“{to}” is not a state a conversation can be in.", code="transition")
     if to not in TRANSITIONS[conversation.state]:
-        raise ValidationError(
-            _REFUSALS.get(
-                to,
-                f"A conversation that is {conversation.get_state_display().lower()} cannot "
-                f"become {State(to).label.lower()}.",
-            ),
-            code="transition",
+        refusal = _REFUSALS.get(to) or (
+            f"A conversation that is {conversation.get_state_display().lower()} cannot "
+            f"become {State(to).label.lower()}."
         )
+        raise ValidationError(refusal, code="transition")
     at = at or timezone.now()
     conversation.state = to
     stamp = {
@@ -53,7 +52,7 @@ def conversation_transition(
     }.get(to)
     if stamp:
         setattr(conversation, stamp, at)
-    if to in (State.THANKED, State.DECLINED, State.NO_REPLY, State.CANCELLED):
+    if to in CLOSED_STATES:
         conversation.closed_at = at
     conversation.save()
     return conversation
@@ -84,22 +83,24 @@ def conversation_start(*, owner, contact: Contact) -> Conversation:
 def conversation_record_reply(
     *, owner, conversation: Conversation, outcome: str, at: datetime | None = None
 ) -> Conversation:
-    """A reply to a request: "accepted" and "other" note it, "declined" closes the conversation."""
+    """A reply from the contact.
+
+    "accepted" and "other" record when they answered. "declined" closes a request, and
+    cancels a conversation that was already booked.
+    """
     check_owner(owner, conversation)
+    if outcome not in ("accepted", "declined", "other"):
+        raise ValidationError({"outcome": "Say whether they accepted, declined or other."})
     at = at or timezone.now()
-    if outcome == "declined":
-        if conversation.state in (State.PLANNED, State.REQUESTED):
-            if conversation.state == State.PLANNED:
-                conversation_transition(
-                    owner=owner, conversation=conversation, to=State.REQUESTED, at=at
-                )
-            conversation.replied_at = conversation.replied_at or at
-            return conversation_transition(
-                owner=owner, conversation=conversation, to=State.DECLINED, at=at
-            )
     if conversation.state == State.PLANNED:
         conversation_transition(owner=owner, conversation=conversation, to=State.REQUESTED, at=at)
     if conversation.replied_at is None:
         conversation.replied_at = at
         conversation.save(update_fields=["replied_at", "updated_at"])
+    if outcome == "declined":
+        closing = {State.REQUESTED: State.DECLINED, State.SCHEDULED: State.CANCELLED}
+        if conversation.state in closing:
+            conversation_transition(
+                owner=owner, conversation=conversation, to=closing[conversation.state], at=at
+            )
     return conversation

@@ -230,3 +230,28 @@ def test_it_refuses_to_record_a_reply_on_another_users_conversation(bob, contact
             conversation_record_reply(owner=bob, conversation=conversation, outcome=outcome)
     conversation.refresh_from_db()
     assert _snapshot(conversation) == saved
+
+
+def test_it_refuses_a_state_that_does_not_exist(alice, conversation):
+    with pytest.raises(ValidationError) as caught:
+        conversation_transition(owner=alice, conversation=conversation, to="bogus")
+    assert "“bogus” is not a state" in caught.value.messages[0]
+
+
+def test_it_cancels_a_booked_conversation_they_decline(alice, conversation):
+    conversation_transition(owner=alice, conversation=conversation, to="scheduled")
+    conversation_record_reply(owner=alice, conversation=conversation, outcome="declined")
+    assert conversation.state == "cancelled" and conversation.closed_at
+
+
+def test_it_refuses_an_unknown_reply_outcome(alice, conversation):
+    with pytest.raises(ValidationError):
+        conversation_record_reply(owner=alice, conversation=conversation, outcome="maybe")
+    conversation.refresh_from_db()
+    assert conversation.state == "planned" and conversation.replied_at is None
+
+
+def test_it_books_a_no_show_again_in_the_same_conversation(alice, contact, conversation):
+    conversation_transition(owner=alice, conversation=conversation, to="scheduled")
+    conversation_transition(owner=alice, conversation=conversation, to="no_show")
+    assert conversation_start(owner=alice, contact=contact) == conversation
