@@ -3,6 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coffeechat.conversations.models import ChosenQuestion, Question, Takeaway
 from coffeechat.outreach.models import Message, Template
 
 # How to find alice's object for each kind of id a URL may carry. A URL with an id not
@@ -13,6 +14,9 @@ OBJECTS = {
     "conversation_pk": lambda f: f["conversation"],
     "message_pk": lambda f: f["message"],
     "template_pk": lambda f: f["template"],
+    "chosen_question_pk": lambda f: f["chosen_question"],
+    "question_pk": lambda f: f["question"],
+    "takeaway_pk": lambda f: f["takeaway"],
 }
 # Kwargs that are not objects of a user (tokens are tested where they are issued; a key names
 # a built-in template, which ships with the app).
@@ -49,6 +53,15 @@ def fixtures(alice, contact, organization, conversation):
         "conversation": conversation,
         "message": message,
         "template": template,
+        "chosen_question": ChosenQuestion.objects.create(
+            owner=alice, conversation=conversation, category="advice", text="What would you do?"
+        ),
+        "question": Question.objects.create(
+            owner=alice, category="advice", text="What do you wish you had known?"
+        ),
+        "takeaway": Takeaway.objects.create(
+            owner=alice, conversation=conversation, kind="gap", text="Learn SQL"
+        ),
     }
 
 

@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from coffeechat.contacts.selectors import contact_list
+from coffeechat.conversations.selectors import conversation_list
+from coffeechat.conversations.services import conversation_start
+from coffeechat.lib.forms import error_text
+from coffeechat.outreach.followup import follow_up_for
+from coffeechat.outreach.selectors import message_list
+
+
+@require_GET
+def conversation_detail(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = get_object_or_404(conversation_list(owner=request.user), pk=conversation_pk)
+    context = {
+        "conversation": conversation,
+        "contact": conversation.contact,
+        "messages_": message_list(owner=request.user).filter(conversation=conversation),
+        "follow_up": follow_up_for(
+            owner=request.user, conversation=conversation, now=timezone.now()
+        ),
+    }
+    return render(request, "conversations/conversation_detail.html", context)
+
+
+@require_POST
+def conversation_begin(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    """Opens (or reuses) a conversation with a contact, e.g. to book a time agreed in person."""
+    contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
+    try:
+        conversation = conversation_start(owner=request.user, contact=contact)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(contact)
+    return redirect("conversations:conversation_detail", conversation_pk=conversation.pk)
