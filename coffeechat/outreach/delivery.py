@@ -3,7 +3,8 @@
 import email.policy
 import smtplib
 from email.message import EmailMessage as StdlibEmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from urllib.parse import quote
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
 from coffeechat.accounts.services import profile_get
-from coffeechat.outreach.models import Message
+from coffeechat.conversations.ics import invitation
+from coffeechat.conversations.models import State
+from coffeechat.outreach.models import Message, MessageKind
 
 PLACEHOLDER_FROM = "coffeechat@localhost"
 
@@ -67,6 +70,42 @@ def eml_bytes(*, owner, message: Message) -> bytes:
     return eml.as_bytes()
 
 
+def organizer(*, owner) -> tuple[str, str]:
+    """The user as a calendar invitation names them: (name, e-mail address), either may be ""."""
+    name, address = parseaddr(sender(owner=owner))
+    return name or profile_get(owner=owner).display_name, address
+
+
+def invitation_part(*, owner, message: Message) -> MIMEText | None:
+    """The calendar invitation a message carries: the booking with a confirmation or a new
+    time, or the cancellation with anything said about a cancelled booking."""
+    conversation = message.conversation
+    if conversation is None or conversation.scheduled_for is None:
+        return None
+    if conversation.state == State.CANCELLED:
+        method = "CANCEL"
+    elif conversation.state == State.SCHEDULED and message.kind in (
+        MessageKind.CONFIRMATION,
+        MessageKind.RESCHEDULE,
+    ):
+        method = "REQUEST"
+    else:
+        return None
+    organizer_name, organizer_email = organizer(owner=owner)
+    ics = invitation(
+        conversation=conversation,
+        organizer_name=organizer_name,
+        organizer_email=organizer_email,
+        method=method,
+    )
+    # Base64 keeps the CRLF line ends iCalendar requires; the method parameter is what makes
+    # mail programs offer accept/decline instead of a plain attachment.
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part
+
+
 def smtp_send(*, owner, message: Message) -> None:
     """Sends over the configured SMTP server; a refusal becomes a DeliveryError in plain words."""
     if not message.contact.email:
@@ -83,6 +122,9 @@ def smtp_send(*, owner, message: Message) -> None:
         headers={"Message-ID": make_msgid(domain="coffeechat.local")},
         connection=get_connection(timeout=20),
     )
+    invite = invitation_part(owner=owner, message=message)
+    if invite is not None:
+        mail.attach(invite)
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused:

@@ -1,4 +1,4 @@
-"""The text patterns the etiquette linter recognises: job asks, time asks, thanks, personal notes."""
+"""Text patterns the etiquette linter recognises: job asks, time asks, thanks, personal notes."""
 
 import re
 

@@ -188,19 +188,41 @@ def message_update(*, owner, message: Message, subject: str, body: str) -> Messa
     return message
 
 
+def _refuse_thank_you_out_of_turn(message: Message) -> None:
+    """A thank-you follows a conversation that was held, once."""
+    if message.kind != MessageKind.THANK_YOU:
+        return
+    conversation = message.conversation
+    if conversation is not None and conversation.state == State.THANKED:
+        raise ValidationError(
+            f"You have already thanked {message.contact.name} for this conversation.",
+            code="transition",
+        )
+    if conversation is None or conversation.state != State.HELD:
+        raise ValidationError(
+            "A thank-you can only follow a conversation that was held.", code="transition"
+        )
+
+
 @transaction.atomic
 def message_mark_sent(*, owner, message: Message, at: datetime | None = None) -> Message:
-    """Records a draft as sent; a sent request moves its conversation to “requested”."""
+    """Records a draft as sent; a sent request moves its conversation to “requested”, a sent
+    thank-you moves a held conversation to “thanked”. A thank-you for a conversation that
+    was not held is refused before anything is written."""
     check_owner(owner, message)
     _check_draft(message)
     _refuse_do_not_contact(message.contact)
     if not message.body.strip():
         raise ValidationError({"body": "The message is empty."})
+    _refuse_thank_you_out_of_turn(message)
     at = at or timezone.now()
     message.status = MessageStatus.SENT
     message.sent_at = at
     message.save()
     conversation = message.conversation
+    if message.kind == MessageKind.THANK_YOU and conversation is not None:
+        # Thanked also starts the keep-in-touch clock, which counts from thanked_at.
+        conversation_transition(owner=owner, conversation=conversation, to=State.THANKED, at=at)
     if message.kind == MessageKind.REQUEST:
         if conversation is None or conversation.state not in (State.PLANNED, State.REQUESTED):
             conversation = conversation_start(owner=owner, contact=message.contact)
@@ -220,6 +242,8 @@ def message_send(*, owner, message: Message) -> Message:
     _refuse_do_not_contact(message.contact)
     if message.channel != Channel.EMAIL:
         raise ValidationError("Only e-mail messages can be sent from coffeechat.")
+    # Checked before the e-mail leaves, not only when it is recorded as sent.
+    _refuse_thank_you_out_of_turn(message)
     smtp_send(owner=owner, message=message)
     return message_mark_sent(owner=owner, message=message)
 

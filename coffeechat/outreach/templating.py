@@ -1,17 +1,16 @@
-"""Message templates: the built-ins, the merge fields and a sandboxed engine to render them.
+"""Message templates: a sandboxed engine to check and render them, and the templates to offer.
 
 A template is plain text with `{{ fields }}`, `{% if %}` and a few filters. It is rendered by
 Jinja2's sandbox from a context of plain strings, and before that its syntax tree is checked
 against a short list of allowed constructs, so a user's template can show fields and nothing
-else: no attributes, no calls, no loops, no includes or imports.
+else: no attributes, no calls, no loops, no includes or imports. The fields and their values
+are in `template_fields`, the texts of the built-ins in `builtin_templates`.
 """
 
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from jinja2 import Template as JinjaTemplate
@@ -20,12 +19,18 @@ from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 
-from coffeechat.accounts.services import profile_get
+from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS
 from coffeechat.outreach.models import Channel, MessageKind, Template
+
+# Imported from here by the views, services and tests.
+from coffeechat.outreach.template_fields import DEFAULT_MINUTES as DEFAULT_MINUTES
+from coffeechat.outreach.template_fields import FIELDS
+from coffeechat.outreach.template_fields import SAMPLE_FIELDS as SAMPLE_FIELDS
+from coffeechat.outreach.template_fields import merge_fields as merge_fields
+from coffeechat.outreach.template_fields import sample_fields as sample_fields
 
 MAX_TEMPLATE_CHARS = 5000
 LINKEDIN_NOTE_CHARS = 300
-DEFAULT_MINUTES = "20"
 
 # The kinds and channels a template can be written for: replies come in, calls are spoken.
 TEMPLATE_KINDS = [(value, label) for value, label in MessageKind.choices if value != "reply"]
@@ -42,28 +47,6 @@ class TemplateChoice:
     body: str
     builtin: bool
 
-
-FIELDS: dict[str, str] = {
-    "first_name": "Their first name.",
-    "last_name": "Their last name.",
-    "full_name": "Their whole name as you saved it.",
-    "organization": "The organisation they work for.",
-    "title": "Their job title.",
-    "their_work": "The project, article or talk of theirs you noted as a reason to write.",
-    "connection": "How you are connected: a mutual contact, a shared school or group.",
-    "referrer": "Who suggested you contact them, only when they said you may use the name.",
-    "area": "What you are exploring, from the fields (or roles) on your pitch page.",
-    "my_name": "Your name, from your pitch page.",
-    "my_pitch": "Your short introduction, from your pitch page.",
-    "signature": "Your signature (your name when you have not written one).",
-    "minutes": "How long the conversation is, in minutes (20 until it is booked).",
-    "date": "The day of the booked conversation, in their time zone, e.g. Tuesday 24 November.",
-    "time": "The start time of the booked conversation, in their time zone, e.g. 10:00.",
-    "time_zone": "The time zone the date and time are given in.",
-    "place": "Where you meet, or the link or number for the call.",
-    "format": "How you meet: phone call, video call, coffee, lunch or meeting in person.",
-    "takeaway": "The one thing from the conversation you chose to thank them for.",
-}
 
 # How an empty field shows in a draft, so the gap is seen and filled before sending.
 _PLACEHOLDER_WORDS = {
@@ -260,124 +243,8 @@ def render(text: str, fields: Mapping[str, str]) -> str:
         raise ValidationError(f"The template cannot be filled in: {error}") from error
 
 
-def _one_line(text: str) -> str:
-    """A note made fit for the middle of a sentence: one line, no closing full stop."""
-    return " ".join((text or "").split()).rstrip(" .")
-
-
-_FORMAT_WORDS = {
-    "phone": "phone call",
-    "video": "video call",
-    "coffee": "coffee",
-    "lunch": "lunch",
-    "in_person": "meeting in person",
-}
-
-
-def _zone(*names: str) -> ZoneInfo:
-    for name in names:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
-
-
-def _zone_label(zone: ZoneInfo, moment: datetime) -> str:
-    abbreviation = moment.tzname() or ""
-    if not abbreviation or abbreviation == zone.key or abbreviation[0] in "+-":
-        return zone.key
-    return f"{zone.key} ({abbreviation})"
-
-
-def _meeting_fields(conversation, contact, profile) -> dict[str, str]:
-    if conversation is None:
-        return {"minutes": DEFAULT_MINUTES}
-    fields = {
-        "minutes": str(conversation.length_minutes or DEFAULT_MINUTES),
-        "format": _FORMAT_WORDS.get(conversation.format, conversation.format),
-        "place": conversation.place.strip(),
-    }
-    if conversation.scheduled_for:
-        # Said in the time of the person who has to turn up, when we know where they are.
-        zone = _zone(contact.time_zone, conversation.time_zone, profile.time_zone)
-        start = conversation.scheduled_for.astimezone(zone)
-        fields["date"] = f"{start:%A} {start.day} {start:%B}"
-        fields["time"] = f"{start:%H:%M}"
-        fields["time_zone"] = _zone_label(zone, start)
-    return fields
-
-
-def merge_fields(*, owner, contact, conversation=None, takeaway: str = "") -> dict[str, str]:
-    """The values of every field for a message from `owner` to `contact`."""
-    if contact.owner_id != owner.pk or (
-        conversation is not None and conversation.owner_id != owner.pk
-    ):
-        raise PermissionError("That contact belongs to another user.")
-    profile = profile_get(owner=owner)
-    referrer = contact.referred_by if contact.may_use_referrer_name else None
-    my_name = profile.display_name.strip() or owner.get_full_name()
-    fields = {
-        "first_name": contact.first_name or contact.name,
-        "last_name": contact.last_name,
-        "full_name": contact.name,
-        "organization": contact.organization.name if contact.organization else "",
-        "title": contact.title,
-        "their_work": _one_line(contact.their_work),
-        "connection": _one_line(contact.connection_note),
-        "referrer": referrer.name if referrer is not None else "",
-        "area": _one_line(profile.goal_fields) or _one_line(profile.goal_roles),
-        "my_name": my_name,
-        "my_pitch": profile.pitch.strip(),
-        "signature": profile.signature.strip() or my_name,
-        "minutes": DEFAULT_MINUTES,
-        "date": "",
-        "time": "",
-        "time_zone": "",
-        "place": "",
-        "format": "",
-        "takeaway": _one_line(takeaway),
-    }
-    fields.update(_meeting_fields(conversation, contact, profile))
-    return {name: (value or "").strip() for name, value in fields.items()}
-
-
-# Values for the live preview: an invented person, a booked call and a takeaway.
-SAMPLE_FIELDS: dict[str, str] = {
-    "first_name": "Priya",
-    "last_name": "Raman",
-    "full_name": "Priya Raman",
-    "organization": "Northwind Transit",
-    "title": "Senior Service Designer",
-    "their_work": "your talk on redesigning bus timetables with riders",
-    "connection": "We both studied at Northbank University",
-    "referrer": "Sam Okafor",
-    "minutes": "20",
-    "date": "Tuesday 24 November",
-    "time": "10:00",
-    "time_zone": "Europe/London (GMT)",
-    "place": "https://meet.example/priya-raman",
-    "format": "video call",
-    "takeaway": "your advice to run one small study with real riders before applying anywhere",
-}
-
-
-def sample_fields(*, owner) -> dict[str, str]:
-    """The preview's values: the invented person above, with the owner's own name and pitch."""
-    profile = profile_get(owner=owner)
-    my_name = profile.display_name.strip() or owner.get_full_name()
-    return {
-        **SAMPLE_FIELDS,
-        "area": _one_line(profile.goal_fields) or _one_line(profile.goal_roles),
-        "my_name": my_name,
-        "my_pitch": profile.pitch.strip(),
-        "signature": profile.signature.strip() or my_name,
-    }
-
-
-def _builtin(slug: str, name: str, kind: str, channel: str, subject: str, body: str):
-    return slug, TemplateChoice(
+BUILTINS: dict[str, TemplateChoice] = {
+    slug: TemplateChoice(
         key=f"builtin:{slug}",
         name=name,
         kind=str(kind),
@@ -386,181 +253,8 @@ def _builtin(slug: str, name: str, kind: str, channel: str, subject: str, body: 
         body=body.strip(),
         builtin=True,
     )
-
-
-BUILTINS: dict[str, TemplateChoice] = dict(
-    [
-        _builtin(
-            "request_email",
-            "Request by e-mail",
-            MessageKind.REQUEST,
-            Channel.EMAIL,
-            "Could I ask about your work at {{ organization }}?",
-            """
-Dear {{ first_name }},
-
-{{ connection }}. Your work — {{ their_work }} — is the reason I am writing to you.
-
-I am {{ my_name }}, and I am exploring {{ area }}. I am not asking about jobs; I would simply like to learn how the work looks from the inside.
-
-Would you have {{ minutes }} minutes for a phone or video call in the coming weeks, at a time that suits you?
-
-Thank you in advance for considering it.
-
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "request_linkedin",
-            "Request as a LinkedIn note",
-            MessageKind.REQUEST,
-            Channel.LINKEDIN,
-            "",
-            """
-Hi {{ first_name }}, I'm {{ my_name }}. {{ connection }}. I'm exploring {{ area }} and would value {{ minutes }} minutes of your advice, only to learn, not to ask for a job. Would a short call suit you? Thank you!
-""",
-        ),
-        _builtin(
-            "request_referral",
-            "Request through a referral",
-            MessageKind.REQUEST,
-            Channel.EMAIL,
-            "{{ referrer }} suggested I contact you",
-            """
-Dear {{ first_name }},
-
-{{ referrer }} suggested I contact you when I mentioned my interest in {{ area }}, and I would be glad of the chance to learn from you.
-
-I am {{ my_name }}. I am talking to people in the field before I decide on my next step, and I am not asking about openings: I would like to hear how you came to your work at {{ organization }} and what you see ahead.
-
-Could you spare {{ minutes }} minutes for a call in the next few weeks? I am happy to fit around your calendar.
-
-Thank you in advance,
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "nudge_email",
-            "A polite follow-up",
-            MessageKind.NUDGE,
-            Channel.EMAIL,
-            "Following up: a short conversation about your work?",
-            """
-Dear {{ first_name }},
-
-I wrote recently to ask whether you might have {{ minutes }} minutes to tell me about your work at {{ organization }}. Inboxes fill up quickly, so I thought I would try once more.
-
-If now is a busy time, I understand completely; a date later on would suit me just as well, and I will not write again about it.
-
-Thank you,
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "confirmation_email",
-            "Confirming the time",
-            MessageKind.CONFIRMATION,
-            Channel.EMAIL,
-            "Confirming our {{ format }} on {{ date }}",
-            """
-Dear {{ first_name }},
-
-Thank you for agreeing to talk with me. To confirm: {{ date }} at {{ time }} ({{ time_zone }}), {{ minutes }} minutes, {{ format }}.
-Place or link: {{ place }}
-
-If anything changes on your side, just tell me and I will find another time.
-
-I look forward to it.
-
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "reschedule_email",
-            "A new time",
-            MessageKind.RESCHEDULE,
-            Channel.EMAIL,
-            "New time for our conversation: {{ date }}",
-            """
-Dear {{ first_name }},
-
-Thank you for being flexible. Our conversation is now on {{ date }} at {{ time }} ({{ time_zone }}), still {{ minutes }} minutes, {{ format }}.
-Place or link: {{ place }}
-
-I am sorry for any trouble the change caused, and I look forward to speaking with you.
-
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "thank_you_email",
-            "Thank-you",
-            MessageKind.THANK_YOU,
-            Channel.EMAIL,
-            "Thank you, {{ first_name }}",
-            """
-Dear {{ first_name }},
-
-Thank you for your time and for being so open about your work at {{ organization }}.
-
-One thing you said has stayed with me: {{ takeaway }}. It has already changed how I am planning my next steps.
-
-I will let you know how things go.
-
-With thanks,
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "keep_in_touch_article",
-            "Keep in touch: an article",
-            MessageKind.KEEP_IN_TOUCH,
-            Channel.EMAIL,
-            "Something I read that made me think of you",
-            """
-Dear {{ first_name }},
-
-I came across an article this week that brought our conversation back to mind, and I thought you might enjoy it too, given your work at {{ organization }}.
-
-I hope all is going well.
-
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "keep_in_touch_update",
-            "Keep in touch: an update",
-            MessageKind.KEEP_IN_TOUCH,
-            Channel.EMAIL,
-            "An update since we spoke",
-            """
-Dear {{ first_name }},
-
-I wanted to tell you where I have got to since we spoke. Your advice shaped what I did next as I kept exploring {{ area }}, and I am grateful for it.
-
-I hope things are going well for you at {{ organization }}.
-
-{{ signature }}
-""",
-        ),
-        _builtin(
-            "keep_in_touch_congratulations",
-            "Keep in touch: congratulations",
-            MessageKind.KEEP_IN_TOUCH,
-            Channel.EMAIL,
-            "Congratulations, {{ first_name }}!",
-            """
-Dear {{ first_name }},
-
-I just saw your news and wanted to say congratulations. It is well deserved, and it was easy to see how much you care about your work at {{ organization }} when we spoke.
-
-Wishing you every success with what comes next.
-
-{{ signature }}
-""",
-        ),
-    ]
-)
+    for slug, (name, kind, channel, subject, body) in BUILTIN_TEXTS.items()
+}
 
 
 def _choice_from(template: Template) -> TemplateChoice:
