@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from coffeechat.contacts.selectors import contact_list
+from coffeechat.conversations.questions import prep_status
 from coffeechat.conversations.selectors import conversation_list
 from coffeechat.conversations.services import conversation_start
 from coffeechat.lib.forms import error_text
@@ -23,6 +24,7 @@ def conversation_detail(request: HttpRequest, conversation_pk: int) -> HttpRespo
         "follow_up": follow_up_for(
             owner=request.user, conversation=conversation, now=timezone.now()
         ),
+        "prep_status": prep_status(owner=request.user, conversation=conversation),
     }
     return render(request, "conversations/conversation_detail.html", context)
 

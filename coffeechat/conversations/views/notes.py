@@ -1,11 +1,234 @@
-from django.http import Http404
+"""Notes, takeaways and the thank-you; the development plan, reading list and leads."""
 
-# The pages of this part are being written; until then their URLs answer 404.
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coffeechat.conversations import takeaways as service
+from coffeechat.conversations.models import (
+    Conversation,
+    State,
+    Takeaway,
+    TakeawayKind,
+    TakeawayStatus,
+)
+from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, TakeawayStatusForm
+from coffeechat.conversations.selectors import conversation_list
+from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.outreach.models import MessageKind
+from coffeechat.outreach.services import message_draft_create
+from coffeechat.outreach.templating import templates_for
+
+NOT_HELD = "A thank-you can only follow a conversation that was held."
 
 
-def _not_yet(request, **kwargs):
-    raise Http404
+def _conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
+    return get_object_or_404(conversation_list(owner=request.user), pk=pk)
 
 
-conversation_notes = takeaway_add = takeaway_status = takeaway_delete = _not_yet
-thank_you = development_plan = reading_list = leads = _not_yet
+def _takeaway_for_user(request: HttpRequest, pk: int) -> Takeaway:
+    return get_object_or_404(service.takeaway_list(owner=request.user), pk=pk)
+
+
+def _detail_url(conversation: Conversation) -> str:
+    return reverse("conversations:conversation_detail", args=[conversation.pk])
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form was on, when it is one of ours."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else default)
+
+
+def _notes_page(
+    request: HttpRequest,
+    conversation: Conversation,
+    form: NotesForm,
+    takeaway_form: TakeawayForm | None = None,
+) -> HttpResponse:
+    context = {
+        "conversation": conversation,
+        "contact": conversation.contact,
+        "form": form,
+        "takeaway_form": takeaway_form or TakeawayForm(),
+        "notes_allowed": conversation.state in service.NOTE_STATES,
+        "return_url": reverse("conversations:notes", args=[conversation.pk]),
+    }
+    return render(request, "conversations/notes.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_notes(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    data = request.POST if request.method == "POST" else None
+    form = NotesForm(data, initial=NotesForm.initial_for(conversation))
+    if data is not None and form.is_valid():
+        try:
+            service.conversation_notes_update(
+                owner=request.user, conversation=conversation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Notes saved.")
+            return redirect("conversations:notes", conversation_pk=conversation.pk)
+    return _notes_page(request, conversation, form)
+
+
+@require_POST
+def takeaway_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    form = TakeawayForm(request.POST)
+    if form.is_valid():
+        try:
+            takeaway = service.takeaway_add(
+                owner=request.user, conversation=conversation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _added(takeaway, conversation))
+            return _back(request, _detail_url(conversation) + "#takeaways")
+    notes_form = NotesForm(initial=NotesForm.initial_for(conversation))
+    return _notes_page(request, conversation, notes_form, takeaway_form=form)
+
+
+def _added(takeaway: Takeaway, conversation: Conversation) -> str:
+    person = takeaway.referral_contact
+    if person is None:
+        return f"Added the {takeaway.get_kind_display().lower()}."
+    if person.referred_by_id == conversation.contact_id:
+        return f"Added {person.name} to your people, referred by {conversation.contact.name}."
+    return f"Noted the referral to {person.name}, who was already in your people."
+
+
+@require_POST
+def takeaway_status(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
+    takeaway = _takeaway_for_user(request, takeaway_pk)
+    form = TakeawayStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A takeaway is open, done or dropped.")
+    else:
+        try:
+            service.takeaway_set_status(
+                owner=request.user, takeaway=takeaway, status=form.cleaned_data["status"]
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+    return _back(request, _detail_url(takeaway.conversation) + "#takeaways")
+
+
+@require_POST
+def takeaway_delete(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
+    takeaway = _takeaway_for_user(request, takeaway_pk)
+    service.takeaway_delete(owner=request.user, takeaway=takeaway)
+    messages.success(request, "Takeaway deleted.")
+    return _back(request, _detail_url(takeaway.conversation) + "#takeaways")
+
+
+def _thank_you_template_key(owner, contact) -> str:
+    """The built-in thank-you, or the user's version of it, when it suits the contact; else
+    the first thank-you template of theirs that does (a LinkedIn note for someone without
+    an e-mail address)."""
+    choices = templates_for(owner=owner, contact=contact, kind=MessageKind.THANK_YOU)
+    return choices[0].key if choices else "builtin:thank_you_email"
+
+
+@require_POST
+def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    """A thank-you draft naming the chosen takeaway, opened in the message editor."""
+    conversation = _conversation_for_user(request, conversation_pk)
+    if conversation.state != State.HELD:
+        refusal = NOT_HELD
+        if conversation.state == State.THANKED:
+            refusal = f"You have already thanked {conversation.contact.name} for this conversation."
+        messages.error(request, refusal)
+        return redirect(_detail_url(conversation))
+    chosen = request.POST.get("takeaway", "").strip()
+    text = ""
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        takeaways = service.takeaway_list(owner=request.user).filter(conversation=conversation)
+        text = get_object_or_404(takeaways, pk=chosen).text
+    try:
+        message = message_draft_create(
+            owner=request.user,
+            contact=conversation.contact,
+            template_key=_thank_you_template_key(request.user, conversation.contact),
+            conversation=conversation,
+            takeaway=text,
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(_detail_url(conversation))
+    return redirect("outreach:message_edit", message_pk=message.pk)
+
+
+# The three action lists share one page.
+_LISTS = {
+    TakeawayKind.GAP: {
+        "title": "Development plan",
+        "explanation": "Skills and experience the people you talked to said you would need.",
+        "empty": (
+            "When someone points out a skill or experience you are missing, add it to that "
+            "conversation as a “skill gap” takeaway: it appears here for you to work on."
+        ),
+        "selector": service.development_plan,
+    },
+    TakeawayKind.RESOURCE: {
+        "title": "Reading list",
+        "explanation": "Books, articles, courses, groups and events recommended to you.",
+        "empty": (
+            "When someone recommends something to read, watch, join or attend, add it to that "
+            "conversation as a “resource” takeaway: it appears here until you have done it."
+        ),
+        "selector": service.reading_list,
+    },
+    TakeawayKind.OPPORTUNITY: {
+        "title": "Leads",
+        "explanation": "Openings, projects and offers to send your résumé that came up.",
+        "empty": (
+            "When a conversation turns up a job lead, a project or a request for your résumé, "
+            "add it to that conversation as an “opportunity” takeaway: it appears here."
+        ),
+        "selector": service.leads,
+    },
+}
+
+
+def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
+    page = _LISTS[kind]
+    items = list(page["selector"](owner=request.user))
+    context = {
+        "title": page["title"],
+        "explanation": page["explanation"],
+        "empty": page["empty"],
+        "kind": kind,
+        "open_items": [t for t in items if t.status == TakeawayStatus.OPEN],
+        "done_items": [t for t in items if t.status == TakeawayStatus.DONE],
+        "dropped_items": [t for t in items if t.status == TakeawayStatus.DROPPED],
+    }
+    return render(request, "conversations/takeaway_list.html", context)
+
+
+@require_GET
+def development_plan(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, TakeawayKind.GAP)
+
+
+@require_GET
+def reading_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, TakeawayKind.RESOURCE)
+
+
+@require_GET
+def leads(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, TakeawayKind.OPPORTUNITY)

@@ -1,11 +1,194 @@
-from django.http import Http404
+"""Booking a time, moving it, the invitation, and what happened: held, no-show, cancelled."""
 
-# The pages of this part are being written; until then their URLs answer 404.
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coffeechat.accounts.services import profile_get
+from coffeechat.conversations import scheduling
+from coffeechat.conversations.forms import ScheduleForm
+from coffeechat.conversations.ics import invitation
+from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.selectors import conversation_list
+from coffeechat.conversations.services import TRANSITIONS
+from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.outreach import delivery
+from coffeechat.outreach.services import message_draft_create
+from coffeechat.outreach.templating import BUILTINS, templates_for
 
 
-def _not_yet(request, **kwargs):
-    raise Http404
+def _conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
+    return get_object_or_404(conversation_list(owner=request.user), pk=pk)
 
 
-conversation_schedule = conversation_cancel = conversation_no_show = _not_yet
-conversation_held = conversation_ics = _not_yet
+def _back(conversation: Conversation) -> HttpResponse:
+    return redirect("conversations:conversation_detail", conversation_pk=conversation.pk)
+
+
+def _initial(request: HttpRequest, conversation: Conversation) -> dict:
+    my_zone = profile_get(owner=request.user).time_zone
+    initial = {
+        "time_zone": conversation.contact.time_zone or my_zone,
+        "length_minutes": conversation.length_minutes or 20,
+        "format": conversation.format,
+        "place": conversation.place,
+    }
+    if conversation.state == State.SCHEDULED:
+        zone = scheduling.zone_for(conversation.time_zone, my_zone)
+        start = conversation.scheduled_for.astimezone(zone)
+        initial.update(date=start.date(), time=start.time(), time_zone=zone.key)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_schedule(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    # A time booked before (now moved, or missed) makes the message a "new time" one.
+    rebooking = conversation.scheduled_for is not None
+    form = ScheduleForm(request.POST or None, initial=_initial(request, conversation))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheduling.conversation_schedule(
+                owner=request.user,
+                conversation=conversation,
+                start=data["start"],
+                time_zone=data["time_zone"],
+                length_minutes=data["length_minutes"],
+                format=data["format"],
+                place=data["place"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return _draft_and_edit(request, conversation, rebooking=rebooking)
+    return render(
+        request, "conversations/schedule.html", _page_context(request, conversation, form)
+    )
+
+
+def _page_context(request: HttpRequest, conversation: Conversation, form: ScheduleForm) -> dict:
+    contact = conversation.contact
+    return {
+        "conversation": conversation,
+        "contact": contact,
+        "form": form,
+        "rescheduling": conversation.state == State.SCHEDULED,
+        "can_book": conversation.state == State.SCHEDULED
+        or State.SCHEDULED in TRANSITIONS[conversation.state],
+        "times": scheduling.local_times(
+            conversation,
+            user_zone=profile_get(owner=request.user).time_zone,
+            contact_zone=contact.time_zone or conversation.time_zone,
+        ),
+        "time_zones": form.time_zones(),
+    }
+
+
+def _template_key(owner, slug: str) -> str:
+    """The built-in `slug`, or the user's own version of it where they customised it."""
+    builtin = BUILTINS[slug]
+    # Built-ins come first, each already replaced by the user's version when there is one.
+    for choice in templates_for(owner=owner, kind=builtin.kind):
+        if choice.channel == builtin.channel:
+            return choice.key
+    return builtin.key
+
+
+def _draft_and_edit(
+    request: HttpRequest, conversation: Conversation, *, rebooking: bool
+) -> HttpResponse:
+    contact = conversation.contact
+    _, start = scheduling.local_times(
+        conversation, user_zone=profile_get(owner=request.user).time_zone, contact_zone=""
+    )[0]
+    verb = "Moved to" if rebooking else "Booked for"
+    booked = f"{verb} {start:%A} {start.day} {start:%B}, {start:%H:%M} your time."
+    if not contact.email:
+        flash.warning(
+            request,
+            f"{booked} {contact.name} has no e-mail address, so no confirmation was drafted: "
+            "confirm the time with them another way.",
+        )
+        return _back(conversation)
+    slug = "reschedule_email" if rebooking else "confirmation_email"
+    try:
+        message = message_draft_create(
+            owner=request.user,
+            contact=contact,
+            template_key=_template_key(request.user, slug),
+            conversation=conversation,
+        )
+    except ValidationError as error:
+        flash.warning(request, f"{booked} No message was drafted: {error_text(error)}")
+        return _back(conversation)
+    flash.success(
+        request,
+        f"{booked} Check this message and send it; sent from coffeechat it carries the "
+        "calendar invitation.",
+    )
+    return redirect("outreach:message_edit", message_pk=message.pk)
+
+
+@require_POST
+def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    try:
+        scheduling.conversation_cancel(
+            owner=request.user, conversation=conversation, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        flash.error(request, error_text(error))
+    else:
+        told = (
+            " Let them know: a message about it sent from coffeechat carries the calendar "
+            "cancellation."
+            if conversation.scheduled_for and conversation.contact.email
+            else ""
+        )
+        flash.success(request, f"Cancelled the conversation with {conversation.contact}.{told}")
+    return _back(conversation)
+
+
+@require_POST
+def conversation_no_show(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    try:
+        scheduling.conversation_mark_no_show(owner=request.user, conversation=conversation)
+    except ValidationError as error:
+        flash.error(request, error_text(error))
+    else:
+        flash.success(
+            request, "Marked as a no-show. People miss calls: book another time when they reply."
+        )
+    return _back(conversation)
+
+
+@require_POST
+def conversation_held(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    try:
+        scheduling.conversation_mark_held(owner=request.user, conversation=conversation)
+    except ValidationError as error:
+        flash.error(request, error_text(error))
+    else:
+        flash.success(
+            request, "Marked as held. Write your notes now, and thank them within a day or two."
+        )
+    return _back(conversation)
+
+
+@require_GET
+def conversation_ics(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+    conversation = _conversation_for_user(request, conversation_pk)
+    if conversation.scheduled_for is None:
+        raise Http404("This conversation was never booked.")
+    name, email = delivery.organizer(owner=request.user)
+    body = invitation(conversation=conversation, organizer_name=name, organizer_email=email)
+    method = "CANCEL" if conversation.state == State.CANCELLED else "REQUEST"
+    response = HttpResponse(body, content_type=f"text/calendar; charset=utf-8; method={method}")
+    response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
+    return response

@@ -1,0 +1,78 @@
+"""`coffeechat conversations …`"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+import click
+
+from coffeechat.cli import _migrate, _owner, main, print_table
+
+
+@main.group()
+def conversations() -> None:
+    """The informational interviews: requested, booked, held and thanked."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _conversation_json(conversation) -> dict[str, Any]:
+    contact = conversation.contact
+    return {
+        "id": conversation.pk,
+        "contact": contact.name,
+        "organization": contact.organization.name if contact.organization else "",
+        "state": conversation.state,
+        "requested_at": _iso(conversation.requested_at),
+        "scheduled_for": _iso(conversation.scheduled_for),
+        "time_zone": conversation.time_zone,
+        "length_minutes": conversation.length_minutes,
+        "format": conversation.format,
+        "place": conversation.place,
+        "held_at": _iso(conversation.held_at),
+        "thanked_at": _iso(conversation.thanked_at),
+    }
+
+
+def _when(conversation) -> str:
+    from coffeechat.conversations.scheduling import zone_for
+
+    if conversation.scheduled_for is None:
+        return ""
+    zone = zone_for(conversation.time_zone)
+    return f"{conversation.scheduled_for.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
+
+
+@conversations.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (times in UTC).")
+def conversations_list(as_json: bool) -> None:
+    """List your conversations, newest first."""
+    from coffeechat.conversations.selectors import conversation_list
+
+    _migrate()
+    found = list(conversation_list(owner=_owner()))
+    if as_json:
+        rows = [_conversation_json(c) for c in found]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo(
+            "No conversations yet. Write a request with: coffeechat draft NAME --template request"
+        )
+        return
+    print_table(
+        ["Contact", "Organisation", "State", "Booked for", "Minutes", "Format"],
+        [
+            [
+                c.contact.name,
+                c.contact.organization.name if c.contact.organization else "",
+                c.get_state_display(),
+                _when(c),
+                str(c.length_minutes) if c.scheduled_for else "",
+                c.get_format_display() if c.scheduled_for else "",
+            ]
+            for c in found
+        ],
+    )

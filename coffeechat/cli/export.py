@@ -1,0 +1,54 @@
+"""`coffeechat export …`"""
+
+from pathlib import Path
+
+import click
+
+from coffeechat.cli import _migrate, _owner, main
+
+
+@main.group()
+def export() -> None:
+    """Write your data in a standard format, to standard output or a file (-o)."""
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """`data` to the file `output`, or to standard output; a file that cannot be written is a
+    one-line error (exit code 1), not a traceback."""
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
+
+
+@export.command("ics")
+@click.option(
+    "-o",
+    "--output",
+    # Not checked by click: a file that cannot be written is a user error (exit 1), not usage.
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export_ics(output: Path | None) -> None:
+    """Your upcoming conversations as an iCalendar file, to import into a calendar."""
+    from coffeechat.conversations.ics import calendar
+    from coffeechat.conversations.scheduling import upcoming_conversations
+    from coffeechat.outreach.delivery import organizer
+
+    _migrate()
+    owner = _owner()
+    conversations = list(upcoming_conversations(owner=owner))
+    name, email = organizer(owner=owner)
+    write_output(
+        calendar(conversations=conversations, organizer_name=name, organizer_email=email),
+        output,
+    )
+    count = len(conversations)
+    if not count:
+        click.echo("No upcoming conversations: the calendar is empty.", err=True)
+    elif output is not None:
+        noun = "conversation" if count == 1 else "conversations"
+        click.echo(f"Wrote {count} upcoming {noun} to {output}.", err=True)

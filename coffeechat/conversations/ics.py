@@ -1,0 +1,196 @@
+"""Calendar invitations (RFC 5545 events, sent as RFC 5546 REQUEST or CANCEL) for conversations.
+
+One conversation is one event with a UID that never changes; each change raises its SEQUENCE,
+so the contact's calendar moves or removes the event it already has instead of adding another.
+The organiser is passed in rather than looked up, because the sender's address is configured
+for mail delivery, which sits above this app.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event, vCalAddress
+
+from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.scheduling import ics_uid_ensure, zone_for
+
+PRODID = "-//coffeechat//Informational interviews//EN"
+METHODS = ("REQUEST", "CANCEL", "PUBLISH")
+REMINDER = timedelta(minutes=30)
+_FORMAT_WORDS = {
+    "phone": "phone call",
+    "video": "video call",
+    "coffee": "coffee",
+    "lunch": "lunch",
+    "in_person": "meeting in person",
+}
+
+
+def _calendar(method: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def _add_time_zones(cal: Calendar, starts: list[datetime]) -> None:
+    """A VTIMEZONE for each zone the events use, written so that every reader agrees on it.
+
+    icalendar lists the onsets of a rule as one RDATE with several values, which vobject (and
+    so Radicale) misreads as "always standard time", and it dates a spring-forward onset at the
+    wall time after the jump (03:00) where RFC 5545 reads DTSTART in the old offset (02:00).
+    So the zones cover only whole years around the events, each onset becomes its own
+    sub-component, and spring-forward onsets are moved back by the jump.
+    """
+    if not starts:
+        return
+    # Starts are in UTC, which can be a day off the local date: a month of slack on each side.
+    first, last = date(min(starts).year - 1, 12, 1), date(max(starts).year + 1, 2, 1)
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    for vtimezone in cal.walk("VTIMEZONE"):
+        onsets = []
+        for sub in vtimezone.subcomponents:
+            jump = max(sub.TZOFFSETTO - sub.TZOFFSETFROM, timedelta(0))
+            for onset in [sub.DTSTART, *(moment for moment, _ in sub.rdates)]:
+                single = type(sub)()
+                single.add("tzname", sub.get("TZNAME"))
+                single.TZOFFSETFROM = sub.TZOFFSETFROM
+                single.TZOFFSETTO = sub.TZOFFSETTO
+                single.DTSTART = onset - jump
+                onsets.append(single)
+        vtimezone.subcomponents = sorted(onsets, key=lambda sub: sub.DTSTART)
+        vtimezone.pop("COMMENT", None)
+
+
+def _is_link(place: str) -> bool:
+    return place.startswith(("https://", "http://")) and not any(c.isspace() for c in place)
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = name
+    return address
+
+
+def _description(conversation: Conversation, organizer_name: str) -> str:
+    # The contact receives this text: it says what the meeting is and never carries the
+    # user's research or notes about them.
+    contact = conversation.contact
+    how = _FORMAT_WORDS.get(conversation.format, "conversation")
+    who = f"{contact.name} and {organizer_name}" if organizer_name else contact.name
+    lines = [
+        f"A {conversation.length_minutes}-minute {how} between {who}: an informational "
+        "interview, a conversation about their work and advice."
+    ]
+    if conversation.place:
+        lines.append(f"Place or link: {conversation.place}")
+    return "\n".join(lines)
+
+
+def _event(
+    conversation: Conversation,
+    *,
+    organizer_name: str,
+    organizer_email: str,
+    now: datetime,
+) -> Event:
+    contact = conversation.contact
+    zone = zone_for(conversation.time_zone)
+    start = conversation.scheduled_for.astimezone(zone)
+    length = timedelta(minutes=conversation.length_minutes)
+    # Added in UTC: a zone-aware datetime adds wall-clock time, which is an hour off across a
+    # daylight-saving change.
+    end = (conversation.scheduled_for.astimezone(UTC) + length).astimezone(zone)
+    cancelled = conversation.state == State.CANCELLED
+    event = Event()
+    event.add("uid", ics_uid_ensure(conversation))
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", conversation.ics_sequence)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    me = f" / {organizer_name}" if organizer_name else ""
+    event.add("summary", f"Informational interview: {contact.name}{me}")
+    event.add("description", _description(conversation, organizer_name))
+    place = conversation.place.strip()
+    if place:
+        event.add("location", place)
+        if _is_link(place):
+            event.add("url", place)
+    if organizer_email:
+        event.add("organizer", _address(organizer_email, organizer_name))
+    if contact.email:
+        guest = _address(contact.email, contact.name)
+        guest.params.update({"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "TRUE"})
+        event.add("attendee", guest)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if not cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -REMINDER)
+        alarm.add("description", f"In 30 minutes: informational interview with {contact.name}")
+        event.add_component(alarm)
+    return event
+
+
+def invitation(
+    *,
+    conversation: Conversation,
+    organizer_name: str,
+    organizer_email: str,
+    method: str | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The invitation to send or download: METHOD:CANCEL once cancelled, else REQUEST.
+
+    Raises ValueError for a conversation that was never booked.
+    """
+    if conversation.scheduled_for is None:
+        raise ValueError("A conversation that was never booked has no invitation.")
+    method = method or ("CANCEL" if conversation.state == State.CANCELLED else "REQUEST")
+    if method not in METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
+    cal = _calendar(method)
+    cal.add_component(
+        _event(
+            conversation,
+            organizer_name=organizer_name,
+            organizer_email=organizer_email,
+            now=now or timezone.now(),
+        )
+    )
+    _add_time_zones(cal, [conversation.scheduled_for])
+    return cal.to_ical()
+
+
+def calendar(
+    *,
+    conversations: Iterable[Conversation],
+    organizer_name: str,
+    organizer_email: str,
+    now: datetime | None = None,
+) -> bytes:
+    """Many conversations as one calendar file to import; those never booked are left out.
+
+    It has no METHOD: it is a copy of the user's calendar, not a message asking anyone to
+    attend.
+    """
+    now = now or timezone.now()
+    cal = _calendar(None)
+    booked = [c for c in conversations if c.scheduled_for is not None]
+    for conversation in booked:
+        cal.add_component(
+            _event(
+                conversation,
+                organizer_name=organizer_name,
+                organizer_email=organizer_email,
+                now=now,
+            )
+        )
+    _add_time_zones(cal, [c.scheduled_for for c in booked])
+    return cal.to_ical()

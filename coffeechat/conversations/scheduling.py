@@ -1,0 +1,270 @@
+"""Booking a time, moving it, and what happened at that time: held, missed or cancelled.
+
+Times are stored in UTC; `Conversation.time_zone` is the zone the time was agreed in, so the
+booking can be shown and sent as the wall-clock time both people said, even across a
+daylight-saving change.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from coffeechat.conversations.models import Conversation, Format, Reschedule, State
+from coffeechat.conversations.services import TRANSITIONS, conversation_transition
+from coffeechat.lib.owned import check_owner
+
+MIN_MINUTES = 5
+MAX_MINUTES = 180
+PLACE_CHARS = 500
+REASON_CHARS = 300
+
+
+@lru_cache(maxsize=1)
+def known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_is_known(name: str) -> bool:
+    return name in known_zones()
+
+
+def zone_for(*names: str) -> ZoneInfo:
+    """The first of `names` that is a known zone, else UTC."""
+    for name in names:
+        if name and zone_is_known(name):
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def local_start(*, day: date, at: time, time_zone: str) -> datetime:
+    """The moment `day` at `at` o'clock in `time_zone`, refusing a wall time that never happens.
+
+    When the clocks go forward an hour of wall time is skipped (02:30 in Berlin on the last
+    Sunday of March); booking it would silently move the call, so it is refused instead. When
+    they go back, the earlier of the two 02:30s is taken.
+    """
+    if not zone_is_known(time_zone):
+        raise ValidationError({"time_zone": f"“{time_zone}” is not a time zone coffeechat knows."})
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(day, at, tzinfo=zone)
+    if start.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
+        raise ValidationError(
+            {
+                "time": f"{at:%H:%M} does not exist on {day:%d %B %Y} in {time_zone}: the "
+                "clocks go forward then. Choose another time."
+            }
+        )
+    return start
+
+
+def _validated(
+    *,
+    start: datetime,
+    time_zone: str,
+    length_minutes: int,
+    format: str,
+    place: str,
+    reason: str,
+    now: datetime,
+) -> tuple[str, str]:
+    """Checks every field at once, so a form can show all the problems together."""
+    errors: dict[str, str] = {}
+    if start.tzinfo is None or start.utcoffset() is None:
+        errors["start"] = "Give the start with its time zone."
+    elif start <= now:
+        errors["start"] = "That time has already passed: choose a time from now on."
+    if not zone_is_known(time_zone or ""):
+        errors["time_zone"] = f"“{time_zone}” is not a time zone coffeechat knows."
+    if (
+        isinstance(length_minutes, bool)
+        or not isinstance(length_minutes, int)
+        or not MIN_MINUTES <= length_minutes <= MAX_MINUTES
+    ):
+        errors["length_minutes"] = (
+            f"The length is in minutes, from {MIN_MINUTES} to {MAX_MINUTES}; "
+            "15 to 30 is the usual ask."
+        )
+    if format not in Format.values:
+        errors["format"] = "Choose phone call, video call, coffee, lunch or in person."
+    place = " ".join((place or "").split())
+    if len(place) > PLACE_CHARS:
+        errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
+    reason = " ".join((reason or "").split())
+    if len(reason) > REASON_CHARS:
+        errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
+    if errors:
+        raise ValidationError(errors)
+    return place, reason
+
+
+def ics_uid_ensure(conversation: Conversation) -> str:
+    """The calendar event's UID, made once and kept: every update must reuse it."""
+    if not conversation.ics_uid:
+        conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
+        conversation.save(update_fields=["ics_uid", "updated_at"])
+    return conversation.ics_uid
+
+
+@transaction.atomic
+def conversation_schedule(
+    *,
+    owner,
+    conversation: Conversation,
+    start: datetime,
+    time_zone: str,
+    length_minutes: int,
+    format: str,
+    place: str = "",
+    reason: str = "",
+    now: datetime | None = None,
+) -> Conversation:
+    """Books `conversation` for `start`, or moves it there when it is already booked.
+
+    A move keeps the conversation scheduled, records the old and new time with `reason`, and
+    raises the invitation's sequence so calendars replace the event instead of adding one.
+    Booking again after a no-show is recorded the same way: the missed time stays in history.
+    """
+    check_owner(owner, conversation)
+    now = now or timezone.now()
+    rescheduling = conversation.state == State.SCHEDULED
+    if not rescheduling and State.SCHEDULED not in TRANSITIONS[conversation.state]:
+        raise ValidationError(
+            f"A conversation that is {conversation.get_state_display().lower()} cannot be "
+            "booked: start a new conversation with them instead.",
+            code="transition",
+        )
+    place, reason = _validated(
+        start=start,
+        time_zone=time_zone,
+        length_minutes=length_minutes,
+        format=format,
+        place=place,
+        reason=reason,
+        now=now,
+    )
+    # Kept in UTC, as the database returns it, so arithmetic on it is in absolute time.
+    start = start.astimezone(UTC)
+    previous = conversation.scheduled_for
+    changed = (
+        previous != start
+        or conversation.time_zone != time_zone
+        or conversation.length_minutes != length_minutes
+        or conversation.format != format
+        or conversation.place != place
+    )
+    if rescheduling and not changed:
+        raise ValidationError("That is the booking as it stands: change the time or the details.")
+    if previous is not None and previous != start:
+        Reschedule.objects.create(
+            owner=owner,
+            conversation=conversation,
+            previous_start=previous,
+            new_start=start,
+            reason=reason,
+        )
+    if not rescheduling:
+        conversation_transition(owner=owner, conversation=conversation, to=State.SCHEDULED, at=now)
+    # An invitation already exists once there is a UID; a change must supersede it.
+    if conversation.ics_uid:
+        conversation.ics_sequence += 1
+    else:
+        conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
+    conversation.scheduled_for = start
+    conversation.time_zone = time_zone
+    conversation.length_minutes = length_minutes
+    conversation.format = format
+    conversation.place = place
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_cancel(
+    *, owner, conversation: Conversation, reason: str = "", now: datetime | None = None
+) -> Conversation:
+    """Cancels the conversation; the invitation's next version tells calendars to drop it.
+
+    `reason` is checked for length; the conversation has no field to keep it in, so say it in
+    the message to the contact.
+    """
+    check_owner(owner, conversation)
+    if len(" ".join((reason or "").split())) > REASON_CHARS:
+        raise ValidationError({"reason": f"The reason can be at most {REASON_CHARS} characters."})
+    conversation_transition(
+        owner=owner, conversation=conversation, to=State.CANCELLED, at=now or timezone.now()
+    )
+    conversation.ics_sequence += 1
+    conversation.save(update_fields=["ics_sequence", "updated_at"])
+    return conversation
+
+
+def conversation_mark_no_show(
+    *, owner, conversation: Conversation, now: datetime | None = None
+) -> Conversation:
+    """They did not turn up. The conversation stays open so another time can be booked."""
+    check_owner(owner, conversation)
+    now = now or timezone.now()
+    if conversation.state == State.SCHEDULED and conversation.scheduled_for > now:
+        raise ValidationError(
+            "The conversation has not started yet: mark it a no-show once its time has come."
+        )
+    return conversation_transition(owner=owner, conversation=conversation, to=State.NO_SHOW, at=now)
+
+
+def conversation_mark_held(
+    *,
+    owner,
+    conversation: Conversation,
+    held_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Conversation:
+    check_owner(owner, conversation)
+    now = now or timezone.now()
+    held_at = held_at or now
+    if held_at.tzinfo is None or held_at.utcoffset() is None:
+        raise ValidationError({"held_at": "Give the time it was held with its time zone."})
+    if held_at > now:
+        raise ValidationError({"held_at": "A conversation cannot be marked held in the future."})
+    return conversation_transition(
+        owner=owner, conversation=conversation, to=State.HELD, at=held_at
+    )
+
+
+def local_times(
+    conversation: Conversation, *, user_zone: str, contact_zone: str
+) -> list[tuple[str, datetime]]:
+    """The start as the user's clock shows it and, when it shows otherwise, the contact's.
+
+    Each entry is (a label such as "Your time (Europe/Berlin)", the start in that zone). An
+    empty or unknown zone falls back to the conversation's zone, then UTC.
+    """
+    if conversation.scheduled_for is None:
+        return []
+    mine = zone_for(user_zone, conversation.time_zone)
+    theirs = zone_for(contact_zone, conversation.time_zone)
+    my_start = conversation.scheduled_for.astimezone(mine)
+    times = [(f"Your time ({mine.key})", my_start)]
+    their_start = conversation.scheduled_for.astimezone(theirs)
+    # Two zone names can share a clock (Paris and Berlin): one line is enough then.
+    if their_start.replace(tzinfo=None) != my_start.replace(tzinfo=None):
+        times.append((f"Their time ({theirs.key})", their_start))
+    return times
+
+
+def upcoming_conversations(*, owner, now: datetime | None = None) -> QuerySet[Conversation]:
+    """Booked conversations that have not started yet, soonest first."""
+    return (
+        Conversation.objects.owned_by(owner)
+        .filter(state=State.SCHEDULED, scheduled_for__gt=now or timezone.now())
+        .select_related("contact", "contact__organization")
+        .order_by("scheduled_for", "pk")
+    )
