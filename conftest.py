@@ -58,7 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         # A file, not memory: WAL and the locking behaviour are part of what is tested.
-        db["TEST"] = {"NAME": os.path.join(home, "test.sqlite3")}
+        db.setdefault("TEST", {})["NAME"] = os.path.join(home, "test.sqlite3")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -163,3 +163,15 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _forget_vobject_time_zones():
+    """vobject keeps every VTIMEZONE it parses in a process-wide registry keyed by TZID, so
+    one test's calendar would decide how the next one's times are read."""
+    import sys
+
+    yield
+    icalendar = sys.modules.get("vobject.icalendar")
+    if icalendar is not None:
+        getattr(icalendar, "__tzidMap").clear()
