@@ -58,3 +58,20 @@ def test_it_keeps_each_users_profile_apart(alice, bob, client):
     client.force_login(bob)
     client.post(reverse("accounts:profile"), _profile_data(pitch="Bob's pitch"))
     assert profile_get(owner=alice).pitch == ""
+
+
+def test_it_shows_times_in_the_users_time_zone(alice, alice_client, contact):
+    from datetime import UTC, datetime
+
+    from coffeechat.conversations.models import Conversation
+
+    conversation = Conversation.objects.create(
+        owner=alice,
+        contact=contact,
+        state="requested",
+        requested_at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC),
+    )
+    url = reverse("conversations:conversation_detail", args=[conversation.pk])
+    assert "Wed 1 Jul 2026, 08:00" in alice_client.get(url).text
+    alice_client.post(reverse("accounts:profile"), _profile_data(time_zone="Asia/Tokyo"))
+    assert "Wed 1 Jul 2026, 17:00" in alice_client.get(url).text

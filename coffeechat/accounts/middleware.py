@@ -1,0 +1,25 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
+
+
+class UserTimeZoneMiddleware:
+    """Shows every time in the user's own time zone (their profile), not the server's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone_name = ""
+        if request.user.is_authenticated:
+            from coffeechat.accounts.services import profile_get
+
+            zone_name = profile_get(owner=request.user).time_zone
+        try:
+            timezone.activate(ZoneInfo(zone_name)) if zone_name else timezone.deactivate()
+        except (ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
