@@ -234,6 +234,12 @@ def conversation_mark_held(
         raise ValidationError({"held_at": "Give the time it was held with its time zone."})
     if held_at > now:
         raise ValidationError({"held_at": "A conversation cannot be marked held in the future."})
+    if conversation.scheduled_for and conversation.scheduled_for > held_at:
+        raise ValidationError(
+            {
+                "held_at": "The conversation has not started yet: mark it held once it has taken place."
+            }
+        )
     return conversation_transition(
         owner=owner, conversation=conversation, to=State.HELD, at=held_at
     )

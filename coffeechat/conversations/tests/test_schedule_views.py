@@ -221,7 +221,14 @@ def test_it_cancels(alice_client, booked):
     assert "Download the cancellation (.ics)" in response.text
 
 
-def test_it_marks_held(alice_client, booked):
+def test_it_marks_held_once_the_time_has_come(alice_client, booked):
+    response = alice_client.post(_url("held", booked), follow=True)
+    assert "has not started yet" in response.text
+    booked.refresh_from_db()
+    assert booked.state == State.SCHEDULED
+
+    booked.scheduled_for = timezone.now() - timedelta(minutes=30)
+    booked.save()
     response = alice_client.post(_url("held", booked), follow=True)
     booked.refresh_from_db()
     assert booked.state == State.HELD and booked.held_at is not None

@@ -354,3 +354,12 @@ def test_upcoming_conversations_are_booked_future_and_the_owners(alice, bob, con
     past.save()
     assert list(upcoming_conversations(owner=alice, now=now)) == [soon, later]
     assert not upcoming_conversations(owner=bob, now=now).exists()
+
+
+def test_it_refuses_held_before_the_booked_start(alice, conversation):
+    _book(alice, conversation)
+    before = _snapshot(conversation)
+    with pytest.raises(ValidationError) as caught:
+        conversation_mark_held(owner=alice, conversation=conversation, now=NOW)
+    assert "has not started yet" in caught.value.message_dict["held_at"][0]
+    assert _snapshot(conversation) == before
