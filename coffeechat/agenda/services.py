@@ -1,0 +1,54 @@
+"""Snoozing, dismissing and restoring agenda items: the only agenda state that is stored."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.rules import agenda
+
+
+def _check_on_agenda(*, owner, key: str, now: datetime) -> None:
+    """Only an item on the owner's own agenda (showing or already hidden) can be marked."""
+    current = agenda(owner=owner, now=now)
+    if key not in {item.key for item in current.items + current.hidden}:
+        raise ValidationError(
+            "That item is not on your agenda any more: reload the page.", code="unknown_item"
+        )
+
+
+@transaction.atomic
+def _mark(*, owner, key: str, action: str, until: datetime | None) -> AgendaMark:
+    mark, _ = AgendaMark.objects.update_or_create(
+        owner=owner, item_key=key, defaults={"action": action, "until": until}
+    )
+    return mark
+
+
+def agenda_snooze(*, owner, key: str, until: datetime, now: datetime | None = None) -> AgendaMark:
+    """Hides the item until `until`; it comes back by itself then, if it is still due."""
+    now = now or timezone.now()
+    if until.tzinfo is None or until.utcoffset() is None:
+        raise ValidationError({"until": "Give the time with its time zone."})
+    if until <= now:
+        raise ValidationError({"until": "Choose a time in the future."})
+    _check_on_agenda(owner=owner, key=key, now=now)
+    return _mark(owner=owner, key=key, action=MarkAction.SNOOZE, until=until)
+
+
+def agenda_dismiss(*, owner, key: str, now: datetime | None = None) -> AgendaMark:
+    """Hides the item for good. A new occasion (a new booking, the next round of keeping in
+    touch) has a new key and shows again."""
+    _check_on_agenda(owner=owner, key=key, now=now or timezone.now())
+    return _mark(owner=owner, key=key, action=MarkAction.DISMISS, until=None)
+
+
+def agenda_restore(*, owner, key: str) -> AgendaMark:
+    """Undoes a snooze or a dismissal; returns the mark that was removed."""
+    mark = AgendaMark.objects.owned_by(owner).filter(item_key=key).first()
+    if mark is None:
+        raise ValidationError("That item is not snoozed or dismissed.", code="not_marked")
+    mark.delete()
+    return mark
