@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coffeechat.outreach",
     "coffeechat.conversations",
     "coffeechat.agenda",
+    "coffeechat.portability",
 ]
 
 MIDDLEWARE = [

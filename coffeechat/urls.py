@@ -7,4 +7,5 @@ urlpatterns = [
     path("contacts/", include("coffeechat.contacts.urls")),
     path("conversations/", include("coffeechat.conversations.urls")),
     path("outreach/", include("coffeechat.outreach.urls")),
+    path("portability/", include("coffeechat.portability.urls")),
 ]

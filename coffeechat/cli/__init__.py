@@ -95,7 +95,16 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 def _register_commands() -> None:
     # Command modules add themselves to `main`; imported last so they can import from here.
-    from coffeechat.cli import contacts, conversations, export, lint, outreach, today  # noqa: F401
+    from coffeechat.cli import (  # noqa: F401
+        contacts,
+        conversations,
+        export,
+        imports,
+        lint,
+        outreach,
+        portability,
+        today,
+    )
 
 
 _register_commands()

@@ -1,0 +1,163 @@
+"""Importing a network from other services' exports.
+
+A parser (`linkedin.py`, `google.py`, `vcard.py`) turns a file into `IncomingContact` rows, or
+raises `ImportFileError` with one line that names the file, the line and the field.
+`import_contacts` then adds the rows in one transaction, merging people who are already known
+(the plan and the bulk writes are in `merging.py`).
+"""
+
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from coffeechat.contacts.models import Source
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class ImportFileError(ValidationError):
+    """A file that cannot be imported. The message is one line a person can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="import")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(slots=True)
+class IncomingContact:
+    """One person as a file describes them, before they meet the people already known."""
+
+    name: str
+    first_name: str = ""
+    last_name: str = ""
+    emails: list[str] = field(default_factory=list)
+    phone: str = ""
+    linkedin_url: str = ""
+    organization: str = ""
+    title: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    connected_on: date | None = None
+    source: str = Source.COLD
+    file: str = ""
+    line: int = 0
+    # vCard files count cards; CSV files leave this at 0.
+    card: int = 0
+    # Our field name -> what the file calls it, so a message names the column the user sees.
+    columns: Mapping[str, str] | None = None
+
+    @property
+    def where(self) -> str:
+        if self.card:
+            return f"{self.file}, card {self.card} (line {self.line})"
+        return f"{self.file}, line {self.line}"
+
+    def label(self, name: str) -> str:
+        return (self.columns or {}).get(name, name)
+
+
+KINDS = {
+    "linkedin": "LinkedIn connections (Connections.csv)",
+    "google": "Google Contacts (Google CSV)",
+    "vcard": "vCard (.vcf from Apple, Outlook or a phone)",
+}
+
+
+def parse_file(kind: str, source: bytes | BinaryIO, *, filename: str) -> list[IncomingContact]:
+    """The people in `source`, read as `kind`: "linkedin", "google" or "vcard"."""
+    # The parsers import this module, so they are imported when first needed.
+    from coffeechat.portability import google, linkedin, vcard
+
+    parsers: dict[str, Callable[..., list[IncomingContact]]] = {
+        "linkedin": linkedin.parse_linkedin,
+        "google": google.parse_google,
+        "vcard": vcard.parse_vcard,
+    }
+    with cyclic_gc_paused():
+        return parsers[kind](source, filename=filename)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Tens of thousands of new objects set off the cycle collector again and again, each
+    time walking every object alive; none of them form cycles, so it waits until the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# Importing into the database ------------------------------------------------------------------
+
+PROGRESS_EVERY = 500
+
+
+@dataclass
+class ImportSummary:
+    new: int = 0
+    merged: int = 0
+    skipped: int = 0
+    # The first rows of the file and what happens to each, for a preview.
+    preview: list[tuple[IncomingContact, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.merged + self.skipped
+
+    def __str__(self) -> str:
+        return f"{self.new} new, {self.merged} merged, {self.skipped} skipped"
+
+
+def import_contacts(
+    *,
+    owner,
+    incoming: list[IncomingContact],
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Adds the people in `incoming` to the owner's network, all or nothing.
+
+    A person already known (by an e-mail, a LinkedIn profile, or the same name at the same
+    organisation), in the database or earlier in the file, is merged: empty fields are filled,
+    e-mails and tags added, nothing the user wrote is overwritten. A dry run writes nothing.
+    `progress(done, total)` is called as rows are checked and then written.
+    """
+    # The planning and writing machinery imports the types above.
+    from coffeechat.portability.merging import ImportPlan
+
+    rows = len(incoming)
+    total = rows if dry_run else 2 * rows
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    def plan() -> ImportPlan:
+        planned = ImportPlan(owner)
+        for index, row in enumerate(incoming):
+            planned.add(index, row)
+            if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+                report(index + 1)
+        report(rows)
+        return planned
+
+    if dry_run:
+        with cyclic_gc_paused():
+            return plan().summary
+    with cyclic_gc_paused(), transaction.atomic():
+        planned = plan()
+        writes = max(1, len(planned.created) + len(planned.updated))
+        planned.write(lambda done: report(rows + rows * done // writes))
+    report(total)
+    return planned.summary

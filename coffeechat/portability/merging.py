@@ -1,0 +1,430 @@
+"""Who in an import is new, who is known and what they add; then all of it written in bulk.
+
+`import_contacts` (in importers.py) is the way in: it runs an ImportPlan in one transaction.
+"""
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.text import normalize_name
+from coffeechat.portability.importers import ImportFileError, ImportSummary, IncomingContact
+
+PREVIEW_ROWS = 20
+BATCH_SIZE = 1000
+# What the model allows, checked before anything is written: a value that does not fit is
+# refused with its line, never cut short.
+MAX_LENGTHS = {
+    "name": Contact._meta.get_field("name").max_length,
+    "first_name": Contact._meta.get_field("first_name").max_length,
+    "last_name": Contact._meta.get_field("last_name").max_length,
+    "phone": Contact._meta.get_field("phone").max_length,
+    "organization": Organization._meta.get_field("name").max_length,
+    "title": Contact._meta.get_field("title").max_length,
+}
+SHORTEST_LIMIT = min(MAX_LENGTHS.values())
+MAX_EMAIL_LENGTH = Contact._meta.get_field("email").max_length
+MAX_URL_LENGTH = Contact._meta.get_field("linkedin_url").max_length
+MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
+_validate_email = EmailValidator()
+_validate_url = URLValidator()
+
+
+@dataclass(slots=True, eq=False)
+class _Person:
+    """A contact while an import is planned: one already saved (pk) or one to be created."""
+
+    pk: int | None
+    name: str
+    first_name: str
+    last_name: str
+    email: str
+    other_emails: list[str]
+    phone: str
+    linkedin_url: str
+    organization: str
+    title: str
+    research_notes: str
+    connected_on: date | None
+    source: str
+    # Tag key -> name. For a saved contact, the tags it has and the ones to add.
+    tags: dict[str, str]
+    new_tags: dict[str, str] = field(default_factory=dict)
+    # For a saved contact, the fields to update.
+    changed: set[str] = field(default_factory=set)
+    name_keys: set[str] = field(default_factory=set)
+
+    def emails(self) -> list[str]:
+        return [self.email, *self.other_emails] if self.email else self.other_emails
+
+
+FILLABLE = (
+    "first_name",
+    "last_name",
+    "phone",
+    "linkedin_url",
+    "organization",
+    "title",
+    "research_notes",
+    "connected_on",
+)
+
+
+def _normalized_name(name: str) -> str:
+    """normalize_name(), without its regular expression when there is no punctuation."""
+    folded = name.casefold()
+    if folded.replace(" ", "").isalnum():
+        return " ".join(folded.split())
+    return normalize_name(name)
+
+
+def _key(name: str) -> str:
+    # The comparison of the database's unique Lower(name) constraints.
+    return name.lower()
+
+
+class ImportPlan:
+    """Decides, row by row, who is new and who is known; then writes it all in bulk."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.summary = ImportSummary()
+        organizations = dict(Organization.objects.owned_by(owner).values_list("pk", "name"))
+        self.organizations = {_key(name): pk for pk, name in organizations.items()}
+        tags = dict(Tag.objects.owned_by(owner).values_list("pk", "name"))
+        self.tags = {_key(name): pk for pk, name in tags.items()}
+        tags_of: dict[int, dict[str, str]] = {}
+        pairs = Contact.tags.through.objects.filter(contact__owner=owner)
+        for contact_id, tag_id in pairs.values_list("contact_id", "tag_id"):
+            tags_of.setdefault(contact_id, {})[_key(tags[tag_id])] = tags[tag_id]
+        self.by_email: dict[str, _Person] = {}
+        self.by_url: dict[str, _Person] = {}
+        self.by_name: dict[str, list[_Person]] = {}
+        self.created: list[_Person] = []
+        self.updated: dict[int, _Person] = {}
+        self._normalized: dict[str, str] = {}
+        # Read as text: JSON and dates would otherwise be converted on every row, and only
+        # whether they are empty matters until a value comes from the file.
+        contacts = Contact.objects.owned_by(owner).annotate(
+            emails_text=Cast("other_emails", TextField()),
+            connected_text=Cast("connected_on", TextField()),
+        )
+        fields = "pk name first_name last_name email emails_text phone linkedin_url "
+        fields += "organization_id title research_notes connected_text source"
+        for row in contacts.values_list(*fields.split()):
+            pk, name, first, last, email, others, phone, url, org_id, title, notes, on, source = row
+            person = _Person(
+                pk,
+                name,
+                first,
+                last,
+                email.lower(),
+                [e.lower() for e in json.loads(others)] if others not in ("[]", None) else [],
+                phone,
+                url,
+                organizations.get(org_id, ""),
+                title,
+                notes,
+                on,
+                source,
+                tags_of.get(pk, {}),
+            )
+            self._remember(person)
+
+    def _name_keys(self, person: _Person) -> set[str]:
+        """Name and organisation, compared the way normalize_name compares names."""
+        organization = self._normalized.get(person.organization)
+        if organization is None:
+            organization = _normalized_name(person.organization)
+            self._normalized[person.organization] = organization
+        name = _normalized_name(person.name)
+        keys = {f"{name}\n{organization}"} if name else set()
+        given = f"{person.first_name} {person.last_name}"
+        if given != person.name and given != " ":
+            keys.add(f"{_normalized_name(given)}\n{organization}")
+        return keys
+
+    def _remember(self, person: _Person, keys: set[str] | None = None) -> None:
+        by_email = self.by_email
+        for email in person.emails():
+            if email not in by_email:
+                by_email[email] = person
+        if person.linkedin_url:
+            self.by_url.setdefault(person.linkedin_url.lower(), person)
+        if keys is None:
+            keys = self._name_keys(person)
+        if keys != person.name_keys:
+            for key in keys - person.name_keys:
+                self.by_name.setdefault(key, []).append(person)
+            person.name_keys |= keys
+
+    def _find(self, person: _Person, keys: set[str]) -> _Person | None:
+        for email in person.emails():
+            if email in self.by_email:
+                return self.by_email[email]
+        url = person.linkedin_url.lower()
+        if url and url in self.by_url:
+            return self.by_url[url]
+        for key in keys:
+            for known in self.by_name.get(key, ()):
+                # The same name at the same place, but two LinkedIn profiles: two people.
+                if not (url and known.linkedin_url and known.linkedin_url.lower() != url):
+                    return known
+        return None
+
+    def add(self, index: int, incoming: IncomingContact) -> None:
+        person = _checked(incoming)
+        keys = self._name_keys(person)
+        known = self._find(person, keys)
+        if known is None:
+            self.created.append(person)
+            self.summary.new += 1
+            outcome = "new"
+            self._remember(person, keys)
+        elif _merge(known, person):
+            self.summary.merged += 1
+            if known.pk is not None:
+                self.updated[known.pk] = known
+            outcome = f"merged into {known.name}"
+            self._remember(known)
+        else:
+            self.summary.skipped += 1
+            outcome = f"already there as {known.name}"
+        if index < PREVIEW_ROWS:
+            self.summary.preview.append((incoming, outcome))
+
+    def write(self, report: Callable[[int], None]) -> None:
+        touched = [*self.created, *self.updated.values()]
+        organizations = self._create_missing(
+            Organization,
+            self.organizations,
+            {_key(p.organization): p.organization for p in touched},
+        )
+        tags = self._create_missing(
+            Tag, self.tags, {k: v for p in touched for k, v in (p.tags | p.new_tags).items()}
+        )
+        _insert_contacts(self.owner, self.created, organizations, report)
+        fields = sorted({f for p in self.updated.values() for f in p.changed})
+        if fields:
+            now = timezone.now()
+            Contact.objects.bulk_update(
+                [_contact(self.owner, p, organizations, now) for p in self.updated.values()],
+                [*fields, "updated_at"],
+                batch_size=BATCH_SIZE,
+            )
+        through = Contact.tags.through
+        pairs = [through(contact_id=p.pk, tag_id=tags[key]) for p in self.created for key in p.tags]
+        pairs += [
+            through(contact_id=p.pk, tag_id=tags[key])
+            for p in self.updated.values()
+            for key in p.new_tags
+        ]
+        through.objects.bulk_create(pairs, batch_size=BATCH_SIZE)
+        report(len(self.created) + len(self.updated))
+
+    def _create_missing(self, model, known: dict[str, int], wanted: dict[str, str]):
+        """Creates in bulk the organisations or tags not there yet; returns key -> pk."""
+        missing = [name for key, name in wanted.items() if key and key not in known]
+        made = model.objects.bulk_create(
+            [model(owner=self.owner, name=name) for name in missing], batch_size=BATCH_SIZE
+        )
+        if any(obj.pk is None for obj in made):  # a database that cannot return new ids
+            made = model.objects.owned_by(self.owner)
+        return {**known, **{_key(obj.name): obj.pk for obj in made}}
+
+
+def _contact(owner, person: _Person, organizations: dict[str, int], now) -> Contact:
+    return Contact(
+        pk=person.pk,
+        owner_id=owner.pk,
+        name=person.name,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        other_emails=person.other_emails,
+        phone=person.phone,
+        linkedin_url=person.linkedin_url,
+        organization_id=organizations.get(_key(person.organization)),
+        title=person.title,
+        research_notes=person.research_notes,
+        connected_on=person.connected_on,
+        source=person.source,
+        updated_at=now,
+    )
+
+
+def _insert_contacts(
+    owner, people: list[_Person], organizations: dict[str, int], report: Callable[[int], None]
+) -> None:
+    """INSERT … RETURNING id, many rows a statement, and the new ids set on `people`.
+
+    bulk_create() prepares every field of every object through the ORM, which for tens of
+    thousands of rows costs several times the database's own work. Here the values that vary
+    are adapted once per row and every other column takes its prepared default.
+    """
+    if not people:
+        return
+    fields = [f for f in Contact._meta.concrete_fields if not f.primary_key]
+    template = Contact(owner=owner)
+    defaults = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    i_name, i_first, i_last, i_email, i_others, i_phone, i_url = (
+        position[name]
+        for name in "name first_name last_name email other_emails phone linkedin_url".split()
+    )
+    i_organization, i_title, i_notes, i_connected, i_source = (
+        position[name]
+        for name in "organization_id title research_notes connected_on source".split()
+    )
+    emails_field = Contact._meta.get_field("other_emails")
+    adapt_date = connection.ops.adapt_datefield_value
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    returning = connection.features.can_return_rows_from_bulk_insert
+    per_statement = _rows_per_statement(len(fields)) if returning else 1
+    for start in range(0, len(people), per_statement):
+        batch = people[start : start + per_statement]
+        params: list[Any] = []
+        for p in batch:
+            row = defaults.copy()
+            row[i_name], row[i_first], row[i_last] = p.name, p.first_name, p.last_name
+            row[i_email], row[i_phone], row[i_url] = p.email, p.phone, p.linkedin_url
+            if p.other_emails:
+                row[i_others] = emails_field.get_db_prep_save(p.other_emails, connection)
+            row[i_organization] = organizations.get(_key(p.organization))
+            row[i_title], row[i_notes] = p.title, p.research_notes
+            row[i_connected] = adapt_date(p.connected_on)
+            row[i_source] = p.source
+            params += row
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))
+        sql = f"INSERT INTO {quote(Contact._meta.db_table)} ({columns}) VALUES {values}"
+        with connection.cursor() as cursor:
+            if returning:
+                cursor.execute(f"{sql} RETURNING {quote(Contact._meta.pk.column)}", params)
+                # Both SQLite and PostgreSQL return the rows in the order of VALUES, as
+                # bulk_create() relies on too.
+                for person, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                    person.pk = pk
+            else:  # SQLite before 3.35: one row a statement
+                cursor.execute(sql, params)
+                batch[0].pk = cursor.lastrowid
+        report(start + len(batch))
+
+
+def _rows_per_statement(columns: int) -> int:
+    limit = 65535  # PostgreSQL's limit on the parameters of one statement
+    if connection.vendor == "sqlite":
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(BATCH_SIZE, limit // columns))
+
+
+# What LinkedIn writes, once normalised: checked without the general URL validator's cost.
+_LINKEDIN_URL = re.compile(r"https://(?:www|[a-z]{2})\.linkedin\.com/[A-Za-z0-9_%~.\-/]+")
+
+
+def _checked(incoming: IncomingContact) -> _Person:
+    """The row as a person to be saved, or ImportFileError naming the line and the column."""
+
+    def refuse(name: str, problem: str) -> ImportFileError:
+        return ImportFileError(f'{incoming.where}: "{incoming.label(name)}" {problem}')
+
+    name = " ".join(incoming.name.split())
+    first_name = " ".join(incoming.first_name.split())
+    last_name = " ".join(incoming.last_name.split())
+    phone = " ".join(incoming.phone.split())
+    organization = " ".join(incoming.organization.split())
+    title = " ".join(incoming.title.split())
+    values = (name, first_name, last_name, phone, organization, title)
+    if max(map(len, values)) > SHORTEST_LIMIT:
+        for (field_name, limit), value in zip(MAX_LENGTHS.items(), values, strict=True):
+            if len(value) > limit:
+                raise refuse(field_name, f"is longer than {limit} characters ({len(value)}).")
+    if not name:
+        raise refuse("name", "is empty.")
+    emails: list[str] = []
+    for email in incoming.emails:
+        email = email.strip().lower()
+        if email in emails:
+            continue
+        try:
+            if len(email) > MAX_EMAIL_LENGTH:
+                raise ValidationError("too long")
+            _validate_email(email)
+        except ValidationError:
+            raise refuse("emails", f'is not a valid e-mail address: "{email}"') from None
+        emails.append(email)
+    url = incoming.linkedin_url.strip()
+    if url and not (len(url) <= MAX_URL_LENGTH and _LINKEDIN_URL.fullmatch(url)):
+        try:
+            if len(url) > MAX_URL_LENGTH:
+                raise ValidationError("too long")
+            _validate_url(url)
+        except ValidationError:
+            raise refuse("linkedin_url", f'is not a valid URL: "{url}"') from None
+    tags: dict[str, str] = {}
+    for tag in incoming.tags:
+        tag = " ".join(tag.split())
+        if len(tag) > MAX_TAG_LENGTH:
+            raise refuse("tags", f'has a label longer than {MAX_TAG_LENGTH} characters: "{tag}"')
+        if tag:
+            tags.setdefault(_key(tag), tag)
+    notes = incoming.notes
+    if "\r" in notes:
+        notes = notes.replace("\r\n", "\n").replace("\r", "\n")
+    return _Person(
+        None,
+        name,
+        first_name,
+        last_name,
+        emails[0] if emails else "",
+        emails[1:],
+        phone,
+        url,
+        organization,
+        title,
+        notes.strip(),
+        incoming.connected_on,
+        incoming.source,
+        tags,
+    )
+
+
+def _merge(known: _Person, incoming: _Person) -> bool:
+    """Fills in what `known` lacks from `incoming`, never overwriting. True if it changed."""
+    changed: set[str] = set()
+    for name in FILLABLE:
+        value = getattr(incoming, name)
+        if value and not getattr(known, name):
+            setattr(known, name, value)
+            changed.add(name)
+    # "Cold" means no connection yet; an export of someone's network says there is one.
+    if known.source == Source.COLD and incoming.source != Source.COLD:
+        known.source = incoming.source
+        changed.add("source")
+    emails = list(known.emails())
+    for email in incoming.emails():
+        if email in emails:
+            continue
+        if not known.email:
+            known.email = email
+            changed.add("email")
+        else:
+            known.other_emails = [*known.other_emails, email]
+            changed.add("other_emails")
+        emails.append(email)
+    added = {k: v for k, v in incoming.tags.items() if k not in known.tags | known.new_tags}
+    (known.tags if known.pk is None else known.new_tags).update(added)
+    known.changed |= changed
+    return bool(changed or added)
