@@ -6,6 +6,7 @@ imports/, deleted once confirmed, replaced, or an hour old.
 """
 
 import base64
+import io
 import secrets
 import time
 from pathlib import Path
@@ -14,9 +15,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from coffeechat.portability.importers import (
     KINDS,
@@ -140,3 +141,49 @@ def _sweep_kept_files() -> None:
                 path.unlink()
         except OSError:
             continue
+
+
+EXPORTS = {
+    "json": ("application/json", "coffeechat.json"),
+    "csv": ("text/csv; charset=utf-8", "contacts.csv"),
+    "vcard": ("text/vcard; charset=utf-8", "contacts.vcf"),
+    "ics": ("text/calendar; charset=utf-8", "conversations.ics"),
+}
+
+
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portability/export.html")
+
+
+@require_GET
+def export_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The same files as `coffeechat export KIND`, for the signed-in user only."""
+    if kind not in EXPORTS:
+        raise Http404
+    content_type, filename = EXPORTS[kind]
+    if kind == "ics":
+        from coffeechat.conversations.ics import calendar
+        from coffeechat.conversations.scheduling import upcoming_conversations
+        from coffeechat.outreach.delivery import organizer
+
+        name, email = organizer(owner=request.user)
+        data = calendar(
+            conversations=list(upcoming_conversations(owner=request.user)),
+            organizer_name=name,
+            organizer_email=email,
+        )
+    else:
+        from coffeechat.portability import exporters
+
+        buffer = io.BytesIO()
+        write = {
+            "json": exporters.export_json,
+            "csv": exporters.export_csv,
+            "vcard": exporters.export_vcard,
+        }[kind]
+        write(owner=request.user, stream=buffer)
+        data = buffer.getvalue()
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -19,8 +19,9 @@ OBJECTS = {
     "takeaway_pk": lambda f: f["takeaway"],
 }
 # Kwargs that are not objects of a user (tokens are tested where they are issued; a key names
-# a built-in template, which ships with the app).
-NOT_OBJECTS = {"token", "key"}
+# a built-in template, which ships with the app; a kind names an export format, and each user
+# only ever exports their own data).
+NOT_OBJECTS = {"token", "key", "kind"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
