@@ -1,8 +1,10 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from coffeechat.agenda import views as agenda_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="contacts:contact_list"), name="home"),
+    path("", agenda_views.today, name="home"),
+    path("today/", include("coffeechat.agenda.urls")),
     path("accounts/", include("coffeechat.accounts.urls")),
     path("contacts/", include("coffeechat.contacts.urls")),
     path("conversations/", include("coffeechat.conversations.urls")),

@@ -37,7 +37,7 @@ class Profile(models.Model):
     )
     digest_opt_in = models.BooleanField(default=False)
     # The calendar feed URL carries a secret; only its hash is stored.
-    feed_token_hash = models.CharField(max_length=128, blank=True)
+    feed_token_hash = models.CharField(max_length=128, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

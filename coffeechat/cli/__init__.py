@@ -98,6 +98,7 @@ def _register_commands() -> None:
     from coffeechat.cli import (  # noqa: F401
         contacts,
         conversations,
+        digest,
         export,
         imports,
         lint,

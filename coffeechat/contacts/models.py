@@ -109,7 +109,12 @@ class Contact(OwnedModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            # The agenda: the people to ask first, and the people at an organisation.
+            models.Index(fields=["owner", "priority", "name"], name="contact_priority_idx"),
+            models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

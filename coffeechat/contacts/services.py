@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from nameparser import HumanName
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
 from coffeechat.lib.owned import check_owner
@@ -43,6 +42,9 @@ def normalize_linkedin_url(url: str) -> str:
 
 
 def split_name(name: str) -> tuple[str, str]:
+    # Imported here: loading nameparser's tables costs a tenth of a second at every start.
+    from nameparser import HumanName
+
     parsed = HumanName(name)
     first = parsed.first or ""
     last = " ".join(p for p in (parsed.middle, parsed.last) if p) if parsed.last else ""

@@ -8,9 +8,14 @@ for mail delivery, which sits above this app.
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event, vCalAddress
+
+# icalendar is imported where an invitation is written: importing it costs a tenth of a
+# second that every page and command would otherwise pay.
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event, vCalAddress
 
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.scheduling import ics_uid_ensure, zone_for
@@ -27,7 +32,9 @@ _FORMAT_WORDS = {
 }
 
 
-def _calendar(method: str | None) -> Calendar:
+def _calendar(method: str | None) -> "Calendar":
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -37,7 +44,7 @@ def _calendar(method: str | None) -> Calendar:
     return cal
 
 
-def _add_time_zones(cal: Calendar, starts: list[datetime]) -> None:
+def _add_time_zones(cal: "Calendar", starts: list[datetime]) -> None:
     """A VTIMEZONE for each zone the events use, written so that every reader agrees on it.
 
     icalendar lists the onsets of a rule as one RDATE with several values, which vobject (and
@@ -70,7 +77,9 @@ def _is_link(place: str) -> bool:
     return place.startswith(("https://", "http://")) and not any(c.isspace() for c in place)
 
 
-def _address(email: str, name: str) -> vCalAddress:
+def _address(email: str, name: str) -> "vCalAddress":
+    from icalendar import vCalAddress
+
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["cn"] = name
@@ -98,7 +107,9 @@ def _event(
     organizer_name: str,
     organizer_email: str,
     now: datetime,
-) -> Event:
+) -> "Event":
+    from icalendar import Alarm, Event
+
     contact = conversation.contact
     zone = zone_for(conversation.time_zone)
     start = conversation.scheduled_for.astimezone(zone)

@@ -8,18 +8,19 @@ messages, so there is nothing stored that could drift.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 
 from coffeechat.accounts.services import profile_get
-from coffeechat.contacts.models import Contact, Stage
-from coffeechat.contacts.selectors import contact_list
+from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
@@ -36,8 +37,9 @@ class FollowUp:
     """Where one unanswered request stands in the routine, and what to do about it now.
 
     `step_due_at` is when the current step became due: the request itself for a wait before
-    the nudge, the nudge for the wait after it. `next_step_at` is when the next step will be
-    due; it is None when the next move waits on the user (a nudge not yet sent, a close).
+    the nudge, the nudge for the wait after it. `next_step_at` is when the next step
+    (`next_step`) will be due; it is None when the next move waits on the user (a nudge not
+    yet sent, a close).
     """
 
     conversation: Conversation
@@ -50,14 +52,23 @@ class FollowUp:
     step_due_at: datetime
     next_step_at: datetime | None
     reason: str
+    next_step: Step | None = None
 
 
-def follow_ups(*, owner, now: datetime, steps: Collection[str] | None = None) -> list[FollowUp]:
+def follow_ups(
+    *, owner, now: datetime, steps: Collection[str] | None = None, tz: ZoneInfo | None = None
+) -> list[FollowUp]:
     """Every request of `owner` still waiting for a reply, oldest first.
 
-    The number of queries does not depend on how many requests there are.
+    The number of queries does not depend on how many requests there are. `tz` is the
+    owner's time zone, for a caller that has read it already.
     """
-    found = _follow_ups(owner=owner, conversations=_waiting_requests(owner), now=now)
+    found = _follow_ups(
+        owner=owner,
+        conversations=_waiting_requests(owner),
+        now=now,
+        tz=tz or _time_zone(owner),
+    )
     if steps is not None:
         found = [follow_up for follow_up in found if follow_up.step in steps]
     return found
@@ -66,7 +77,10 @@ def follow_ups(*, owner, now: datetime, steps: Collection[str] | None = None) ->
 def follow_up_for(*, owner, conversation: Conversation, now: datetime) -> FollowUp | None:
     """The routine for one conversation; None when it is not a request waiting for a reply."""
     found = _follow_ups(
-        owner=owner, conversations=_waiting_requests(owner).filter(pk=conversation.pk), now=now
+        owner=owner,
+        conversations=_waiting_requests(owner).filter(pk=conversation.pk),
+        now=now,
+        tz=_time_zone(owner),
     )
     return found[0] if found else None
 
@@ -79,7 +93,6 @@ def _waiting_requests(owner) -> QuerySet[Any]:
     return (
         _conversations(owner)
         .filter(state=State.REQUESTED, requested_at__isnull=False, replied_at__isnull=True)
-        .select_related("contact", "contact__organization")
         .order_by("requested_at", "pk")
     )
 
@@ -91,19 +104,15 @@ def _time_zone(owner) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _follow_ups(*, owner, conversations: QuerySet[Any], now: datetime) -> list[FollowUp]:
-    requests = list(conversations)
+def _follow_ups(
+    *, owner, conversations: QuerySet[Any], now: datetime, tz: ZoneInfo
+) -> list[FollowUp]:
+    requests = _read_requests(owner, conversations)
     if not requests:
         return []
-    tz = _time_zone(owner)
     since = min(c.requested_at for c in requests)
-    contact_ids = {c.contact_id for c in requests}
-    organization_ids = {c.contact.organization_id for c in requests} - {None}
-
-    heard_from_contact, heard_from_organization = _last_heard(
-        owner, since, contact_ids, organization_ids
-    )
-    nudges = _nudges(owner, since, requests)
+    heard_from_contact, heard_from_organization = _last_heard(owner, since)
+    nudges = _nudges(owner, since, conversations)
 
     plans = []
     for conversation in requests:
@@ -118,9 +127,11 @@ def _follow_ups(*, owner, conversations: QuerySet[Any], now: datetime) -> list[F
         nudged_at = max(
             (
                 sent_at
-                for conversation_id, contact_id, sent_at in nudges
-                if conversation_id == conversation.pk
-                or (contact_id == conversation.contact_id and sent_at >= requested_at)
+                for sent_at in (
+                    nudges.by_conversation.get(conversation.pk),
+                    _latest_from(nudges.by_contact.get(conversation.contact_id, ()), requested_at),
+                )
+                if sent_at is not None
             ),
             default=None,
         )
@@ -129,11 +140,13 @@ def _follow_ups(*, owner, conversations: QuerySet[Any], now: datetime) -> list[F
 
     others = _others_by_organization(
         owner,
+        conversations,
         {
-            c.contact.organization_id
+            c.contact.organization_id: c.contact.organization
             for c, days, _, may_try_another in plans
             if may_try_another and days >= TRY_ANOTHER_AFTER
         },
+        conversations.db,
     )
     return [
         _follow_up(
@@ -153,45 +166,113 @@ def _follow_ups(*, owner, conversations: QuerySet[Any], now: datetime) -> list[F
     ]
 
 
-def _last_heard(
-    owner, since: datetime, contact_ids: set[int], organization_ids: set[int]
-) -> tuple[dict[int, datetime], dict[int, datetime]]:
+def _read_requests(owner, conversations: QuerySet[Any]) -> list[Conversation]:
+    """The requests, each with its contact and the contact's organisation, carrying the
+    fields the routine and its fragment read."""
+    db = conversations.db
+    organizations: dict[int, Organization] = {}
+    requests = []
+    for (
+        pk,
+        requested_at,
+        contact_id,
+        name,
+        first_name,
+        title,
+        organization_id,
+        where,
+    ) in conversations.values_list(
+        "pk",
+        "requested_at",
+        "contact_id",
+        "contact__name",
+        "contact__first_name",
+        "contact__title",
+        "contact__organization_id",
+        "contact__organization__name",
+    ):
+        organization = None
+        if organization_id is not None:
+            organization = organizations.get(organization_id)
+            if organization is None:
+                organization = organizations[organization_id] = from_values(
+                    Organization,
+                    {"id": organization_id, "owner_id": owner.pk, "name": where},
+                    db=db,
+                )
+        contact = from_values(
+            Contact,
+            {
+                "id": contact_id,
+                "owner_id": owner.pk,
+                "name": name,
+                "first_name": first_name,
+                "title": title,
+                "organization_id": organization_id,
+            },
+            db=db,
+            related={"organization": organization},
+        )
+        requests.append(
+            from_values(
+                Conversation,
+                {
+                    "id": pk,
+                    "owner_id": owner.pk,
+                    "contact_id": contact_id,
+                    "state": State.REQUESTED,
+                    "requested_at": requested_at,
+                    "replied_at": None,
+                },
+                db=db,
+                related={"contact": contact},
+            )
+        )
+    return requests
+
+
+def _last_heard(owner, since: datetime) -> tuple[dict[int, datetime], dict[int, datetime]]:
     """The latest reply since `since` from each contact, and from anyone at each organisation."""
     by_contact: dict[int, datetime] = {}
     by_organization: dict[int, datetime] = {}
-    heard_at = Coalesce("received_at", "created_at")
+    # Few messages come in; reading each since `since` costs less than grouping them by
+    # person, which takes the database through every message of the owner.
     incoming = (
         Message.objects.owned_by(owner)
         .filter(direction=Direction.IN)
-        .alias(heard_at=heard_at)
+        .annotate(heard_at=Coalesce("received_at", "created_at"))
         .filter(heard_at__gte=since)
-        .filter(Q(contact_id__in=contact_ids) | Q(contact__organization_id__in=organization_ids))
-        .values("contact_id", "contact__organization_id")
-        .annotate(last=Max(heard_at))
         .order_by()
+        .values_list("contact_id", "contact__organization_id", "heard_at")
     )
-    for row in incoming:
-        _keep_latest(by_contact, row["contact_id"], row["last"])
-        _keep_latest(by_organization, row["contact__organization_id"], row["last"])
-    if organization_ids:
-        replied = (
-            _conversations(owner)
-            .filter(
-                contact__organization_id__in=organization_ids,
-                replied_at__gte=since,
-            )
-            .values("contact__organization_id")
-            .annotate(last=Max("replied_at"))
-            .order_by()
-        )
-        for row in replied:
-            _keep_latest(by_organization, row["contact__organization_id"], row["last"])
+    for contact_id, organization_id, heard_at in incoming:
+        _keep_latest(by_contact, contact_id, heard_at)
+        _keep_latest(by_organization, organization_id, heard_at)
+    replied = (
+        _conversations(owner)
+        .filter(replied_at__gte=since, contact__organization__isnull=False)
+        .values("contact__organization_id")
+        .annotate(last=Max("replied_at"))
+        .order_by()
+        .values_list("contact__organization_id", "last")
+    )
+    for organization_id, replied_at in replied:
+        _keep_latest(by_organization, organization_id, replied_at)
     return by_contact, by_organization
 
 
-def _nudges(owner, since: datetime, requests: list[Any]) -> list[tuple[int | None, int, datetime]]:
-    """(conversation id, contact id, sent at) of every sent nudge that may belong to a request."""
-    return list(
+@dataclass(frozen=True)
+class _Nudges:
+    by_conversation: dict[int, datetime]
+    # Each person's nudges since the oldest request, latest first.
+    by_contact: dict[int, list[datetime]]
+
+
+def _nudges(owner, since: datetime, conversations: QuerySet[Any]) -> _Nudges:
+    """The sent nudges that may belong to a request: the latest for each conversation, and
+    those sent to anyone since the oldest request."""
+    found = _Nudges(by_conversation={}, by_contact={})
+    sent = (
         Message.objects.owned_by(owner)
         .filter(
             direction=Direction.OUT,
@@ -199,27 +280,72 @@ def _nudges(owner, since: datetime, requests: list[Any]) -> list[tuple[int | Non
             status=MessageStatus.SENT,
             sent_at__isnull=False,
         )
-        .filter(
-            Q(conversation_id__in=[c.pk for c in requests])
-            | Q(contact_id__in={c.contact_id for c in requests}, sent_at__gte=since)
-        )
+        .filter(Q(conversation__in=conversations.values("pk")) | Q(sent_at__gte=since))
+        .order_by("-sent_at")
         .values_list("conversation_id", "contact_id", "sent_at")
     )
+    for conversation_id, contact_id, sent_at in sent:
+        if conversation_id is not None:
+            found.by_conversation.setdefault(conversation_id, sent_at)
+        if sent_at >= since:
+            found.by_contact.setdefault(contact_id, []).append(sent_at)
+    return found
 
 
-def _others_by_organization(owner, organization_ids: set[int]) -> dict[int, list[Contact]]:
-    """People not yet asked (prospects, not "do not contact") at each organisation."""
-    if not organization_ids:
+def _latest_from(moments: Iterable[datetime], start: datetime) -> datetime | None:
+    """The first of `moments` (latest first) at or after `start`."""
+    for moment in moments:
+        return moment if moment >= start else None
+    return None
+
+
+def _others_by_organization(
+    owner, conversations: QuerySet[Any], organizations: dict[int, Organization], db: str
+) -> dict[int, list[Contact]]:
+    """People not yet asked (prospects, not "do not contact") at each of `organizations`.
+
+    A prospect is someone whose latest conversation, if any, is still a draft, as the stage
+    of `contacts.selectors.contact_list` says; asking for that stage would run its subquery
+    up to three times for each person at those organisations. They are read for every
+    organisation with a request waiting, which costs less than naming the organisations.
+    """
+    if not organizations:
         return {}
+    latest_state = (
+        Conversation.objects.filter(contact=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("state")[:1]
+    )
     people = (
-        contact_list(owner=owner, stage=Stage.PROSPECT)
-        .prefetch_related(None)
-        .filter(organization_id__in=organization_ids, do_not_contact=False)
-        .order_by("priority", "name", "pk")
+        Contact.objects.owned_by(owner)
+        .filter(
+            organization__in=conversations.values("contact__organization"), do_not_contact=False
+        )
+        .alias(stage=Coalesce(Subquery(latest_state), Value(State.PLANNED)))
+        .filter(stage=State.PLANNED)
+        # By organisation first, so the database reads people by organisation rather than
+        # every contact in the order wanted within each.
+        .order_by("organization", "priority", "name", "pk")
+        .values_list("pk", "name", "first_name", "title", "organization_id")
     )
     grouped: dict[int, list[Contact]] = {}
-    for person in people:
-        grouped.setdefault(person.organization_id, []).append(person)
+    for pk, name, first_name, title, organization_id in people:
+        if organization_id in organizations:
+            grouped.setdefault(organization_id, []).append(
+                from_values(
+                    Contact,
+                    {
+                        "id": pk,
+                        "owner_id": owner.pk,
+                        "name": name,
+                        "first_name": first_name,
+                        "title": title,
+                        "organization_id": organization_id,
+                    },
+                    db=db,
+                    related={"organization": organizations[organization_id]},
+                )
+            )
     return grouped
 
 
@@ -238,12 +364,15 @@ def _follow_up(
     trying_another = may_try_another and days >= TRY_ANOTHER_AFTER
     offered = others if trying_another else ()
     step: Step
+    next_step: Step | None = None
+    days_since_nudge = 0
     if nudged_at is not None:
         close_at = add_business_days(nudged_at, CLOSE_AFTER_NUDGE, tz)
-        if business_days_between(nudged_at, now, tz) >= CLOSE_AFTER_NUDGE:
+        days_since_nudge = business_days_between(nudged_at, now, tz)
+        if days_since_nudge >= CLOSE_AFTER_NUDGE:
             step, step_due_at, next_step_at = "close", close_at, None
         else:
-            step, step_due_at, next_step_at = "wait", nudged_at, close_at
+            step, step_due_at, next_step_at, next_step = "wait", nudged_at, close_at, "close"
     elif days >= NUDGE_AFTER:
         step, step_due_at, next_step_at = (
             "nudge",
@@ -251,17 +380,17 @@ def _follow_up(
             None,
         )
     elif trying_another:
-        step, step_due_at, next_step_at = (
+        step, step_due_at, next_step_at, next_step = (
             "try_another",
             add_business_days(requested_at, TRY_ANOTHER_AFTER, tz),
             add_business_days(requested_at, NUDGE_AFTER, tz),
+            "nudge",
         )
     else:
         step, step_due_at = "wait", requested_at
+        next_step = "try_another" if may_try_another and days < TRY_ANOTHER_AFTER else "nudge"
         next_step_at = add_business_days(
-            requested_at,
-            TRY_ANOTHER_AFTER if may_try_another and days < TRY_ANOTHER_AFTER else NUDGE_AFTER,
-            tz,
+            requested_at, TRY_ANOTHER_AFTER if next_step == "try_another" else NUDGE_AFTER, tz
         )
     return FollowUp(
         conversation=conversation,
@@ -273,15 +402,16 @@ def _follow_up(
         others_at_organization=offered,
         step_due_at=step_due_at,
         next_step_at=next_step_at,
+        next_step=next_step,
         reason=_reason(
             contact=contact,
             step=step,
             days=days,
             nudged_at=nudged_at,
+            days_since_nudge=days_since_nudge,
             next_step_at=next_step_at,
             may_try_another=may_try_another,
             offered=offered,
-            now=now,
             tz=tz,
         ),
     )
@@ -293,10 +423,10 @@ def _reason(
     step: Step,
     days: int,
     nudged_at: datetime | None,
+    days_since_nudge: int,
     next_step_at: datetime | None,
     may_try_another: bool,
     offered: tuple[Contact, ...],
-    now: datetime,
     tz: ZoneInfo,
 ) -> str:
     name = contact.first_name or contact.name
@@ -311,7 +441,7 @@ def _reason(
         )
     if step == "close" and nudged_at is not None:
         return (
-            f"No reply in {_business_days(business_days_between(nudged_at, now, tz))} since "
+            f"No reply in {_business_days(days_since_nudge)} since "
             f"your nudge on {_day(nudged_at, tz)}. Close the request as “no reply” and move "
             f"on; you can always write to {name} again later."
         )
@@ -343,8 +473,13 @@ def _business_days(count: int) -> str:
 
 
 def _day(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%A} {local.day} {local:%B}"
+    return _date_words(moment.astimezone(tz).date())
+
+
+# Hundreds of requests name a few dozen days; strftime costs more than the rest of a reason.
+@lru_cache(maxsize=4096)
+def _date_words(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 def _at_or_after(moment: datetime | None, start: datetime) -> bool:
@@ -354,3 +489,30 @@ def _at_or_after(moment: datetime | None, start: datetime) -> bool:
 def _keep_latest(latest: dict[Any, datetime], key: Any, moment: datetime) -> None:
     if key is not None and (key not in latest or moment > latest[key]):
         latest[key] = moment
+
+
+# Rows as model instances
+
+M = TypeVar("M", bound=Model)
+
+
+def from_values(
+    model: type[M], values: dict[str, Any], *, db: str, related: dict[str, Any] | None = None
+) -> M:
+    """An instance of `model` from values read with `values_list`, as `Model.from_db` makes
+    it but without running `Model.__init__`, which costs more than anything else a list of
+    thousands of rows does with each row.
+
+    `values` are keyed by attribute name ("organization_id"); `related` holds objects of
+    foreign keys read along (as `select_related` would). A field not given is deferred: it
+    is read from the database on first use, as after `QuerySet.only()`.
+    """
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    if related:
+        state.fields_cache.update(related)
+    instance._state = state
+    return instance

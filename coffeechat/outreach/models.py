@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.owned import OwnedModel
@@ -84,6 +86,17 @@ class Message(OwnedModel):
         indexes = [
             models.Index(fields=["owner", "contact", "sent_at"]),
             models.Index(fields=["owner", "kind", "status"]),
+            # The agenda: the latest message sent to a person, and the replies since a day.
+            models.Index(
+                fields=["contact", "direction", "status", "sent_at", "kind"],
+                name="message_contact_sent_idx",
+            ),
+            models.Index(
+                F("owner"),
+                F("direction"),
+                Coalesce("received_at", "created_at"),
+                name="message_heard_idx",
+            ),
         ]
 
     def __str__(self) -> str:

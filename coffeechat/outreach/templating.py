@@ -11,13 +11,15 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from jinja2 import Template as JinjaTemplate
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined, meta, nodes
-from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from jinja2.utils import missing
+
+# Jinja2 is imported when a template is first checked or rendered: importing it costs a tenth
+# of a second that every page and command would otherwise pay.
+if TYPE_CHECKING:
+    from jinja2 import Template as JinjaTemplate
+    from jinja2 import nodes
 
 from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS
 from coffeechat.outreach.models import Channel, MessageKind, Template
@@ -61,24 +63,27 @@ _PLACEHOLDER_WORDS = {
 SAFE_FILTERS = ("capitalize", "default", "lower", "title", "trim", "upper")
 SAFE_TESTS = ("defined", "undefined")
 
-# Syntax a template may use. Anything else is refused with the tag or expression named.
-_ALLOWED_NODES = (
-    nodes.Template,
-    nodes.Output,
-    nodes.TemplateData,
-    nodes.Name,
-    nodes.Const,
-    nodes.Filter,
-    nodes.Test,
-    nodes.Keyword,
-    nodes.If,
-    nodes.CondExpr,
-    nodes.Not,
-    nodes.And,
-    nodes.Or,
-    nodes.Compare,
-    nodes.Operand,
-    nodes.Concat,
+# Syntax a template may use (classes of jinja2.nodes, by name). Anything else is refused with
+# the tag or expression named.
+_ALLOWED_NODES = frozenset(
+    {
+        "Template",
+        "Output",
+        "TemplateData",
+        "Name",
+        "Const",
+        "Filter",
+        "Test",
+        "Keyword",
+        "If",
+        "CondExpr",
+        "Not",
+        "And",
+        "Or",
+        "Compare",
+        "Operand",
+        "Concat",
+    }
 )
 _TAGS = {
     "For": "for",
@@ -102,45 +107,58 @@ def _placeholder(name: str) -> str:
     return f"[{_PLACEHOLDER_WORDS.get(name, name.replace('_', ' '))}]"
 
 
-class _Placeholder(Undefined):
-    """An empty or missing field: prints as a visible gap and counts as false in `{% if %}`."""
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """The sandbox, tightened: no attribute of any value and no call is allowed at all. An
+    empty or missing field prints as a visible gap and counts as false in `{% if %}`."""
+    from jinja2 import Undefined
+    from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+    from jinja2.utils import missing
 
-    __slots__ = ()
+    class Placeholder(Undefined):
+        __slots__ = ()
 
-    def __str__(self) -> str:
-        # Only a plain field name becomes a placeholder; a refused attribute stays an error.
-        if self._undefined_hint is not None or self._undefined_obj is not missing:
-            self._fail_with_undefined_error()
-        return _placeholder(self._undefined_name or "field")
+        def __str__(self) -> str:
+            # Only a plain field name becomes a placeholder; a refused attribute stays an error.
+            if self._undefined_hint is not None or self._undefined_obj is not missing:
+                self._fail_with_undefined_error()
+            return _placeholder(self._undefined_name or "field")
 
+    class MessageEnvironment(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "/", "//", "%", "+", "-"})
+        intercepted_unops = frozenset({"+", "-"})
 
-class _MessageEnvironment(SandboxedEnvironment):
-    """The sandbox, tightened: no attribute of any value and no call is allowed at all."""
+        def is_safe_attribute(self, obj, attr, value) -> bool:
+            return False
 
-    intercepted_binops = frozenset({"*", "**", "/", "//", "%", "+", "-"})
-    intercepted_unops = frozenset({"+", "-"})
+        def is_safe_callable(self, obj) -> bool:
+            return False
 
-    def is_safe_attribute(self, obj, attr, value) -> bool:
-        return False
+        def call_binop(self, context, operator, left, right):
+            raise SecurityError("arithmetic is not available in message templates")
 
-    def is_safe_callable(self, obj) -> bool:
-        return False
+        def call_unop(self, context, operator, arg):
+            raise SecurityError("arithmetic is not available in message templates")
 
-    def call_binop(self, context, operator, left, right):
-        raise SecurityError("arithmetic is not available in message templates")
-
-    def call_unop(self, context, operator, arg):
-        raise SecurityError("arithmetic is not available in message templates")
-
-
-_env = _MessageEnvironment(autoescape=False, undefined=_Placeholder, keep_trailing_newline=True)
-_env.filters = {name: DEFAULT_FILTERS[name] for name in SAFE_FILTERS}
-_env.tests = {name: DEFAULT_TESTS[name] for name in SAFE_TESTS}
-_env.globals.clear()
+    env = MessageEnvironment(autoescape=False, undefined=Placeholder, keep_trailing_newline=True)
+    env.filters = {name: DEFAULT_FILTERS[name] for name in SAFE_FILTERS}
+    env.tests = {name: DEFAULT_TESTS[name] for name in SAFE_TESTS}
+    env.globals.clear()
+    return env
 
 
-def _refusal(node: nodes.Node) -> str | None:
+def __getattr__(name: str) -> Any:
+    # `_env`: the sandbox, made on first use.
+    if name == "_env":
+        return _environment()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _refusal(node: "nodes.Node") -> str | None:
     """Why `node` may not appear in a message template, or None when it may."""
+    from jinja2 import nodes
+
     kind = type(node).__name__
     if kind in _TAGS:
         return f"{{% {_TAGS[kind]} %}} is not available in a message template."
@@ -160,12 +178,12 @@ def _refusal(node: nodes.Node) -> str | None:
         return f"there is no test “{node.name}”; use “is defined” or a plain {{% if %}}."
     if isinstance(node, nodes.Name) and node.ctx != "load":
         return "setting variables is not available in a message template."
-    if not isinstance(node, _ALLOWED_NODES):
+    if kind not in _ALLOWED_NODES:
         return "only fields, {% if %} and the filters " + ", ".join(SAFE_FILTERS) + " can be used."
     return None
 
 
-def _refusals(node: nodes.Node) -> list[str]:
+def _refusals(node: "nodes.Node") -> list[str]:
     """Each refused construct in the tree, once: what is inside a refused one is not looked at."""
     reason = _refusal(node)
     if reason:
@@ -181,10 +199,12 @@ def _unknown_field(name: str) -> str:
 
 def _problems(text: str) -> list[str]:
     """What is wrong with `text` as a template, each problem with its line; [] when nothing."""
+    from jinja2 import TemplateSyntaxError, meta, nodes
+
     if len(text) > MAX_TEMPLATE_CHARS:
         return [f"A template can be at most {MAX_TEMPLATE_CHARS:,} characters."]
     try:
-        tree = _env.parse(text)
+        tree = _environment().parse(text)
         problems = _refusals(tree)
     except TemplateSyntaxError as error:
         message = (error.message or "the template cannot be read").replace(
@@ -206,12 +226,14 @@ def _problems(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _compile(text: str) -> JinjaTemplate:
+def _compile(text: str) -> "JinjaTemplate":
+    from jinja2 import TemplateError
+
     problems = _problems(text)
     if problems:
         raise ValidationError(problems)
     try:
-        return _env.from_string(text)
+        return _environment().from_string(text)
     except TemplateError as error:
         raise ValidationError(f"The template cannot be read: {error}") from error
 
@@ -232,6 +254,9 @@ def render(text: str, fields: Mapping[str, str]) -> str:
 
     Raises ValidationError for a text that template_check refuses.
     """
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SecurityError
+
     context = {
         name: str(value)
         for name, value in fields.items()
@@ -271,8 +296,10 @@ def _choice_from(template: Template) -> TemplateChoice:
 
 @lru_cache(maxsize=1024)
 def _fields_in(text: str) -> frozenset[str]:
+    from jinja2 import TemplateSyntaxError, meta
+
     try:
-        return frozenset(meta.find_undeclared_variables(_env.parse(text)))
+        return frozenset(meta.find_undeclared_variables(_environment().parse(text)))
     except TemplateSyntaxError:
         return frozenset()
 

@@ -67,7 +67,7 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     date_long = f"{date_words} {day.year}, 10:00"  # as the pages show it
 
     page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
-    page.get_by_role("heading", name="People").wait_for()
+    page.get_by_role("heading", name="Today", exact=True).wait_for()
     page.goto(f"{live_server.url}/conversations/{conversation.pk}/")
     expect(page.get_by_role("heading", name="Conversation with Rosa Delgado")).to_be_visible()
     expect(page.locator(".page-head .badge.stage-requested")).to_have_text("Requested")

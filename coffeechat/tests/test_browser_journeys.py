@@ -14,6 +14,8 @@ def test_it_logs_in_adds_a_person_finds_and_opens_them(live_server, page):
 
     token = login_link_create(owner=local_user_get_or_create())
     page.goto(f"{live_server.url}/accounts/login/{token}/")
+    page.get_by_role("heading", name="Today", exact=True).wait_for()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     page.get_by_role("heading", name="People").wait_for()
     assert "Your list is empty." in page.content()
 

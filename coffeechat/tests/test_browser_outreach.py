@@ -47,7 +47,7 @@ def test_it_writes_a_request_fixes_a_job_ask_and_marks_it_sent(live_server, page
     organization = contact.organization.name
 
     page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
-    page.get_by_role("heading", name="People").wait_for()
+    page.get_by_role("heading", name="Today", exact=True).wait_for()
     page.goto(f"{live_server.url}{contact.get_absolute_url()}")
     expect(page.get_by_role("heading", name=contact.name, exact=True)).to_be_visible()
 

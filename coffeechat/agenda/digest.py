@@ -1,0 +1,248 @@
+"""The daily digest: the agenda as an e-mail, plain text with an HTML alternative.
+
+In local mode it goes to the single local user (their address, else COFFEECHAT_FROM_EMAIL:
+the user writes to themselves); in multi-user mode to everyone who turned it on and has an
+address. A day with nothing overdue and nothing due sends nothing.
+"""
+
+import logging
+import smtplib
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime, time
+from email.utils import formataddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from coffeechat.accounts.services import local_user_get_or_create
+from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, day_text, when_text
+from coffeechat.outreach.delivery import PLACEHOLDER_FROM, DeliveryError, smtp_configured
+
+logger = logging.getLogger(__name__)
+
+HEADINGS = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
+WIDTH = 72
+# An e-mail names the first items of each group and counts the rest.
+DIGEST_LIMIT = 20
+
+
+def due_text(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str:
+    """When an item is due, in words and in the user's zone: "Due yesterday at 15:00"; an item
+    due on a day rather than at a time says only the day."""
+    local = item.due_at.astimezone(tz)
+    if local.time() == time(0):
+        return f"Due {day_text(item.due_at, now=now, tz=tz)}"
+    return f"Due {when_text(item.due_at, now=now, tz=tz)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    item: AgendaItem
+    group: str
+    when: str
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    heading: str
+    rows: tuple[Row, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def agenda_groups(current: Agenda) -> list[Group]:
+    """The agenda's groups, each item with its due time in words."""
+    tz, now = ZoneInfo(current.time_zone), current.generated_at
+    return [
+        Group(
+            name=name,
+            heading=HEADINGS[name],
+            rows=tuple(Row(item, name, due_text(item, now=now, tz=tz)) for item in items),
+        )
+        for name, items in current.groups()
+    ]
+
+
+def digest_subject(current: Agenda) -> str:
+    counts = current.counts
+    parts = [f"{counts['overdue']} overdue"] if counts["overdue"] else []
+    if counts["today"]:
+        parts.append(f"{counts['today']} for today")
+    return "coffeechat — " + (", ".join(parts) if parts else "nothing due today")
+
+
+def digest_due(current: Agenda) -> bool:
+    return bool(current.overdue or current.today)
+
+
+def _link(base_url: str, path: str) -> str:
+    return f"{base_url.rstrip('/')}{path}" if base_url else ""
+
+
+def _context(current: Agenda, base_url: str) -> dict:
+    tz = ZoneInfo(current.time_zone)
+    local = current.generated_at.astimezone(tz)
+    groups = [group for group in agenda_groups(current) if group.rows]
+    return {
+        "subject": digest_subject(current),
+        "day": f"{local:%A} {local.day} {local:%B}",
+        "groups": [
+            {
+                "heading": group.heading,
+                "count": group.count,
+                "more": max(group.count - DIGEST_LIMIT, 0),
+                "rows": [
+                    {
+                        "title": row.item.title,
+                        "when": row.when,
+                        "reason": row.item.reason,
+                        "action_label": row.item.action_label,
+                        "action_link": _link(base_url, row.item.action_url),
+                    }
+                    for row in group.rows[:DIGEST_LIMIT]
+                ],
+            }
+            for group in groups
+        ],
+        "home_link": _link(base_url, "/"),
+        "settings_link": _link(base_url, reverse("agenda:feed_settings")),
+        "multiuser": settings.MULTIUSER,
+    }
+
+
+def digest_text(current: Agenda, *, base_url: str = "") -> str:
+    context = _context(current, base_url)
+    counts = current.counts
+    lines = textwrap.wrap(
+        f"Your coffeechat agenda for {context['day']}: {counts['overdue']} overdue, "
+        f"{counts['today']} for today, {counts['upcoming']} in the next 7 days.",
+        WIDTH,
+    )
+    if not context["groups"]:
+        lines += ["", "Nothing is due in the next 7 days."]
+    for group in context["groups"]:
+        lines += ["", f"{group['heading'].upper()} ({group['count']})"]
+        for row in group["rows"]:
+            lines += ["", *textwrap.wrap(row["title"], WIDTH, initial_indent="* ")]
+            for paragraph in (row["when"] + ".", row["reason"]):
+                lines += textwrap.wrap(
+                    paragraph, WIDTH, initial_indent="  ", subsequent_indent="  "
+                )
+            if row["action_link"]:
+                lines.append(f"  {row['action_label']}: {row['action_link']}")
+        if group["more"]:
+            lines += ["", f"… and {group['more']} more."]
+    lines += ["", "-- "]
+    if context["home_link"]:
+        lines.append(f"Open coffeechat: {context['home_link']}")
+    if context["multiuser"]:
+        lines.append(
+            "You asked for this daily e-mail; turn it off on the “Calendar feed and daily "
+            "digest” page."
+        )
+        if context["settings_link"]:
+            lines.append(context["settings_link"])
+    else:
+        lines.append("Sent by coffeechat's daily digest.")
+    return "\n".join(lines) + "\n"
+
+
+def digest_recipient(owner) -> str:
+    """The address the owner's digest goes to, or "" when there is none."""
+    address = getattr(owner, "email", "") or ""
+    if not address and not settings.MULTIUSER and settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM:
+        address = settings.DEFAULT_FROM_EMAIL
+    return address
+
+
+def _message(owner, current: Agenda, *, base_url: str, connection=None) -> EmailMultiAlternatives:
+    recipient = digest_recipient(owner)
+    message = EmailMultiAlternatives(
+        subject=digest_subject(current),
+        body=digest_text(current, base_url=base_url),
+        from_email=formataddr(("coffeechat", settings.DEFAULT_FROM_EMAIL)),
+        to=[recipient] if recipient else [],
+        # RFC 3834: an automatic message, so out-of-office replies leave it alone.
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    html = render_to_string("agenda/digest.html", _context(current, base_url))
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def digest_message(*, owner, now: datetime, base_url: str = "") -> EmailMultiAlternatives:
+    """The owner's digest; `base_url` ("https://host") makes its links absolute, and without
+    it the digest names each action without linking to it."""
+    return _message(owner, agenda(owner=owner, now=now), base_url=base_url)
+
+
+def digest_recipients():
+    """Who gets a digest: everyone who turned it on, or the local user."""
+    if not settings.MULTIUSER:
+        return [local_user_get_or_create()]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__digest_opt_in=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def digest_send_all(*, now: datetime, base_url: str = "") -> int:
+    """Sends today's digests over SMTP; returns how many went.
+
+    A recipient the server refuses is logged and skipped; a server that cannot be reached or
+    refuses the login stops the run with a DeliveryError.
+    """
+    if not smtp_configured():
+        raise DeliveryError(
+            "Sending is not set up: set COFFEECHAT_SMTP_HOST and COFFEECHAT_FROM_EMAIL."
+        )
+    owners = list(digest_recipients())
+    if not settings.MULTIUSER and not digest_recipient(owners[0]):
+        raise ValidationError("No address to send the digest to: set COFFEECHAT_FROM_EMAIL.")
+    connection = get_connection(timeout=20)
+    try:
+        connection.open()
+    except smtplib.SMTPAuthenticationError:
+        raise DeliveryError(
+            "The mail server refused the user name or password (COFFEECHAT_SMTP_USER / "
+            "COFFEECHAT_SMTP_PASSWORD)."
+        ) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(
+            f"Could not reach the mail server {settings.EMAIL_HOST}:{settings.EMAIL_PORT} "
+            f"({getattr(error, 'strerror', None) or error})."
+        ) from None
+    sent = 0
+    try:
+        for owner in owners:
+            current = agenda(owner=owner, now=now)
+            if not digest_due(current):
+                continue
+            message = _message(owner, current, base_url=base_url, connection=connection)
+            try:
+                sent += message.send()
+            except smtplib.SMTPRecipientsRefused:
+                if not settings.MULTIUSER:
+                    raise DeliveryError(
+                        f"The mail server refused the address {message.to[0]}."
+                    ) from None
+                logger.warning("The mail server refused the digest to %s.", message.to[0])
+            except (smtplib.SMTPException, OSError) as error:
+                raise DeliveryError(
+                    f"The mail server stopped the digests after {sent} sent: {error}."
+                ) from None
+    finally:
+        connection.close()
+    return sent

@@ -1,0 +1,447 @@
+"""The snapshot the agenda's rules read, fetched at once.
+
+`AgendaData.load` reads what the rules need in a fixed number of queries, however large the
+network. Each query asks for the rows that can make an item and for the columns the rules
+read, and its rows become model instances without `Model.__init__` (`from_values`): for the
+thousands of rows of a large network, building full instances would cost more than everything
+else the agenda does. Any other field of those instances loads on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DateTimeField, Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from coffeechat.accounts.models import Profile
+from coffeechat.accounts.services import profile_get
+from coffeechat.agenda.items import UPCOMING_DAYS
+from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.timing import start_of_day, time_zone_of, week_start
+from coffeechat.contacts.models import Contact, Organization, Stage
+from coffeechat.contacts.selectors import contact_list
+from coffeechat.conversations.models import (
+    ChosenQuestion,
+    Conversation,
+    Reschedule,
+    State,
+    Takeaway,
+    TakeawayKind,
+    TakeawayStatus,
+)
+from coffeechat.outreach.followup import FollowUp, follow_ups, from_values
+from coffeechat.outreach.models import (
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    ReplyOutcome,
+)
+
+PROSPECTS_WANTED = 5
+DEFAULT_CADENCE_DAYS = 90
+
+# What every contact in the snapshot carries, with its organisation's name.
+CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")
+
+
+@dataclass(frozen=True)
+class AgendaData:
+    """Everything the rules read, fetched at once.
+
+    `conversations`, in the order they were made: requests with a reply (with `accepted_at`,
+    the latest accepted reply), bookings still to come (with `confirmed_at`, `rebooked_at`
+    and `question_count`) and held conversations (with `thank_you_sent` and `has_takeaways`).
+    `keep_in_touch`: people thanked before and not in a conversation now (with
+    `thanked_last`, `sent_last` and `touches`); with a `horizon`, only those due before it. `prospects`: up to PROSPECTS_WANTED people
+    still to ask (with `contacted`). `marks`: the snoozes and dismissals in force, by key.
+    """
+
+    owner: Any
+    now: datetime
+    tz: ZoneInfo
+    profile: Profile
+    follow_ups: tuple[FollowUp, ...]
+    conversations: tuple[Conversation, ...]
+    referrals: tuple[Takeaway, ...]
+    keep_in_touch: tuple[Contact, ...]
+    prospects: tuple[Contact, ...]
+    requests_this_week: int
+    held_this_week: int
+    marks: dict[str, AgendaMark] = field(default_factory=dict)
+    routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
+    horizon: datetime | None = None
+
+    @classmethod
+    def load(cls, *, owner, now: datetime, shown_only: bool = False) -> AgendaData:
+        """The snapshot at `now`. With `shown_only`, what can only make items due after the
+        next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them."""
+        profile = profile_get(owner=owner)
+        tz = time_zone_of(profile)
+        horizon = start_of_day(now, tz, days=UPCOMING_DAYS + 1) if shown_only else None
+        reader = _Reader(owner, Conversation.objects.db)
+        week = _conversations(owner).aggregate(
+            requests=Count("pk", filter=Q(requested_at__gte=week_start(now, tz))),
+            held=Count("pk", filter=Q(held_at__gte=week_start(now, tz))),
+        )
+        conversations = [
+            *_replied_requests(owner, reader),
+            *_upcoming_bookings(owner, now, reader),
+            *_held_conversations(owner, reader),
+        ]
+        return cls(
+            owner=owner,
+            now=now,
+            tz=tz,
+            profile=profile,
+            follow_ups=tuple(follow_ups(owner=owner, now=now, tz=tz)),
+            conversations=tuple(sorted(conversations, key=lambda c: c.pk)),
+            referrals=tuple(_referrals(owner, reader)),
+            keep_in_touch=tuple(_keep_in_touch(owner, profile, horizon, reader)),
+            prospects=tuple(_prospects(owner, reader)),
+            requests_this_week=week["requests"],
+            held_this_week=week["held"],
+            marks={
+                mark.item_key: mark
+                for mark in AgendaMark.objects.owned_by(owner).filter(
+                    Q(action=MarkAction.DISMISS) | Q(until__gt=now)
+                )
+            },
+            horizon=horizon,
+        )
+
+    @property
+    def today_start(self) -> datetime:
+        return start_of_day(self.now, self.tz)
+
+
+class _Reader:
+    """Makes the instances of one snapshot from `values()` rows (see `from_values`), one for
+    each contact and each organisation however many rows name them."""
+
+    def __init__(self, owner, db: str):
+        self.owner_id = owner.pk
+        self.db = db
+        self.contacts: dict[int, Contact] = {}
+        self.organizations: dict[int, Organization] = {}
+
+    def make(self, model, related: dict[str, Any] | None = None, **values: Any) -> Any:
+        return from_values(
+            model, {"owner_id": self.owner_id, **values}, db=self.db, related=related
+        )
+
+    def contact(
+        self, row: dict[str, Any], prefix: str = "", *, research_notes: bool = False, **more: Any
+    ) -> Contact:
+        """The contact read with `contact_lookups(prefix, research_notes)`, with its
+        organisation; `more` are further values for it."""
+        contact = self.contacts.get(row[prefix + "id"])
+        if contact is None:
+            values = {name: row[prefix + name] for name in CONTACT_FIELDS}
+            organization = self._organization(row, prefix + "organization__", values)
+            contact = self.contacts[values["id"]] = self.make(
+                Contact, related={"organization": organization}, **values
+            )
+        if research_notes:
+            more["research_notes"] = row[prefix + "research_notes"]
+            if contact.organization is not None:
+                contact.organization.research_notes = row[prefix + "organization__research_notes"]
+        contact.__dict__.update(more)
+        return contact
+
+    def _organization(
+        self, row: dict[str, Any], prefix: str, contact: dict[str, Any]
+    ) -> Organization | None:
+        pk = contact["organization_id"]
+        if pk is None:
+            return None
+        if pk not in self.organizations:
+            self.organizations[pk] = self.make(Organization, id=pk, name=row[prefix + "name"])
+        return self.organizations[pk]
+
+
+def contact_lookups(prefix: str = "", research_notes: bool = False) -> list[str]:
+    lookups = [prefix + name for name in CONTACT_FIELDS] + [prefix + "organization__name"]
+    if research_notes:
+        lookups += [prefix + "research_notes", prefix + "organization__research_notes"]
+    return lookups
+
+
+def _conversations(owner):
+    return Conversation.objects.owned_by(owner).order_by()
+
+
+def _sent(**filters) -> Any:
+    return Message.objects.filter(
+        direction=Direction.OUT, status=MessageStatus.SENT, sent_at__isnull=False, **filters
+    )
+
+
+def _latest(queryset, field_name: str) -> Subquery:
+    return Subquery(queryset.order_by(f"-{field_name}").values(field_name)[:1])
+
+
+def _count(queryset, group_by: str) -> Coalesce:
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _conversation(reader: _Reader, row: dict[str, Any], contact: Contact, **values: Any):
+    return reader.make(
+        Conversation,
+        related={"contact": contact},
+        id=row["pk"],
+        contact_id=contact.pk,
+        **values,
+    )
+
+
+def _replied_requests(owner, reader: _Reader) -> list[Conversation]:
+    """Requests they said yes to, by a reply recorded on the conversation or an accepted
+    reply message."""
+    accepted = Message.objects.filter(
+        conversation=OuterRef("pk"),
+        direction=Direction.IN,
+        kind=MessageKind.REPLY,
+        reply_outcome=ReplyOutcome.ACCEPTED,
+        received_at__isnull=False,
+    )
+    rows = (
+        _conversations(owner)
+        .filter(Q(replied_at__isnull=False) | Q(Exists(accepted)), state=State.REQUESTED)
+        .annotate(accepted_at=_latest(accepted, "received_at"))
+        .values("pk", "replied_at", "scheduled_for", "accepted_at", *contact_lookups("contact__"))
+    )
+    return [
+        _conversation(
+            reader,
+            row,
+            reader.contact(row, "contact__"),
+            state=State.REQUESTED,
+            replied_at=row["replied_at"],
+            scheduled_for=row["scheduled_for"],
+            accepted_at=row["accepted_at"],
+        )
+        for row in rows
+    ]
+
+
+def _upcoming_bookings(owner, now: datetime, reader: _Reader) -> list[Conversation]:
+    """Bookings still to come, with what their confirmation and prep sheet lack."""
+    here = OuterRef("pk")
+    rows = (
+        _conversations(owner)
+        .filter(state=State.SCHEDULED, scheduled_for__gt=now)
+        .annotate(
+            confirmed_at=_latest(
+                _sent(
+                    conversation=here, kind__in=[MessageKind.CONFIRMATION, MessageKind.RESCHEDULE]
+                ),
+                "sent_at",
+            ),
+            rebooked_at=_latest(Reschedule.objects.filter(conversation=here), "created_at"),
+            question_count=_count(ChosenQuestion.objects.filter(conversation=here), "conversation"),
+        )
+        .values(
+            "pk",
+            "scheduled_for",
+            "format",
+            "confirmed_at",
+            "rebooked_at",
+            "question_count",
+            *contact_lookups("contact__", research_notes=True),
+        )
+    )
+    return [
+        _conversation(
+            reader,
+            row,
+            reader.contact(row, "contact__", research_notes=True),
+            state=State.SCHEDULED,
+            scheduled_for=row["scheduled_for"],
+            format=row["format"],
+            confirmed_at=row["confirmed_at"],
+            rebooked_at=row["rebooked_at"],
+            question_count=row["question_count"],
+        )
+        for row in rows
+    ]
+
+
+def _held_conversations(owner, reader: _Reader) -> list[Conversation]:
+    """Held conversations, with whether the thank-you is sent and anything written down."""
+    here = OuterRef("pk")
+    rows = (
+        _conversations(owner)
+        .filter(state=State.HELD, held_at__isnull=False)
+        .annotate(
+            thank_you_sent=Exists(_sent(conversation=here, kind=MessageKind.THANK_YOU)),
+            has_takeaways=Exists(Takeaway.objects.filter(conversation=here)),
+        )
+        .values(
+            "pk",
+            "held_at",
+            "thanked_at",
+            "notes",
+            "thank_you_sent",
+            "has_takeaways",
+            *contact_lookups("contact__"),
+        )
+    )
+    return [
+        _conversation(
+            reader,
+            row,
+            reader.contact(row, "contact__"),
+            state=State.HELD,
+            held_at=row["held_at"],
+            thanked_at=row["thanked_at"],
+            notes=row["notes"],
+            thank_you_sent=row["thank_you_sent"],
+            has_takeaways=row["has_takeaways"],
+        )
+        for row in rows
+    ]
+
+
+def _referrals(owner, reader: _Reader) -> list[Takeaway]:
+    """Referral takeaways whose person has not been asked yet (a draft does not count)."""
+    asked = Conversation.objects.filter(contact=OuterRef("referral_contact")).exclude(
+        state=State.PLANNED
+    )
+    rows = (
+        Takeaway.objects.owned_by(owner)
+        .filter(
+            kind=TakeawayKind.REFERRAL,
+            referral_contact__owner=owner,
+            referral_contact__do_not_contact=False,
+        )
+        .exclude(status=TakeawayStatus.DROPPED)
+        .exclude(Exists(asked))
+        .order_by("created_at", "pk")
+        .values(
+            "pk",
+            "created_at",
+            "may_use_name",
+            "conversation_id",
+            *contact_lookups("referral_contact__"),
+            *contact_lookups("conversation__contact__"),
+        )
+    )
+    takeaways = []
+    for row in rows:
+        referrer = reader.contact(row, "conversation__contact__")
+        conversation = reader.make(
+            Conversation,
+            related={"contact": referrer},
+            id=row["conversation_id"],
+            contact_id=referrer.pk,
+        )
+        person = reader.contact(row, "referral_contact__")
+        takeaways.append(
+            reader.make(
+                Takeaway,
+                related={"conversation": conversation, "referral_contact": person},
+                id=row["pk"],
+                kind=TakeawayKind.REFERRAL,
+                created_at=row["created_at"],
+                may_use_name=row["may_use_name"],
+                conversation_id=conversation.pk,
+                referral_contact_id=person.pk,
+            )
+        )
+    return takeaways
+
+
+class DaysBefore(Func):
+    """A moment less a whole number of days, worked out by the database.
+
+    Django's own date arithmetic runs a Python function for every row on SQLite.
+    """
+
+    output_field = DateTimeField()
+    arity = 2
+
+    def _parts(self, compiler) -> tuple[str, str, list[Any]]:
+        (moment, moment_params), (days, days_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return moment, days, [*moment_params, *days_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        moment, days, params = self._parts(compiler)
+        return f"datetime({moment}, '-' || ({days}) || ' days')", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, days, params = self._parts(compiler)
+        return f"({moment} - ({days}) * INTERVAL '1 day')", params
+
+
+def _keep_in_touch(
+    owner, profile: Profile, horizon: datetime | None, reader: _Reader
+) -> list[Contact]:
+    """People thanked before and not in a conversation now, with their last touch; with a
+    horizon, only those due before it."""
+    here = OuterRef("pk")
+    thanked = _conversations(owner).filter(thanked_at__isnull=False)
+    busy = _conversations(owner).filter(
+        state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
+    )
+    people = (
+        Contact.objects.owned_by(owner)
+        .filter(pk__in=thanked.values("contact_id"), do_not_contact=False)
+        .exclude(pk__in=busy.values("contact_id"))
+    )
+    if horizon is not None:
+        # Due before the horizon: last in touch more than a cadence before it. Cadences are
+        # calendar days in the user's zone; a day's margin covers any change of the clocks.
+        cadence = Coalesce(
+            "cadence_days", Value(profile.default_cadence_days or DEFAULT_CADENCE_DAYS)
+        )
+        touched_by = OuterRef("touched_by")
+        people = (
+            people.alias(touched_by=DaysBefore(Value(horizon + timedelta(days=1)), cadence))
+            .exclude(Exists(_sent(contact=here, sent_at__gte=touched_by)))
+            .exclude(Exists(thanked.filter(contact=here, thanked_at__gte=touched_by)))
+        )
+    rows = (
+        people.annotate(
+            thanked_last=_latest(thanked.filter(contact=here), "thanked_at"),
+            sent_last=_latest(_sent(contact=here), "sent_at"),
+            touches=_count(_sent(contact=here, kind=MessageKind.KEEP_IN_TOUCH), "contact"),
+        )
+        .order_by("pk")
+        .values("cadence_days", "thanked_last", "sent_last", "touches", *contact_lookups())
+    )
+    return [
+        reader.contact(
+            row,
+            cadence_days=row["cadence_days"],
+            do_not_contact=False,
+            thanked_last=row["thanked_last"],
+            sent_last=row["sent_last"],
+            touches=row["touches"],
+        )
+        for row in rows
+    ]
+
+
+def _prospects(owner, reader: _Reader) -> list[Contact]:
+    """Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if
+    there are too few."""
+    rows = (
+        contact_list(owner=owner, stage=Stage.PROSPECT)
+        .prefetch_related(None)
+        .filter(do_not_contact=False)
+        .annotate(contacted=Exists(_sent(contact=OuterRef("pk"))))
+        .order_by("priority", "name", "pk")
+        .values("contacted", *contact_lookups())[:PROSPECTS_WANTED]
+    )
+    return [
+        reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
+        for row in rows
+    ]

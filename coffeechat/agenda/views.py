@@ -1,0 +1,295 @@
+"""The Today page, snoozing and dismissing what is on it, and the calendar feed."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from coffeechat.accounts.services import profile_get, profile_update
+from coffeechat.agenda import feed as feeds
+from coffeechat.agenda.digest import Row, agenda_groups, due_text
+from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
+from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
+from coffeechat.contacts.models import Contact
+from coffeechat.lib.forms import error_text
+
+SNOOZE_DAYS = {1: "1 day", 3: "3 days", 7: "1 week"}
+# A snooze ends at the start of the user's working day, not at midnight.
+SNOOZE_ENDS_AT = time(8)
+SNOOZE_MAX_DAYS = 366
+UNDO = "agenda_undo"
+# Past this many items a group shows its first ones and a link to the rest: a page of
+# thousands of items helps nobody and takes seconds to draw.
+GROUP_LIMIT = 50
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(
+        choices=list(SNOOZE_DAYS.items()), coerce=int, required=False, empty_value=None
+    )
+    until = forms.DateField(required=False, error_messages={"invalid": "Enter a valid date."})
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and data.get("days") is None and data.get("until") is None:
+            raise ValidationError("Choose how long to snooze it for, or a date.")
+        return data
+
+    def until_moment(self, *, now: datetime, tz: ZoneInfo) -> datetime:
+        """08:00 on the chosen day, in the user's zone."""
+        today = now.astimezone(tz).date()
+        day = self.cleaned_data["until"] or today + timedelta(days=self.cleaned_data["days"])
+        until = datetime.combine(day, SNOOZE_ENDS_AT, tzinfo=tz)
+        if until <= now:
+            raise ValidationError(
+                f"A snooze until {day.day} {day:%B %Y} would end before now: choose a later day."
+            )
+        if day > today + timedelta(days=SNOOZE_MAX_DAYS):
+            raise ValidationError("Snooze it for a year at most, or dismiss it.")
+        return until
+
+
+# The page
+
+
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    current = agenda(owner=request.user, now=timezone.now())
+    profile = profile_get(owner=request.user)
+    tz = ZoneInfo(current.time_zone)
+    hidden = _hidden_rows(request, current, tz)
+    undo_key = request.session.pop(UNDO, None)
+    limit = None if request.GET.get("all") == "1" else GROUP_LIMIT
+    context = {
+        **_item_context(current),
+        "groups": [
+            {"name": g.name, "heading": g.heading, "count": g.count, "rows": g.rows[:limit]}
+            for g in agenda_groups(current)
+            if g.rows
+        ],
+        "counts": current.counts,
+        "day": current.generated_at.astimezone(tz),
+        "new_user": not Contact.objects.owned_by(request.user).exists(),
+        "has_pitch": bool(profile.pitch.strip()),
+        "feed_on": bool(profile.feed_token_hash),
+        "hidden": hidden,
+        "undo": next((row for row in hidden if row["item"].key == undo_key), None),
+    }
+    return render(request, "agenda/today.html", context)
+
+
+def _hidden_rows(request: HttpRequest, current: Agenda, tz: ZoneInfo) -> list[dict]:
+    """Snoozed and dismissed items, each with what was done to it, to be restored."""
+    if not current.hidden:
+        return []
+    marks = {
+        mark.item_key: mark
+        for mark in AgendaMark.objects.owned_by(request.user).filter(
+            item_key__in=[item.key for item in current.hidden]
+        )
+    }
+    return [
+        {"item": item, "mark": _mark_text(marks[item.key], tz)}
+        for item in current.hidden
+        if item.key in marks
+    ]
+
+
+def _mark_text(mark: AgendaMark, tz: ZoneInfo) -> str:
+    if mark.action == MarkAction.DISMISS or mark.until is None:
+        return "Dismissed"
+    until = mark.until.astimezone(tz)
+    return f"Snoozed until {until:%A} {until.day} {until:%B}, {until:%H:%M}"
+
+
+def _item_context(current: Agenda) -> dict:
+    today = current.generated_at.astimezone(ZoneInfo(current.time_zone)).date()
+    return {
+        # Reversed once here rather than for each of the page's items.
+        "urls": {name: reverse(f"agenda:{name}") for name in ("snooze", "dismiss", "restore")},
+        "snooze_days": SNOOZE_DAYS,
+        "first_day": today + timedelta(days=1),
+        "last_day": today + timedelta(days=SNOOZE_MAX_DAYS),
+    }
+
+
+# Snooze, dismiss, restore: a key in the POST data names the item.
+
+
+def _find(current: Agenda, key: str) -> AgendaItem | None:
+    return next((item for item in current.items + current.hidden if item.key == key), None)
+
+
+def _row(current: Agenda, item: AgendaItem) -> Row:
+    tz, now = ZoneInfo(current.time_zone), current.generated_at
+    return Row(item, group_of(item, now=now, tz=tz) or "", due_text(item, now=now, tz=tz))
+
+
+def _fragment(request: HttpRequest, partial: str, context: dict, counts=None) -> HttpResponse:
+    """An htmx answer: the item's new state, and the group counts brought up to date."""
+    html = render_to_string(f"agenda/today.html#{partial}", context, request=request)
+    if counts is not None:
+        html += render_to_string("agenda/today.html#counts", {"counts": counts}, request=request)
+    return HttpResponse(html)
+
+
+def _not_on_agenda(request: HttpRequest, message: str) -> HttpResponse:
+    if request.htmx:
+        return _fragment(request, "gone", {"message": message})
+    messages.error(request, message)
+    return redirect("home")
+
+
+def _refused(request: HttpRequest, current: Agenda, item: AgendaItem, message: str):
+    if request.htmx:
+        context = {**_item_context(current), "row": _row(current, item), "error": message}
+        return _fragment(request, "item", context)
+    messages.error(request, message)
+    return redirect("home")
+
+
+def _marked(request: HttpRequest, current: Agenda, item: AgendaItem, mark: AgendaMark):
+    if not request.htmx:
+        request.session[UNDO] = item.key
+        return redirect("home")
+    counts = {
+        group: len([i for i in items if i.key != item.key]) for group, items in current.groups()
+    }
+    context = {
+        **_item_context(current),
+        "item": item,
+        "mark": _mark_text(mark, ZoneInfo(current.time_zone)),
+    }
+    return _fragment(request, "marked", context, counts)
+
+
+@require_POST
+def snooze(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    current = agenda(owner=request.user, now=now)
+    item = _find(current, request.POST.get("key", ""))
+    if item is None:
+        return _not_on_agenda(request, "That item is not on your agenda any more.")
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        return _refused(request, current, item, problems)
+    try:
+        until = form.until_moment(now=now, tz=ZoneInfo(current.time_zone))
+        mark = agenda_snooze(owner=request.user, key=item.key, until=until, now=now)
+    except ValidationError as error:
+        return _refused(request, current, item, error_text(error))
+    return _marked(request, current, item, mark)
+
+
+@require_POST
+def dismiss(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    current = agenda(owner=request.user, now=now)
+    item = _find(current, request.POST.get("key", ""))
+    if item is None:
+        return _not_on_agenda(request, "That item is not on your agenda any more.")
+    try:
+        mark = agenda_dismiss(owner=request.user, key=item.key, now=now)
+    except ValidationError as error:
+        return _refused(request, current, item, error_text(error))
+    return _marked(request, current, item, mark)
+
+
+@require_POST
+def restore(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("key", "")
+    try:
+        agenda_restore(owner=request.user, key=key)
+    except ValidationError as error:
+        return _not_on_agenda(request, error_text(error))
+    current = agenda(owner=request.user, now=timezone.now())
+    item = next((i for i in current.items if i.key == key), None)
+    if not request.htmx:
+        messages.success(request, f"Restored “{item.title}”." if item else "Restored.")
+        return redirect("home")
+    if item is None:
+        return _fragment(
+            request, "gone", {"message": "Restored; it is not due in the next 7 days."}
+        )
+    context = {**_item_context(current), "row": _row(current, item), "restored": True}
+    return _fragment(request, "item", context, current.counts)
+
+
+# The calendar feed and the digest
+
+
+def _feed_page(request: HttpRequest, **context) -> HttpResponse:
+    profile = profile_get(owner=request.user)
+    response = render(
+        request,
+        "agenda/feed_settings.html",
+        {
+            "feed_on": bool(profile.feed_token_hash),
+            "digest_on": profile.digest_opt_in,
+            "email": request.user.email,
+            "multiuser": settings.MULTIUSER,
+            **context,
+        },
+    )
+    # The page that shows a new feed URL must not be kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    return _feed_page(request)
+
+
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    token = feeds.feed_token_create(owner=request.user)
+    url = request.build_absolute_uri(reverse("agenda:feed", args=[token]))
+    return _feed_page(request, new_url=url, webcal_url="webcal://" + url.split("://", 1)[1])
+
+
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    feeds.feed_token_revoke(owner=request.user)
+    messages.success(request, "The calendar feed is off; its link no longer works.")
+    return redirect("agenda:feed_settings")
+
+
+@require_POST
+def digest_toggle(request: HttpRequest) -> HttpResponse:
+    on = request.POST.get("digest") == "on"
+    try:
+        profile_update(owner=request.user, digest_opt_in=on)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "The daily digest is on." if on else "The daily digest is off.")
+    return redirect("agenda:feed_settings")
+
+
+@login_not_required
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    owner = feeds.feed_owner(token)
+    if owner is None:
+        raise Http404("No calendar feed here.")
+    data = feeds.feed_calendar(
+        owner=owner, now=timezone.now(), base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="coffeechat.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,84 @@
+"""The Today page of the demo network: snooze an item and undo it, then clear a thank-you."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Playwright's sync API runs an event loop in this thread; Django's ORM is used between steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def test_it_snoozes_and_restores_an_item_then_clears_a_thank_you(live_server, page):
+    from django.utils import timezone
+
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+    from coffeechat.agenda.models import AgendaMark
+    from coffeechat.agenda.rules import agenda
+    from coffeechat.conversations.models import Conversation, State
+    from coffeechat.demo import demo_load
+
+    owner = local_user_get_or_create()
+    demo_load(owner=owner)
+    counts = agenda(owner=owner, now=timezone.now()).counts
+
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link").first).to_have_text(
+        "Today"
+    )
+    for heading, count in (
+        ("Overdue", counts["overdue"]),
+        ("Today", counts["today"]),
+        ("Next 7 days", counts["upcoming"]),
+    ):
+        expect(page.get_by_role("heading", name=f"{heading} {count}", exact=True)).to_be_visible()
+
+    # Sofia's conversation was yesterday: her thank-you is due today.
+    today = page.get_by_role("region", name=re.compile(r"^Today \d+$"))
+    sofia = today.locator("li.agenda-item", has_text="Thank Sofia Marchetti")
+    expect(sofia).to_contain_text("a thank-you within 24 hours is best")
+    expect(sofia).to_contain_text("You talked yesterday at 15:00")
+
+    # Snooze an overdue thank-you for a day; it gives way to a line with an undo.
+    overdue = page.get_by_role("region", name=re.compile(r"^Overdue \d+$"))
+    nadia = overdue.locator("li.agenda-item", has_text="Thank Nadia Haddad")
+    nadia.get_by_role("group", name="Snooze “Thank Nadia Haddad”").get_by_role(
+        "button", name="1 day"
+    ).click()
+    expect(nadia).to_contain_text("Snoozed until")
+    expect(nadia.get_by_role("heading", name="Thank Nadia Haddad")).to_have_count(0)
+    expect(nadia.get_by_role("link", name="Write the thank-you")).to_have_count(0)
+    expect(page.locator("#count-overdue")).to_have_text(str(counts["overdue"] - 1))
+    assert AgendaMark.objects.filter(owner=owner, item_key__startswith="thank_you:").count() == 1
+
+    nadia.get_by_role("button", name="Undo").click()
+    expect(nadia.get_by_role("heading", name="Thank Nadia Haddad")).to_be_visible()
+    expect(nadia.get_by_role("button", name="1 day")).to_be_visible()
+    expect(page.locator("#count-overdue")).to_have_text(str(counts["overdue"]))
+    assert not AgendaMark.objects.filter(owner=owner).exists()
+    page.reload()
+    expect(overdue.get_by_role("heading", name="Thank Nadia Haddad")).to_be_visible()
+
+    # Clear Sofia's thank-you by writing it and sending it.
+    sofia.get_by_role("link", name="Write the thank-you").click()
+    expect(page.get_by_role("heading", name="Conversation with Sofia Marchetti")).to_be_visible()
+    thanks = page.get_by_role("region", name="Write the thank-you")
+    thanks.get_by_role("button", name="Write the thank-you").click()
+    expect(page.get_by_role("heading", name="Thank-you to Sofia Marchetti")).to_be_visible()
+    page.get_by_label("Message", exact=True).fill(
+        "Dear Sofia,\n\nThank you for the coffee. Your advice to start with one service "
+        "map from my fieldwork is the first thing I will do.\n\nJordan"
+    )
+    page.get_by_role("button", name="I sent it — mark as sent").click()
+    expect(page.get_by_role("status")).to_contain_text("Marked as sent to Sofia Marchetti.")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank Sofia Marchetti")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Thank Nadia Haddad")).to_be_visible()
+    assert Conversation.objects.get(owner=owner, contact__name="Sofia Marchetti").state == (
+        State.THANKED
+    )
