@@ -1,12 +1,13 @@
 """How the agenda scales: queries, time and query plans on a large generated network.
 
-    .venv/bin/python benchmarks/agenda.py [--runs 20] [--plans]
+    .venv/bin/python benchmarks/agenda.py [--runs 20] [--plans] [--startup 11]
 
 Generates, in a throw-away data directory (SQLite, unless COFFEECHAT_DATABASE_URL is set),
 one network of 100 contacts and one of 10,000 contacts, 2,000 organisations, 5,000
 conversations and 50,000 messages, then prints the number of SQL queries `agenda()` makes for
 each, the median time of `agenda()` over --runs runs, and with --plans the query plan of every
-query (EXPLAIN QUERY PLAN on SQLite).
+query (EXPLAIN QUERY PLAN on SQLite). With --startup N it also times the whole command
+`coffeechat today --json`, interpreter start included, N times on the demo network.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -248,18 +251,51 @@ def plans(sql: list[str]) -> None:
     if connection.vendor != "sqlite":
         print("(query plans are printed on SQLite only)")
         return
+    scans = 0
     with connection.cursor() as cursor:
         for n, query in enumerate(sql, 1):
             cursor.execute("EXPLAIN QUERY PLAN " + query)
             print(f"\n{n}. {' '.join(query.split())[:150]}…")
             for row in cursor.fetchall():
                 print(f"   {row[-1]}")
+                scans += row[-1].startswith("SCAN")
+    print(f"\n{scans} of the plans' steps read a whole table")
+
+
+def startup(runs: int) -> None:
+    """`coffeechat today --json` on the demo network in a fresh data directory, timed as a
+    user would: the whole command, interpreter start included."""
+    command = Path(sys.executable).with_name("coffeechat")
+    home = tempfile.mkdtemp(prefix="coffeechat-bench-today-")
+    env = {**os.environ, "COFFEECHAT_HOME": home}
+    env.pop("COFFEECHAT_DATABASE_URL", None)
+    try:
+        subprocess.run([command, "demo"], env=env, check=True, capture_output=True)
+        subprocess.run([command, "today", "--json"], env=env, check=True, capture_output=True)
+        times, cpu = [], []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([command, "today", "--json"], env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(
+        f"coffeechat today --json ({runs} runs on the demo network): "
+        f"best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+        f"(cpu best {min(cpu):.2f} s, median {statistics.median(cpu):.2f} s)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--plans", action="store_true", help="print the query plans too")
+    parser.add_argument(
+        "--startup", type=int, default=0, metavar="N", help="time `coffeechat today --json` N times"
+    )
     args = parser.parse_args()
     made = setup()
     try:
@@ -268,6 +304,8 @@ def main() -> None:
     finally:
         if made:
             shutil.rmtree(made, ignore_errors=True)
+    if args.startup:
+        startup(args.startup)
 
 
 def run(args: argparse.Namespace, *, delete_users: bool) -> None:

@@ -118,13 +118,17 @@ def person_suggestion(contact: Contact) -> Suggestion:
 _ANY_PK = 2_147_483_647
 
 
-def link(routes: dict[tuple[str, bool], tuple[str, ...]], name: str, pk=None, **query) -> str:
-    """The URL of route `name` (for object `pk`), with `query`; `routes` keeps each route
-    reversed once.
+def link(
+    routes: dict[tuple[str, bool], tuple[str, ...]],
+    name: str,
+    pk: int | None = None,
+    **query: Any,
+) -> str:
+    """The URL of route `name` (for object `pk`), with `query`.
 
-    reverse() costs as much as the rest of an item, so each route is reversed once and the id
-    put in its place; a network with thousands of items would otherwise spend most of its
-    time here.
+    reverse() costs as much as the rest of an item, so `routes` keeps each route reversed once
+    and the id is put in its place; a network with thousands of items would otherwise spend
+    most of its time here.
     """
     if (name, pk is None) not in routes:
         path = reverse(name) if pk is None else reverse(name, args=[_ANY_PK])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,8 +58,9 @@ class AgendaData:
     the latest accepted reply), bookings still to come (with `confirmed_at`, `rebooked_at`
     and `question_count`) and held conversations (with `thank_you_sent` and `has_takeaways`).
     `keep_in_touch`: people thanked before and not in a conversation now (with
-    `thanked_last`, `sent_last` and `touches`); with a `horizon`, only those due before it. `prospects`: up to PROSPECTS_WANTED people
-    still to ask (with `contacted`). `marks`: the snoozes and dismissals in force, by key.
+    `thanked_last`, `sent_last` and `touches`); with a `horizon`, only those due before it.
+    `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
+    snoozes and dismissals in force, by item key.
     """
 
     owner: Any
@@ -129,10 +131,9 @@ class _Reader:
         self.contacts: dict[int, Contact] = {}
         self.organizations: dict[int, Organization] = {}
 
-    def make(self, model, related: dict[str, Any] | None = None, **values: Any) -> Any:
-        return from_values(
-            model, {"owner_id": self.owner_id, **values}, db=self.db, related=related
-        )
+    def make(self, model, values: dict[str, Any], **related: Any) -> Any:
+        values["owner_id"] = self.owner_id
+        return from_values(model, values, db=self.db, related=related)
 
     def contact(
         self, row: dict[str, Any], prefix: str = "", *, research_notes: bool = False, **more: Any
@@ -141,31 +142,35 @@ class _Reader:
         organisation; `more` are further values for it."""
         contact = self.contacts.get(row[prefix + "id"])
         if contact is None:
-            values = {name: row[prefix + name] for name in CONTACT_FIELDS}
-            organization = self._organization(row, prefix + "organization__", values)
+            values = {name: row[lookup] for name, lookup in _contact_fields(prefix)}
+            organization = self._organization(values["organization_id"], row, prefix)
             contact = self.contacts[values["id"]] = self.make(
-                Contact, related={"organization": organization}, **values
+                Contact, values, organization=organization
             )
         if research_notes:
             more["research_notes"] = row[prefix + "research_notes"]
             if contact.organization is not None:
                 contact.organization.research_notes = row[prefix + "organization__research_notes"]
-        contact.__dict__.update(more)
+        if more:
+            contact.__dict__.update(more)
         return contact
 
-    def _organization(
-        self, row: dict[str, Any], prefix: str, contact: dict[str, Any]
-    ) -> Organization | None:
-        pk = contact["organization_id"]
+    def _organization(self, pk: int | None, row: dict[str, Any], prefix: str):
         if pk is None:
             return None
         if pk not in self.organizations:
-            self.organizations[pk] = self.make(Organization, id=pk, name=row[prefix + "name"])
+            name = row[prefix + "organization__name"]
+            self.organizations[pk] = self.make(Organization, {"id": pk, "name": name})
         return self.organizations[pk]
 
 
+@lru_cache(maxsize=16)
+def _contact_fields(prefix: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, prefix + name) for name in CONTACT_FIELDS)
+
+
 def contact_lookups(prefix: str = "", research_notes: bool = False) -> list[str]:
-    lookups = [prefix + name for name in CONTACT_FIELDS] + [prefix + "organization__name"]
+    lookups = [lookup for _, lookup in _contact_fields(prefix)] + [prefix + "organization__name"]
     if research_notes:
         lookups += [prefix + "research_notes", prefix + "organization__research_notes"]
     return lookups
@@ -192,11 +197,7 @@ def _count(queryset, group_by: str) -> Coalesce:
 
 def _conversation(reader: _Reader, row: dict[str, Any], contact: Contact, **values: Any):
     return reader.make(
-        Conversation,
-        related={"contact": contact},
-        id=row["pk"],
-        contact_id=contact.pk,
-        **values,
+        Conversation, {"id": row["pk"], "contact_id": contact.pk, **values}, contact=contact
     )
 
 
@@ -337,21 +338,23 @@ def _referrals(owner, reader: _Reader) -> list[Takeaway]:
         referrer = reader.contact(row, "conversation__contact__")
         conversation = reader.make(
             Conversation,
-            related={"contact": referrer},
-            id=row["conversation_id"],
-            contact_id=referrer.pk,
+            {"id": row["conversation_id"], "contact_id": referrer.pk},
+            contact=referrer,
         )
         person = reader.contact(row, "referral_contact__")
         takeaways.append(
             reader.make(
                 Takeaway,
-                related={"conversation": conversation, "referral_contact": person},
-                id=row["pk"],
-                kind=TakeawayKind.REFERRAL,
-                created_at=row["created_at"],
-                may_use_name=row["may_use_name"],
-                conversation_id=conversation.pk,
-                referral_contact_id=person.pk,
+                {
+                    "id": row["pk"],
+                    "kind": TakeawayKind.REFERRAL,
+                    "created_at": row["created_at"],
+                    "may_use_name": row["may_use_name"],
+                    "conversation_id": conversation.pk,
+                    "referral_contact_id": person.pk,
+                },
+                conversation=conversation,
+                referral_contact=person,
             )
         )
     return takeaways

@@ -167,21 +167,11 @@ def _follow_ups(
 
 
 def _read_requests(owner, conversations: QuerySet[Any]) -> list[Conversation]:
-    """The requests, each with its contact and the contact's organisation, carrying the
-    fields the routine and its fragment read."""
+    """The requests, each with its contact and the contact's organisation."""
     db = conversations.db
     organizations: dict[int, Organization] = {}
     requests = []
-    for (
-        pk,
-        requested_at,
-        contact_id,
-        name,
-        first_name,
-        title,
-        organization_id,
-        where,
-    ) in conversations.values_list(
+    rows = conversations.values_list(
         "pk",
         "requested_at",
         "contact_id",
@@ -190,7 +180,8 @@ def _read_requests(owner, conversations: QuerySet[Any]) -> list[Conversation]:
         "contact__title",
         "contact__organization_id",
         "contact__organization__name",
-    ):
+    )
+    for pk, requested_at, contact_id, name, first_name, title, organization_id, where in rows:
         organization = None
         if organization_id is not None:
             organization = organizations.get(organization_id)
@@ -200,35 +191,36 @@ def _read_requests(owner, conversations: QuerySet[Any]) -> list[Conversation]:
                     {"id": organization_id, "owner_id": owner.pk, "name": where},
                     db=db,
                 )
-        contact = from_values(
-            Contact,
-            {
-                "id": contact_id,
-                "owner_id": owner.pk,
-                "name": name,
-                "first_name": first_name,
-                "title": title,
-                "organization_id": organization_id,
-            },
-            db=db,
-            related={"organization": organization},
-        )
-        requests.append(
-            from_values(
-                Conversation,
-                {
-                    "id": pk,
-                    "owner_id": owner.pk,
-                    "contact_id": contact_id,
-                    "state": State.REQUESTED,
-                    "requested_at": requested_at,
-                    "replied_at": None,
-                },
-                db=db,
-                related={"contact": contact},
-            )
-        )
+        contact = _person(owner, db, contact_id, name, first_name, title, organization)
+        values = {
+            "id": pk,
+            "owner_id": owner.pk,
+            "contact_id": contact_id,
+            "state": State.REQUESTED,
+            "requested_at": requested_at,
+            "replied_at": None,
+        }
+        requests.append(from_values(Conversation, values, db=db, related={"contact": contact}))
     return requests
+
+
+def _person(
+    owner, db: str, pk: int, name: str, first_name: str, title: str, organization: Any
+) -> Contact:
+    """A contact as the routine and its fragment read them: names, title and organisation."""
+    return from_values(
+        Contact,
+        {
+            "id": pk,
+            "owner_id": owner.pk,
+            "name": name,
+            "first_name": first_name,
+            "title": title,
+            "organization_id": organization.pk if organization is not None else None,
+        },
+        db=db,
+        related={"organization": organization},
+    )
 
 
 def _last_heard(owner, since: datetime) -> tuple[dict[int, datetime], dict[int, datetime]]:
@@ -331,20 +323,9 @@ def _others_by_organization(
     grouped: dict[int, list[Contact]] = {}
     for pk, name, first_name, title, organization_id in people:
         if organization_id in organizations:
+            organization = organizations[organization_id]
             grouped.setdefault(organization_id, []).append(
-                from_values(
-                    Contact,
-                    {
-                        "id": pk,
-                        "owner_id": owner.pk,
-                        "name": name,
-                        "first_name": first_name,
-                        "title": title,
-                        "organization_id": organization_id,
-                    },
-                    db=db,
-                    related={"organization": organizations[organization_id]},
-                )
+                _person(owner, db, pk, name, first_name, title, organization)
             )
     return grouped
 
@@ -507,12 +488,11 @@ def from_values(
     foreign keys read along (as `select_related` would). A field not given is deferred: it
     is read from the database on first use, as after `QuerySet.only()`.
     """
-    instance = model.__new__(model)
-    instance.__dict__.update(values)
     state = ModelState()
     state.adding = False
     state.db = db
-    if related:
-        state.fields_cache.update(related)
+    state.fields_cache = dict(related) if related else {}
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
     instance._state = state
     return instance

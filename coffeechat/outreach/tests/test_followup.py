@@ -608,3 +608,25 @@ def test_the_fragment_escapes_names(alice, organization, render):
 
     assert "<script>" not in html
     assert "<b>" not in html
+
+
+# The next step, named.
+
+
+@pytest.mark.parametrize(
+    ("now", "step", "next_step"),
+    [(at(8), "wait", "try_another"), (at(10), "try_another", "nudge"), (at(16), "nudge", None)],
+)
+def test_it_names_the_next_step(alice, waiting, colleague, now, step, next_step):
+    follow_up = follow_up_for(owner=alice, conversation=waiting, now=now)
+
+    assert (follow_up.step, follow_up.next_step) == (step, next_step)
+
+
+def test_it_names_the_nudge_or_the_close_as_next(alice):
+    conversation = request(person(alice, "Grace Hopper"))
+
+    assert follow_up_for(owner=alice, conversation=conversation, now=at(8)).next_step == "nudge"
+    nudge(conversation.contact, at(15, 10), conversation=conversation)
+    assert follow_up_for(owner=alice, conversation=conversation, now=at(16)).next_step == "close"
+    assert follow_up_for(owner=alice, conversation=conversation, now=at(27)).next_step is None

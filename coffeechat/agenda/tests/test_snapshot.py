@@ -1,0 +1,105 @@
+"""The snapshot the rules read: what `agenda()` leaves out, and what its instances carry."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coffeechat.agenda.items import Grouping
+from coffeechat.agenda.rules import AgendaData, agenda, compute, group_of
+from coffeechat.agenda.tests.test_agenda import LONDON_NOWS, network
+from coffeechat.agenda.tests.test_rules import at, person, sent, talk, zone
+from coffeechat.contacts.models import Contact
+from coffeechat.conversations.models import State
+from coffeechat.demo import demo_load
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def shown(owner, now: datetime) -> dict[str, str]:
+    """Every item the rules find in the whole snapshot that the agenda would show, by key."""
+    data = AgendaData.load(owner=owner, now=now)
+    found = {item.key: group_of(item, now=now, tz=data.tz) for item in compute(data)}
+    return {key: group for key, group in found.items() if group is not None}
+
+
+def listed(owner, now: datetime) -> dict[str, str]:
+    result = agenda(owner=owner, now=now)
+    return {item.key: group for group, items in result.groups() for item in items}
+
+
+@pytest.mark.parametrize("now", LONDON_NOWS, ids=lambda now: f"{now:%a-%H%M-%Y%m%d}")
+def test_the_agenda_leaves_out_only_what_it_would_not_show(alice, now):
+    demo_load(owner=alice, now=now)
+    network(alice, 3, now)
+    # Further off than the next 7 days, then just inside them.
+    for days, name in ((40, "Later Person"), (84, "Sooner Person")):
+        thanked = person(alice, name, cadence_days=90)
+        talk(thanked, State.THANKED, held_at=now - timedelta(days=days), thanked_at=now)
+        sent(thanked, "keep_in_touch", now - timedelta(days=days), None)
+
+    assert listed(alice, now) == shown(alice, now)
+    for later in (now + timedelta(days=30), now + timedelta(days=60)):
+        assert listed(alice, later) == shown(alice, later)
+
+
+def keeping_in_touch(owner, name: str, last_touch: datetime) -> Contact:
+    contact = person(owner, name, cadence_days=30)
+    talk(contact, State.THANKED, held_at=at(1, month=1), thanked_at=at(2, month=1))
+    sent(contact, "keep_in_touch", last_touch, None)
+    return contact
+
+
+def test_keeping_in_touch_is_read_only_when_due_before_the_horizon(alice):
+    zone(alice, "Europe/London")
+    # Thursday 3 April 2025; the next 7 days end at midnight on Friday 11 April, in summer
+    # time, though the clocks went forward since these people were last in touch.
+    now = at(3, 12, month=4)
+    assert Grouping.at(now, LONDON).horizon == at(11, 0, month=4, tz=LONDON)
+    # 30 calendar days after 23:30 on 11 March is 23:30 on 10 April in London: due before
+    # the horizon, though 30 times 24 hours after it is not.
+    due = keeping_in_touch(alice, "Grace Hopper", at(11, 23, 30, month=3))
+    later = keeping_in_touch(alice, "Alan Turing", at(12, 0, 30, month=3))
+    recent = keeping_in_touch(alice, "Mary Somerville", at(2, month=4))
+
+    every = AgendaData.load(owner=alice, now=now)
+    upcoming = AgendaData.load(owner=alice, now=now, shown_only=True)
+    [item] = [i for i in agenda(owner=alice, now=now).items if i.rule == "keep_in_touch"]
+
+    assert {c.pk for c in every.keep_in_touch} == {due.pk, later.pk, recent.pk}
+    assert due.pk in {c.pk for c in upcoming.keep_in_touch}
+    assert recent.pk not in {c.pk for c in upcoming.keep_in_touch}
+    assert (item.contact, item.due_at) == (due, at(10, 23, 30, month=4, tz=LONDON))
+
+
+def test_a_shown_contact_loads_a_field_the_agenda_did_not_read(alice, contact):
+    Contact.objects.filter(pk=contact.pk).update(email="ada@example.com")
+    talk(contact, State.HELD, held_at=at(10, 15))
+    [item] = [i for i in agenda(owner=alice, now=at(11)).items if i.rule == "thank_you"]
+
+    assert item.contact == contact
+    assert (item.contact.name, item.contact.organization.name) == (
+        "Ada Lovelace",
+        "Analytical Engines",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert item.contact.email == "ada@example.com"
+    assert len(queries) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
+def test_no_query_of_the_agenda_reads_a_whole_table(alice):
+    now = at(11, 12)
+    network(alice, 2, now)
+    agenda(owner=alice, now=now)
+
+    with CaptureQueriesContext(connection) as captured:
+        agenda(owner=alice, now=now).as_json()
+
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            steps = [row[-1] for row in cursor.fetchall()]
+            assert not [step for step in steps if step.startswith("SCAN")], query["sql"]
