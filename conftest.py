@@ -175,3 +175,46 @@ def _forget_vobject_time_zones():
     icalendar = sys.modules.get("vobject.icalendar")
     if icalendar is not None:
         getattr(icalendar, "__tzidMap").clear()
+
+
+class _Inbox:
+    """What a real SMTP server on 127.0.0.1 received, parsed as modern e-mail messages."""
+
+    def __init__(self):
+        self.received = []
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        self.envelopes.append(envelope)
+        self.received.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), and coffeechat configured to use it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "alice@example.org"
+    yield inbox
+    controller.stop()

@@ -2,13 +2,11 @@
 
 import email
 import email.policy
-import socket
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from coffeechat.accounts.services import profile_update
@@ -16,39 +14,6 @@ from coffeechat.conversations.models import State
 from coffeechat.conversations.scheduling import conversation_cancel, conversation_schedule
 from coffeechat.outreach import services
 from coffeechat.outreach.models import MessageStatus
-
-
-class Inbox:
-    def __init__(self):
-        self.received: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "alice@example.org"
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import email
 import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -9,42 +8,7 @@ from coffeechat.accounts.services import profile_update
 from coffeechat.conversations.models import State
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.models import Message, MessageStatus
-
-
-class Inbox:
-    def __init__(self):
-        self.received: list[email.message.EmailMessage] = []
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.received.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on 127.0.0.1, and coffeechat configured to use it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "alice@example.org"
-    yield inbox
-    controller.stop()
+from conftest import free_port
 
 
 @pytest.fixture
@@ -79,7 +43,7 @@ def test_it_sends_over_real_smtp_with_the_right_headers(alice, draft, conversati
 
 def test_it_keeps_the_draft_when_the_server_is_unreachable(alice, draft, conversation, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_USE_TLS = False
     settings.DEFAULT_FROM_EMAIL = "alice@example.org"
     with pytest.raises(delivery.DeliveryError) as caught:
@@ -92,11 +56,11 @@ def test_it_keeps_the_draft_when_the_server_is_unreachable(alice, draft, convers
 
 
 def test_it_keeps_the_draft_when_the_server_refuses(alice, draft, smtp_server, settings):
-    class Refusing(Inbox):
+    class Refusing(type(smtp_server)):
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             return "550 no such user here"
 
-    controller = Controller(Refusing(), hostname="127.0.0.1", port=_free_port())
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_PORT = controller.port
     try:
