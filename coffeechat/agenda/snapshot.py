@@ -34,7 +34,8 @@ from coffeechat.conversations.models import (
     TakeawayKind,
     TakeawayStatus,
 )
-from coffeechat.outreach.followup import FollowUp, follow_ups, from_values
+from coffeechat.lib.rows import from_values
+from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
     Direction,
     Message,

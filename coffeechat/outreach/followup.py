@@ -12,17 +12,17 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Max, Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.base import ModelState
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
+from coffeechat.lib.rows import from_values
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
 
 TRY_ANOTHER_AFTER = 3
@@ -473,26 +473,3 @@ def _keep_latest(latest: dict[Any, datetime], key: Any, moment: datetime) -> Non
 
 
 # Rows as model instances
-
-M = TypeVar("M", bound=Model)
-
-
-def from_values(
-    model: type[M], values: dict[str, Any], *, db: str, related: dict[str, Any] | None = None
-) -> M:
-    """An instance of `model` from values read with `values_list`, as `Model.from_db` makes
-    it but without running `Model.__init__`, which costs more than anything else a list of
-    thousands of rows does with each row.
-
-    `values` are keyed by attribute name ("organization_id"); `related` holds objects of
-    foreign keys read along (as `select_related` would). A field not given is deferred: it
-    is read from the database on first use, as after `QuerySet.only()`.
-    """
-    state = ModelState()
-    state.adding = False
-    state.db = db
-    state.fields_cache = dict(related) if related else {}
-    instance = model.__new__(model)
-    instance.__dict__.update(values)
-    instance._state = state
-    return instance
