@@ -57,8 +57,9 @@ def mailto_url(message: Message) -> str:
 def eml_bytes(*, owner, message: Message) -> bytes:
     """An RFC 5322 message, UTF-8, CRLF, lines folded: opens as a draft in mail programs."""
     eml = StdlibEmailMessage(policy=email.policy.SMTP)
-    if sender(owner=owner):
-        eml["From"] = sender(owner=owner)
+    from_address = sender(owner=owner)
+    if from_address:
+        eml["From"] = from_address
     if recipient(message):
         eml["To"] = recipient(message)
     eml["Subject"] = message.subject

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.conversations.questions import prep_status
-from coffeechat.conversations.selectors import conversation_list
 from coffeechat.conversations.services import conversation_start
+from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.selectors import message_list
@@ -16,7 +16,7 @@ from coffeechat.outreach.selectors import message_list
 
 @require_GET
 def conversation_detail(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = get_object_or_404(conversation_list(owner=request.user), pk=conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     context = {
         "conversation": conversation,
         "contact": conversation.contact,

@@ -17,17 +17,13 @@ from coffeechat.conversations.models import (
     TakeawayStatus,
 )
 from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, TakeawayStatusForm
-from coffeechat.conversations.selectors import conversation_list
+from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.outreach.models import MessageKind
 from coffeechat.outreach.services import message_draft_create
 from coffeechat.outreach.templating import templates_for
 
 NOT_HELD = "A thank-you can only follow a conversation that was held."
-
-
-def _conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
-    return get_object_or_404(conversation_list(owner=request.user), pk=pk)
 
 
 def _takeaway_for_user(request: HttpRequest, pk: int) -> Takeaway:
@@ -66,7 +62,7 @@ def _notes_page(
 
 @require_http_methods(["GET", "POST"])
 def conversation_notes(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     data = request.POST if request.method == "POST" else None
     form = NotesForm(data, initial=NotesForm.initial_for(conversation))
     if data is not None and form.is_valid():
@@ -84,7 +80,7 @@ def conversation_notes(request: HttpRequest, conversation_pk: int) -> HttpRespon
 
 @require_POST
 def takeaway_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     form = TakeawayForm(request.POST)
     if form.is_valid():
         try:
@@ -144,7 +140,7 @@ def _thank_you_template_key(owner, contact) -> str:
 @require_POST
 def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     """A thank-you draft naming the chosen takeaway, opened in the message editor."""
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     if conversation.state != State.HELD:
         refusal = NOT_HELD
         if conversation.state == State.THANKED:

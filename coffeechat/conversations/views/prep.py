@@ -15,12 +15,8 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import questions
 from coffeechat.conversations.models import ChosenQuestion, Conversation, QuestionCategory
 from coffeechat.conversations.question_lint import lint_question
-from coffeechat.conversations.selectors import conversation_list
+from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.text import speaking_time
-
-
-def _conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
-    return get_object_or_404(conversation_list(owner=request.user), pk=pk)
 
 
 def _chosen_for_user(request: HttpRequest, conversation: Conversation, pk: int) -> ChosenQuestion:
@@ -67,14 +63,14 @@ def _changed(
 
 @require_GET
 def prep(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     return render(request, "conversations/prep.html", _prep_context(request, conversation))
 
 
 @require_POST
 def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     """Adds a question from the bank (`key`) or one written on the page (`text`, `category`)."""
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     key = request.POST.get("key", "")
     text, category = request.POST.get("text", ""), request.POST.get("category", "")
     try:
@@ -102,7 +98,7 @@ def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
 def question_move(
     request: HttpRequest, conversation_pk: int, chosen_question_pk: int
 ) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     chosen = _chosen_for_user(request, conversation, chosen_question_pk)
     try:
         questions.chosen_question_move(
@@ -117,7 +113,7 @@ def question_move(
 def question_remove(
     request: HttpRequest, conversation_pk: int, chosen_question_pk: int
 ) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     chosen = _chosen_for_user(request, conversation, chosen_question_pk)
     questions.chosen_question_remove(owner=request.user, chosen=chosen)
     return _changed(request, conversation, done=f"Removed “{chosen.text}”.")
@@ -216,7 +212,7 @@ def _plan_rows(
 @require_GET
 def prep_sheet(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     """Everything for the conversation on one printable page."""
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     chosen = list(questions.chosen_question_list(owner=request.user, conversation=conversation))
     profile = profile_get(owner=request.user)
     context = {

@@ -3,7 +3,7 @@
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.services import profile_get
@@ -11,16 +11,12 @@ from coffeechat.conversations import scheduling
 from coffeechat.conversations.forms import ScheduleForm
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import Conversation, State
-from coffeechat.conversations.selectors import conversation_list
 from coffeechat.conversations.services import TRANSITIONS
+from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.outreach import delivery
 from coffeechat.outreach.services import message_draft_create
 from coffeechat.outreach.templating import BUILTINS, templates_for
-
-
-def _conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
-    return get_object_or_404(conversation_list(owner=request.user), pk=pk)
 
 
 def _back(conversation: Conversation) -> HttpResponse:
@@ -44,7 +40,7 @@ def _initial(request: HttpRequest, conversation: Conversation) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def conversation_schedule(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     # A time booked before (now moved, or missed) makes the message a "new time" one.
     rebooking = conversation.scheduled_for is not None
     form = ScheduleForm(request.POST or None, initial=_initial(request, conversation))
@@ -135,7 +131,7 @@ def _draft_and_edit(
 
 @require_POST
 def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     try:
         scheduling.conversation_cancel(
             owner=request.user, conversation=conversation, reason=request.POST.get("reason", "")
@@ -155,7 +151,7 @@ def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpRespo
 
 @require_POST
 def conversation_no_show(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     try:
         scheduling.conversation_mark_no_show(owner=request.user, conversation=conversation)
     except ValidationError as error:
@@ -169,7 +165,7 @@ def conversation_no_show(request: HttpRequest, conversation_pk: int) -> HttpResp
 
 @require_POST
 def conversation_held(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     try:
         scheduling.conversation_mark_held(owner=request.user, conversation=conversation)
     except ValidationError as error:
@@ -183,7 +179,7 @@ def conversation_held(request: HttpRequest, conversation_pk: int) -> HttpRespons
 
 @require_GET
 def conversation_ics(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     if conversation.scheduled_for is None:
         raise Http404("This conversation was never booked.")
     name, email = delivery.organizer(owner=request.user)

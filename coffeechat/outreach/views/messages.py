@@ -6,8 +6,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.contacts.services import coworker_warning
-from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.models import State
 from coffeechat.conversations.services import conversation_transition
+from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.models import Channel, Message
@@ -19,17 +20,13 @@ def _message_for_user(request: HttpRequest, pk: int) -> Message:
     return get_object_or_404(message_list(owner=request.user), pk=pk)
 
 
-def _conversation_for_user(request: HttpRequest, pk) -> Conversation:
-    return get_object_or_404(Conversation.objects.owned_by(request.user), pk=pk)
-
-
 @require_http_methods(["GET", "POST"])
 def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
     """Choose a template for a contact; choosing one makes a draft to edit."""
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
     if request.method == "POST":
         conversation_pk = request.POST.get("conversation")
-        conversation = _conversation_for_user(request, conversation_pk) if conversation_pk else None
+        conversation = conversation_for_user(request, conversation_pk) if conversation_pk else None
         try:
             message = services.message_draft_create(
                 owner=request.user,
@@ -179,7 +176,7 @@ def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 @require_POST
 def close_no_reply(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    conversation = _conversation_for_user(request, conversation_pk)
+    conversation = conversation_for_user(request, conversation_pk)
     try:
         conversation_transition(owner=request.user, conversation=conversation, to=State.NO_REPLY)
     except ValidationError as error:
