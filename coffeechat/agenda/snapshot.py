@@ -4,7 +4,8 @@
 network. Each query asks for the rows that can make an item and for the columns the rules
 read, and its rows become model instances without `Model.__init__` (`from_values`): for the
 thousands of rows of a large network, building full instances would cost more than everything
-else the agenda does. Any other field of those instances loads on first use.
+else the agenda does. Any other field of those instances loads on first use. The queries are
+`Prepared`: built and compiled once, since compiling them would take longer than running them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DateTimeField, Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from coffeechat.accounts.models import Profile
@@ -34,6 +45,7 @@ from coffeechat.conversations.models import (
     TakeawayKind,
     TakeawayStatus,
 )
+from coffeechat.lib.prepared import Param, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
@@ -87,14 +99,13 @@ class AgendaData:
         tz = time_zone_of(profile)
         horizon = start_of_day(now, tz, days=UPCOMING_DAYS + 1) if shown_only else None
         reader = _Reader(owner, Conversation.objects.db)
-        week = _conversations(owner).aggregate(
-            requests=Count("pk", filter=Q(requested_at__gte=week_start(now, tz))),
-            held=Count("pk", filter=Q(held_at__gte=week_start(now, tz))),
+        week = next(
+            iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
         )
         conversations = [
-            *_replied_requests(owner, reader),
-            *_upcoming_bookings(owner, now, reader),
-            *_held_conversations(owner, reader),
+            *_replied_requests(reader),
+            *_upcoming_bookings(now, reader),
+            *_held_conversations(reader),
         ]
         return cls(
             owner=owner,
@@ -103,17 +114,12 @@ class AgendaData:
             profile=profile,
             follow_ups=tuple(follow_ups(owner=owner, now=now, tz=tz)),
             conversations=tuple(sorted(conversations, key=lambda c: c.pk)),
-            referrals=tuple(_referrals(owner, reader)),
-            keep_in_touch=tuple(_keep_in_touch(owner, profile, horizon, reader)),
-            prospects=tuple(_prospects(owner, reader)),
+            referrals=tuple(_referrals(reader)),
+            keep_in_touch=tuple(_keep_in_touch(profile, horizon, reader)),
+            prospects=tuple(_prospects(reader)),
             requests_this_week=week["requests"],
             held_this_week=week["held"],
-            marks={
-                mark.item_key: mark
-                for mark in AgendaMark.objects.owned_by(owner).filter(
-                    Q(action=MarkAction.DISMISS) | Q(until__gt=now)
-                )
-            },
+            marks=_marks(now, reader),
             horizon=horizon,
         )
 
@@ -177,8 +183,12 @@ def contact_lookups(prefix: str = "", research_notes: bool = False) -> list[str]
     return lookups
 
 
-def _conversations(owner):
-    return Conversation.objects.owned_by(owner).order_by()
+def _owner() -> Param:
+    return Param("owner", IntegerField())
+
+
+def _conversations():
+    return Conversation.objects.filter(owner=_owner()).order_by()
 
 
 def _sent(**filters) -> Any:
@@ -202,22 +212,60 @@ def _conversation(reader: _Reader, row: dict[str, Any], contact: Contact, **valu
     )
 
 
-def _replied_requests(owner, reader: _Reader) -> list[Conversation]:
-    """Requests they said yes to, by a reply recorded on the conversation or an accepted
-    reply message."""
-    accepted = Message.objects.filter(
+# Requests and conversations held since the start of the week.
+_WEEK = Prepared(
+    lambda: (
+        _conversations()
+        .values("owner_id")
+        .annotate(
+            requests=Count("pk", filter=Q(requested_at__gte=Param("week", DateTimeField()))),
+            held=Count("pk", filter=Q(held_at__gte=Param("week", DateTimeField()))),
+        )
+        .values("requests", "held")
+    )
+)
+
+
+def _marks(now: datetime, reader: _Reader) -> dict[str, AgendaMark]:
+    """The snoozes and dismissals in force, by item key."""
+    return {
+        row["item_key"]: reader.make(AgendaMark, row)
+        for row in _MARKS.rows(owner=reader.owner_id, now=now)
+    }
+
+
+_MARKS = Prepared(
+    lambda: (
+        AgendaMark.objects.filter(owner=_owner())
+        .filter(Q(action=MarkAction.DISMISS) | Q(until__gt=Param("now", DateTimeField())))
+        .values("id", "item_key", "action", "until")
+    )
+)
+
+
+def _accepted_reply() -> QuerySet[Message]:
+    return Message.objects.filter(
         conversation=OuterRef("pk"),
         direction=Direction.IN,
         kind=MessageKind.REPLY,
         reply_outcome=ReplyOutcome.ACCEPTED,
         received_at__isnull=False,
     )
-    rows = (
-        _conversations(owner)
-        .filter(Q(replied_at__isnull=False) | Q(Exists(accepted)), state=State.REQUESTED)
-        .annotate(accepted_at=_latest(accepted, "received_at"))
+
+
+_REPLIED_REQUESTS = Prepared(
+    lambda: (
+        _conversations()
+        .filter(Q(replied_at__isnull=False) | Q(Exists(_accepted_reply())), state=State.REQUESTED)
+        .annotate(accepted_at=_latest(_accepted_reply(), "received_at"))
         .values("pk", "replied_at", "scheduled_for", "accepted_at", *contact_lookups("contact__"))
     )
+)
+
+
+def _replied_requests(reader: _Reader) -> list[Conversation]:
+    """Requests they said yes to, by a reply recorded on the conversation or an accepted
+    reply message."""
     return [
         _conversation(
             reader,
@@ -228,16 +276,15 @@ def _replied_requests(owner, reader: _Reader) -> list[Conversation]:
             scheduled_for=row["scheduled_for"],
             accepted_at=row["accepted_at"],
         )
-        for row in rows
+        for row in _REPLIED_REQUESTS.rows(owner=reader.owner_id)
     ]
 
 
-def _upcoming_bookings(owner, now: datetime, reader: _Reader) -> list[Conversation]:
-    """Bookings still to come, with what their confirmation and prep sheet lack."""
+def _upcoming_bookings_query() -> QuerySet[Any]:
     here = OuterRef("pk")
-    rows = (
-        _conversations(owner)
-        .filter(state=State.SCHEDULED, scheduled_for__gt=now)
+    return (
+        _conversations()
+        .filter(state=State.SCHEDULED, scheduled_for__gt=Param("now", DateTimeField()))
         .annotate(
             confirmed_at=_latest(
                 _sent(
@@ -258,6 +305,13 @@ def _upcoming_bookings(owner, now: datetime, reader: _Reader) -> list[Conversati
             *contact_lookups("contact__", research_notes=True),
         )
     )
+
+
+_UPCOMING_BOOKINGS = Prepared(_upcoming_bookings_query)
+
+
+def _upcoming_bookings(now: datetime, reader: _Reader) -> list[Conversation]:
+    """Bookings still to come, with what their confirmation and prep sheet lack."""
     return [
         _conversation(
             reader,
@@ -270,15 +324,14 @@ def _upcoming_bookings(owner, now: datetime, reader: _Reader) -> list[Conversati
             rebooked_at=row["rebooked_at"],
             question_count=row["question_count"],
         )
-        for row in rows
+        for row in _UPCOMING_BOOKINGS.rows(owner=reader.owner_id, now=now)
     ]
 
 
-def _held_conversations(owner, reader: _Reader) -> list[Conversation]:
-    """Held conversations, with whether the thank-you is sent and anything written down."""
+def _held_conversations_query() -> QuerySet[Any]:
     here = OuterRef("pk")
-    rows = (
-        _conversations(owner)
+    return (
+        _conversations()
         .filter(state=State.HELD, held_at__isnull=False)
         .annotate(
             thank_you_sent=Exists(_sent(conversation=here, kind=MessageKind.THANK_YOU)),
@@ -294,6 +347,13 @@ def _held_conversations(owner, reader: _Reader) -> list[Conversation]:
             *contact_lookups("contact__"),
         )
     )
+
+
+_HELD_CONVERSATIONS = Prepared(_held_conversations_query)
+
+
+def _held_conversations(reader: _Reader) -> list[Conversation]:
+    """Held conversations, with whether the thank-you is sent and anything written down."""
     return [
         _conversation(
             reader,
@@ -306,20 +366,19 @@ def _held_conversations(owner, reader: _Reader) -> list[Conversation]:
             thank_you_sent=row["thank_you_sent"],
             has_takeaways=row["has_takeaways"],
         )
-        for row in rows
+        for row in _HELD_CONVERSATIONS.rows(owner=reader.owner_id)
     ]
 
 
-def _referrals(owner, reader: _Reader) -> list[Takeaway]:
-    """Referral takeaways whose person has not been asked yet (a draft does not count)."""
+def _referrals_query() -> QuerySet[Any]:
     asked = Conversation.objects.filter(contact=OuterRef("referral_contact")).exclude(
         state=State.PLANNED
     )
-    rows = (
-        Takeaway.objects.owned_by(owner)
-        .filter(
+    return (
+        Takeaway.objects.filter(
+            owner=_owner(),
             kind=TakeawayKind.REFERRAL,
-            referral_contact__owner=owner,
+            referral_contact__owner=_owner(),
             referral_contact__do_not_contact=False,
         )
         .exclude(status=TakeawayStatus.DROPPED)
@@ -334,8 +393,15 @@ def _referrals(owner, reader: _Reader) -> list[Takeaway]:
             *contact_lookups("conversation__contact__"),
         )
     )
+
+
+_REFERRALS = Prepared(_referrals_query)
+
+
+def _referrals(reader: _Reader) -> list[Takeaway]:
+    """Referral takeaways whose person has not been asked yet (a draft does not count)."""
     takeaways = []
-    for row in rows:
+    for row in _REFERRALS.rows(owner=reader.owner_id):
         referrer = reader.contact(row, "conversation__contact__")
         conversation = reader.make(
             Conversation,
@@ -385,34 +451,29 @@ class DaysBefore(Func):
         return f"({moment} - ({days}) * INTERVAL '1 day')", params
 
 
-def _keep_in_touch(
-    owner, profile: Profile, horizon: datetime | None, reader: _Reader
-) -> list[Contact]:
-    """People thanked before and not in a conversation now, with their last touch; with a
-    horizon, only those due before it."""
+def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
+    """People thanked before and not in a conversation now, with their last touch; with
+    `before_horizon`, only those due before the horizon (`Param` "touched_by", a day after
+    it)."""
     here = OuterRef("pk")
-    thanked = _conversations(owner).filter(thanked_at__isnull=False)
-    busy = _conversations(owner).filter(
+    thanked = _conversations().filter(thanked_at__isnull=False)
+    busy = _conversations().filter(
         state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
     )
-    people = (
-        Contact.objects.owned_by(owner)
-        .filter(pk__in=thanked.values("contact_id"), do_not_contact=False)
-        .exclude(pk__in=busy.values("contact_id"))
-    )
-    if horizon is not None:
+    people = Contact.objects.filter(
+        owner=_owner(), pk__in=thanked.values("contact_id"), do_not_contact=False
+    ).exclude(pk__in=busy.values("contact_id"))
+    if before_horizon:
         # Due before the horizon: last in touch more than a cadence before it. Cadences are
         # calendar days in the user's zone; a day's margin covers any change of the clocks.
-        cadence = Coalesce(
-            "cadence_days", Value(profile.default_cadence_days or DEFAULT_CADENCE_DAYS)
-        )
+        cadence = Coalesce("cadence_days", Param("cadence", IntegerField()))
         touched_by = OuterRef("touched_by")
         people = (
-            people.alias(touched_by=DaysBefore(Value(horizon + timedelta(days=1)), cadence))
+            people.alias(touched_by=DaysBefore(Param("touched_by", DateTimeField()), cadence))
             .exclude(Exists(_sent(contact=here, sent_at__gte=touched_by)))
             .exclude(Exists(thanked.filter(contact=here, thanked_at__gte=touched_by)))
         )
-    rows = (
+    return (
         people.annotate(
             thanked_last=_latest(thanked.filter(contact=here), "thanked_at"),
             sent_last=_latest(_sent(contact=here), "sent_at"),
@@ -421,6 +482,23 @@ def _keep_in_touch(
         .order_by("pk")
         .values("cadence_days", "thanked_last", "sent_last", "touches", *contact_lookups())
     )
+
+
+_KEEP_IN_TOUCH = Prepared(lambda: _keep_in_touch_query(before_horizon=False))
+_KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=True))
+
+
+def _keep_in_touch(profile: Profile, horizon: datetime | None, reader: _Reader) -> list[Contact]:
+    """People thanked before and not in a conversation now, with their last touch; with a
+    horizon, only those due before it."""
+    if horizon is None:
+        rows = _KEEP_IN_TOUCH.rows(owner=reader.owner_id)
+    else:
+        rows = _KEEP_IN_TOUCH_BEFORE.rows(
+            owner=reader.owner_id,
+            touched_by=horizon + timedelta(days=1),
+            cadence=profile.default_cadence_days or DEFAULT_CADENCE_DAYS,
+        )
     return [
         reader.contact(
             row,
@@ -434,18 +512,23 @@ def _keep_in_touch(
     ]
 
 
-def _prospects(owner, reader: _Reader) -> list[Contact]:
-    """Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if
-    there are too few."""
-    rows = (
-        contact_list(owner=owner, stage=Stage.PROSPECT)
+# Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if there are
+# too few.
+_PROSPECTS = Prepared(
+    lambda: (
+        contact_list(owner=_owner(), stage=Stage.PROSPECT)
+        .select_related(None)
         .prefetch_related(None)
         .filter(do_not_contact=False)
         .annotate(contacted=Exists(_sent(contact=OuterRef("pk"))))
         .order_by("priority", "name", "pk")
         .values("contacted", *contact_lookups())[:PROSPECTS_WANTED]
     )
+)
+
+
+def _prospects(reader: _Reader) -> list[Contact]:
     return [
         reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
-        for row in rows
+        for row in _PROSPECTS.rows(owner=reader.owner_id)
     ]

@@ -8,20 +8,30 @@ messages, so there is nothing stored that could drift.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    DateTimeField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
+from coffeechat.lib.prepared import Param, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
 
@@ -63,12 +73,7 @@ def follow_ups(
     The number of queries does not depend on how many requests there are. `tz` is the
     owner's time zone, for a caller that has read it already.
     """
-    found = _follow_ups(
-        owner=owner,
-        conversations=_waiting_requests(owner),
-        now=now,
-        tz=tz or _time_zone(owner),
-    )
+    found = _EVERY_REQUEST.follow_ups(owner=owner, now=now, tz=tz or _time_zone(owner))
     if steps is not None:
         found = [follow_up for follow_up in found if follow_up.step in steps]
     return found
@@ -76,25 +81,10 @@ def follow_ups(
 
 def follow_up_for(*, owner, conversation: Conversation, now: datetime) -> FollowUp | None:
     """The routine for one conversation; None when it is not a request waiting for a reply."""
-    found = _follow_ups(
-        owner=owner,
-        conversations=_waiting_requests(owner).filter(pk=conversation.pk),
-        now=now,
-        tz=_time_zone(owner),
+    found = _ONE_REQUEST.follow_ups(
+        owner=owner, now=now, tz=_time_zone(owner), conversation=conversation.pk
     )
     return found[0] if found else None
-
-
-def _conversations(owner) -> QuerySet[Conversation]:
-    return Conversation.objects.owned_by(owner)
-
-
-def _waiting_requests(owner) -> QuerySet[Any]:
-    return (
-        _conversations(owner)
-        .filter(state=State.REQUESTED, requested_at__isnull=False, replied_at__isnull=True)
-        .order_by("requested_at", "pk")
-    )
 
 
 def _time_zone(owner) -> ZoneInfo:
@@ -104,100 +94,207 @@ def _time_zone(owner) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _follow_ups(
-    *, owner, conversations: QuerySet[Any], now: datetime, tz: ZoneInfo
-) -> list[FollowUp]:
-    requests = _read_requests(owner, conversations)
-    if not requests:
-        return []
-    since = min(c.requested_at for c in requests)
-    heard_from_contact, heard_from_organization = _last_heard(owner, since)
-    nudges = _nudges(owner, since, conversations)
+def _owner() -> Param:
+    return Param("owner", IntegerField())
 
-    plans = []
-    for conversation in requests:
-        requested_at = conversation.requested_at
-        if _at_or_after(heard_from_contact.get(conversation.contact_id), requested_at):
-            continue
-        organization_id = conversation.contact.organization_id
-        organization_replied = _at_or_after(
-            heard_from_organization.get(organization_id), requested_at
+
+def _since() -> Param:
+    return Param("since", DateTimeField())
+
+
+class _Routine:
+    """The routine's queries for the requests of `waiting`, a queryset of the owner's
+    requests waiting for a reply built with `Param`s (see `coffeechat.lib.prepared`), and
+    what it makes of their rows."""
+
+    def __init__(self, waiting: Callable[[], QuerySet[Any]]):
+        self.requests = Prepared(
+            lambda: waiting().values(
+                "pk",
+                "requested_at",
+                "contact_id",
+                "contact__name",
+                "contact__first_name",
+                "contact__title",
+                "contact__organization_id",
+                "contact__organization__name",
+            )
         )
-        days = max(0, business_days_between(requested_at, now, tz))
-        nudged_at = max(
-            (
-                sent_at
-                for sent_at in (
-                    nudges.by_conversation.get(conversation.pk),
-                    _latest_from(nudges.by_contact.get(conversation.contact_id, ()), requested_at),
+        # Few messages come in; reading each since the oldest request costs less than
+        # grouping them by person, which takes the database through every message.
+        self.incoming = Prepared(
+            lambda: (
+                Message.objects.filter(owner=_owner(), direction=Direction.IN)
+                .annotate(heard_at=Coalesce("received_at", "created_at"))
+                .filter(heard_at__gte=_since())
+                .order_by()
+                .values("contact_id", "contact__organization_id", "heard_at")
+            )
+        )
+        self.replied = Prepared(
+            lambda: (
+                Conversation.objects.filter(
+                    owner=_owner(), replied_at__gte=_since(), contact__organization__isnull=False
                 )
-                if sent_at is not None
-            ),
-            default=None,
+                .values("contact__organization_id")
+                .annotate(last=Max("replied_at"))
+                .order_by()
+                .values("contact__organization_id", "last")
+            )
         )
-        may_try_another = organization_id is not None and not organization_replied
-        plans.append((conversation, days, nudged_at, may_try_another))
+        self.nudges = Prepared(
+            lambda: (
+                Message.objects.filter(
+                    owner=_owner(),
+                    direction=Direction.OUT,
+                    kind=MessageKind.NUDGE,
+                    status=MessageStatus.SENT,
+                    sent_at__isnull=False,
+                )
+                .filter(Q(conversation__in=waiting().values("pk")) | Q(sent_at__gte=_since()))
+                .order_by("-sent_at")
+                .values("conversation_id", "contact_id", "sent_at")
+            )
+        )
+        self.others = Prepared(lambda: _prospects_at(waiting()))
 
-    others = _others_by_organization(
-        owner,
-        conversations,
-        {
+    def follow_ups(self, *, owner, now: datetime, tz: ZoneInfo, **scope: Any) -> list[FollowUp]:
+        db = Conversation.objects.db
+        requests = _read_requests(owner, self.requests.rows(owner=owner.pk, **scope), db)
+        if not requests:
+            return []
+        since = min(c.requested_at for c in requests)
+        heard_from_contact, heard_from_organization = self._last_heard(owner, since)
+        nudges = self._nudges(owner, since, scope)
+
+        plans = []
+        for conversation in requests:
+            requested_at = conversation.requested_at
+            if _at_or_after(heard_from_contact.get(conversation.contact_id), requested_at):
+                continue
+            organization_id = conversation.contact.organization_id
+            organization_replied = _at_or_after(
+                heard_from_organization.get(organization_id), requested_at
+            )
+            days = max(0, business_days_between(requested_at, now, tz))
+            nudged_at = max(
+                (
+                    sent_at
+                    for sent_at in (
+                        nudges.by_conversation.get(conversation.pk),
+                        _latest_from(
+                            nudges.by_contact.get(conversation.contact_id, ()), requested_at
+                        ),
+                    )
+                    if sent_at is not None
+                ),
+                default=None,
+            )
+            may_try_another = organization_id is not None and not organization_replied
+            plans.append((conversation, days, nudged_at, may_try_another))
+
+        organizations = {
             c.contact.organization_id: c.contact.organization
             for c, days, _, may_try_another in plans
             if may_try_another and days >= TRY_ANOTHER_AFTER
-        },
-        conversations.db,
-    )
-    return [
-        _follow_up(
-            conversation=conversation,
-            days=days,
-            nudged_at=nudged_at,
-            may_try_another=may_try_another,
-            others=tuple(
-                person
-                for person in others.get(conversation.contact.organization_id, ())
-                if person.pk != conversation.contact_id
-            ),
-            now=now,
-            tz=tz,
+        }
+        others = (
+            _others_by_organization(
+                owner, self.others.rows(owner=owner.pk, **scope), organizations, db
+            )
+            if organizations
+            else {}
         )
-        for conversation, days, nudged_at, may_try_another in plans
-    ]
+        return [
+            _follow_up(
+                conversation=conversation,
+                days=days,
+                nudged_at=nudged_at,
+                may_try_another=may_try_another,
+                others=tuple(
+                    person
+                    for person in others.get(conversation.contact.organization_id, ())
+                    if person.pk != conversation.contact_id
+                ),
+                now=now,
+                tz=tz,
+            )
+            for conversation, days, nudged_at, may_try_another in plans
+        ]
+
+    def _last_heard(
+        self, owner, since: datetime
+    ) -> tuple[dict[int, datetime], dict[int, datetime]]:
+        """The latest reply since `since` from each contact, and from anyone at each
+        organisation."""
+        by_contact: dict[int, datetime] = {}
+        by_organization: dict[int, datetime] = {}
+        for row in self.incoming.rows(owner=owner.pk, since=since):
+            _keep_latest(by_contact, row["contact_id"], row["heard_at"])
+            _keep_latest(by_organization, row["contact__organization_id"], row["heard_at"])
+        for row in self.replied.rows(owner=owner.pk, since=since):
+            _keep_latest(by_organization, row["contact__organization_id"], row["last"])
+        return by_contact, by_organization
+
+    def _nudges(self, owner, since: datetime, scope: dict[str, Any]) -> _Nudges:
+        """The sent nudges that may belong to a request: the latest for each conversation,
+        and those sent to anyone since the oldest request."""
+        found = _Nudges(by_conversation={}, by_contact={})
+        for row in self.nudges.rows(owner=owner.pk, since=since, **scope):
+            sent_at = row["sent_at"]
+            if row["conversation_id"] is not None:
+                found.by_conversation.setdefault(row["conversation_id"], sent_at)
+            if sent_at >= since:
+                found.by_contact.setdefault(row["contact_id"], []).append(sent_at)
+        return found
 
 
-def _read_requests(owner, conversations: QuerySet[Any]) -> list[Conversation]:
+def _waiting_requests() -> QuerySet[Any]:
+    return Conversation.objects.filter(
+        owner=_owner(), state=State.REQUESTED, requested_at__isnull=False, replied_at__isnull=True
+    ).order_by("requested_at", "pk")
+
+
+_EVERY_REQUEST = _Routine(_waiting_requests)
+_ONE_REQUEST = _Routine(
+    lambda: _waiting_requests().filter(pk=Param("conversation", IntegerField()))
+)
+
+
+def _read_requests(owner, rows: list[dict[str, Any]], db: str) -> list[Conversation]:
     """The requests, each with its contact and the contact's organisation."""
-    db = conversations.db
     organizations: dict[int, Organization] = {}
     requests = []
-    rows = conversations.values_list(
-        "pk",
-        "requested_at",
-        "contact_id",
-        "contact__name",
-        "contact__first_name",
-        "contact__title",
-        "contact__organization_id",
-        "contact__organization__name",
-    )
-    for pk, requested_at, contact_id, name, first_name, title, organization_id, where in rows:
+    for row in rows:
         organization = None
+        organization_id = row["contact__organization_id"]
         if organization_id is not None:
             organization = organizations.get(organization_id)
             if organization is None:
                 organization = organizations[organization_id] = from_values(
                     Organization,
-                    {"id": organization_id, "owner_id": owner.pk, "name": where},
+                    {
+                        "id": organization_id,
+                        "owner_id": owner.pk,
+                        "name": row["contact__organization__name"],
+                    },
                     db=db,
                 )
-        contact = _person(owner, db, contact_id, name, first_name, title, organization)
+        contact = _person(
+            owner,
+            db,
+            row["contact_id"],
+            row["contact__name"],
+            row["contact__first_name"],
+            row["contact__title"],
+            organization,
+        )
         values = {
-            "id": pk,
+            "id": row["pk"],
             "owner_id": owner.pk,
-            "contact_id": contact_id,
+            "contact_id": row["contact_id"],
             "state": State.REQUESTED,
-            "requested_at": requested_at,
+            "requested_at": row["requested_at"],
             "replied_at": None,
         }
         requests.append(from_values(Conversation, values, db=db, related={"contact": contact}))
@@ -223,65 +320,11 @@ def _person(
     )
 
 
-def _last_heard(owner, since: datetime) -> tuple[dict[int, datetime], dict[int, datetime]]:
-    """The latest reply since `since` from each contact, and from anyone at each organisation."""
-    by_contact: dict[int, datetime] = {}
-    by_organization: dict[int, datetime] = {}
-    # Few messages come in; reading each since `since` costs less than grouping them by
-    # person, which takes the database through every message of the owner.
-    incoming = (
-        Message.objects.owned_by(owner)
-        .filter(direction=Direction.IN)
-        .annotate(heard_at=Coalesce("received_at", "created_at"))
-        .filter(heard_at__gte=since)
-        .order_by()
-        .values_list("contact_id", "contact__organization_id", "heard_at")
-    )
-    for contact_id, organization_id, heard_at in incoming:
-        _keep_latest(by_contact, contact_id, heard_at)
-        _keep_latest(by_organization, organization_id, heard_at)
-    replied = (
-        _conversations(owner)
-        .filter(replied_at__gte=since, contact__organization__isnull=False)
-        .values("contact__organization_id")
-        .annotate(last=Max("replied_at"))
-        .order_by()
-        .values_list("contact__organization_id", "last")
-    )
-    for organization_id, replied_at in replied:
-        _keep_latest(by_organization, organization_id, replied_at)
-    return by_contact, by_organization
-
-
 @dataclass(frozen=True)
 class _Nudges:
     by_conversation: dict[int, datetime]
     # Each person's nudges since the oldest request, latest first.
     by_contact: dict[int, list[datetime]]
-
-
-def _nudges(owner, since: datetime, conversations: QuerySet[Any]) -> _Nudges:
-    """The sent nudges that may belong to a request: the latest for each conversation, and
-    those sent to anyone since the oldest request."""
-    found = _Nudges(by_conversation={}, by_contact={})
-    sent = (
-        Message.objects.owned_by(owner)
-        .filter(
-            direction=Direction.OUT,
-            kind=MessageKind.NUDGE,
-            status=MessageStatus.SENT,
-            sent_at__isnull=False,
-        )
-        .filter(Q(conversation__in=conversations.values("pk")) | Q(sent_at__gte=since))
-        .order_by("-sent_at")
-        .values_list("conversation_id", "contact_id", "sent_at")
-    )
-    for conversation_id, contact_id, sent_at in sent:
-        if conversation_id is not None:
-            found.by_conversation.setdefault(conversation_id, sent_at)
-        if sent_at >= since:
-            found.by_contact.setdefault(contact_id, []).append(sent_at)
-    return found
 
 
 def _latest_from(moments: Iterable[datetime], start: datetime) -> datetime | None:
@@ -291,41 +334,54 @@ def _latest_from(moments: Iterable[datetime], start: datetime) -> datetime | Non
     return None
 
 
-def _others_by_organization(
-    owner, conversations: QuerySet[Any], organizations: dict[int, Organization], db: str
-) -> dict[int, list[Contact]]:
-    """People not yet asked (prospects, not "do not contact") at each of `organizations`.
+def _prospects_at(waiting: QuerySet[Any]) -> QuerySet[Any]:
+    """People not yet asked (prospects, not "do not contact") at the organisations of the
+    `waiting` requests.
 
     A prospect is someone whose latest conversation, if any, is still a draft, as the stage
     of `contacts.selectors.contact_list` says; asking for that stage would run its subquery
     up to three times for each person at those organisations. They are read for every
     organisation with a request waiting, which costs less than naming the organisations.
     """
-    if not organizations:
-        return {}
     latest_state = (
         Conversation.objects.filter(contact=OuterRef("pk"))
         .order_by("-created_at", "-pk")
         .values("state")[:1]
     )
-    people = (
-        Contact.objects.owned_by(owner)
-        .filter(
-            organization__in=conversations.values("contact__organization"), do_not_contact=False
+    return (
+        Contact.objects.filter(
+            owner=_owner(),
+            organization__in=waiting.values("contact__organization"),
+            do_not_contact=False,
         )
         .alias(stage=Coalesce(Subquery(latest_state), Value(State.PLANNED)))
         .filter(stage=State.PLANNED)
         # By organisation first, so the database reads people by organisation rather than
         # every contact in the order wanted within each.
         .order_by("organization", "priority", "name", "pk")
-        .values_list("pk", "name", "first_name", "title", "organization_id")
+        .values("pk", "name", "first_name", "title", "organization_id")
     )
+
+
+def _others_by_organization(
+    owner, rows: list[dict[str, Any]], organizations: dict[int, Organization], db: str
+) -> dict[int, list[Contact]]:
+    """The people of `rows` (see `_prospects_at`) at each of `organizations`."""
     grouped: dict[int, list[Contact]] = {}
-    for pk, name, first_name, title, organization_id in people:
+    for row in rows:
+        organization_id = row["organization_id"]
         if organization_id in organizations:
             organization = organizations[organization_id]
             grouped.setdefault(organization_id, []).append(
-                _person(owner, db, pk, name, first_name, title, organization)
+                _person(
+                    owner,
+                    db,
+                    row["pk"],
+                    row["name"],
+                    row["first_name"],
+                    row["title"],
+                    organization,
+                )
             )
     return grouped
 

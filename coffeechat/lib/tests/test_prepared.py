@@ -1,0 +1,114 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import DateTimeField, Exists, IntegerField, OuterRef
+from django.test.utils import CaptureQueriesContext
+
+from coffeechat.conversations.models import Conversation, State
+from coffeechat.lib.prepared import Param, Prepared
+from coffeechat.outreach.models import Message
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+def requested_before():
+    return (
+        Conversation.objects.filter(
+            owner=Param("owner", IntegerField()),
+            requested_at__lt=Param("before", DateTimeField()),
+        )
+        .annotate(
+            has_messages=Exists(Message.objects.filter(conversation=OuterRef("pk"))),
+        )
+        .order_by("requested_at")
+        .values("requested_at", "pk", "has_messages", "contact__name")
+    )
+
+
+@pytest.fixture
+def talks(alice, bob, contact):
+    made = []
+    for days in (1, 5, 9):
+        made.append(
+            Conversation.objects.create(
+                owner=alice,
+                contact=contact,
+                state=State.REQUESTED,
+                requested_at=NOW - timedelta(days=days),
+            )
+        )
+    Message.objects.create(owner=alice, contact=contact, conversation=made[0], body="Hello.")
+    return made
+
+
+def test_rows_are_what_values_gives_for_the_same_values(alice, talks):
+    query = Prepared(requested_before)
+    expected = list(
+        Conversation.objects.filter(owner=alice, requested_at__lt=NOW - timedelta(days=2))
+        .annotate(has_messages=Exists(Message.objects.filter(conversation=OuterRef("pk"))))
+        .order_by("requested_at")
+        .values("requested_at", "pk", "has_messages", "contact__name")
+    )
+
+    rows = query.rows(owner=alice.pk, before=NOW - timedelta(days=2))
+
+    assert rows == expected
+    assert [list(row) for row in rows] == [
+        ["requested_at", "pk", "has_messages", "contact__name"]
+    ] * 2
+    assert all(isinstance(row["requested_at"], datetime) for row in rows)
+    assert rows[0]["requested_at"].tzinfo is not None
+
+
+def test_each_run_binds_its_own_values(alice, bob, talks):
+    query = Prepared(requested_before)
+
+    assert len(query.rows(owner=alice.pk, before=NOW)) == 3
+    assert len(query.rows(owner=alice.pk, before=NOW - timedelta(days=6))) == 1
+    assert query.rows(owner=bob.pk, before=NOW) == []
+
+
+def test_booleans_come_back_as_booleans(alice, talks):
+    rows = Prepared(requested_before).rows(owner=alice.pk, before=NOW)
+
+    assert [row["has_messages"] for row in rows] == [False, False, True]
+
+
+def test_the_query_is_built_once_and_each_run_is_one_query(alice, talks):
+    built = []
+
+    def build():
+        built.append(1)
+        return requested_before()
+
+    query = Prepared(build)
+    with CaptureQueriesContext(connection) as captured:
+        for days in range(4):
+            query.rows(owner=alice.pk, before=NOW - timedelta(days=days))
+
+    assert len(built) == 1
+    assert len(captured.captured_queries) == 4
+    assert "2026" not in query.sql()  # the values are bound, not written into the SQL
+
+
+def test_missing_and_unknown_values_are_named(alice):
+    query = Prepared(requested_before)
+
+    with pytest.raises(TypeError, match="missing: before, unknown: when"):
+        query.rows(owner=alice.pk, when=NOW)
+
+
+def test_only_values_queries_can_be_prepared(alice):
+    query = Prepared(lambda: Conversation.objects.filter(owner=Param("owner", IntegerField())))
+
+    with pytest.raises(TypeError, match="values"):
+        query.rows(owner=alice.pk)
+
+
+def test_a_sliced_query_keeps_its_limit(alice, talks):
+    query = Prepared(lambda: requested_before()[:2])
+
+    assert len(query.rows(owner=alice.pk, before=NOW)) == 2
