@@ -160,12 +160,13 @@ class _Routine:
 
     def follow_ups(self, *, owner, now: datetime, tz: ZoneInfo, **scope: Any) -> list[FollowUp]:
         db = Conversation.objects.db
-        requests = _read_requests(owner, self.requests.rows(owner=owner.pk, **scope), db)
+        owner_id = owner.pk
+        requests = _read_requests(owner_id, self.requests.rows(owner=owner_id, **scope), db)
         if not requests:
             return []
         since = min(c.requested_at for c in requests)
-        heard_from_contact, heard_from_organization = self._last_heard(owner, since)
-        nudges = self._nudges(owner, since, scope)
+        heard_from_contact, heard_from_organization = self._last_heard(owner_id, since)
+        nudges = self._nudges(owner_id, since, scope)
 
         plans = []
         for conversation in requests:
@@ -200,7 +201,7 @@ class _Routine:
         }
         others = (
             _others_by_organization(
-                owner, self.others.rows(owner=owner.pk, **scope), organizations, db
+                owner_id, self.others.rows(owner=owner_id, **scope), organizations, db
             )
             if organizations
             else {}
@@ -223,24 +224,24 @@ class _Routine:
         ]
 
     def _last_heard(
-        self, owner, since: datetime
+        self, owner_id: int, since: datetime
     ) -> tuple[dict[int, datetime], dict[int, datetime]]:
         """The latest reply since `since` from each contact, and from anyone at each
         organisation."""
         by_contact: dict[int, datetime] = {}
         by_organization: dict[int, datetime] = {}
-        for row in self.incoming.rows(owner=owner.pk, since=since):
+        for row in self.incoming.rows(owner=owner_id, since=since):
             _keep_latest(by_contact, row["contact_id"], row["heard_at"])
             _keep_latest(by_organization, row["contact__organization_id"], row["heard_at"])
-        for row in self.replied.rows(owner=owner.pk, since=since):
+        for row in self.replied.rows(owner=owner_id, since=since):
             _keep_latest(by_organization, row["contact__organization_id"], row["last"])
         return by_contact, by_organization
 
-    def _nudges(self, owner, since: datetime, scope: dict[str, Any]) -> _Nudges:
+    def _nudges(self, owner_id: int, since: datetime, scope: dict[str, Any]) -> _Nudges:
         """The sent nudges that may belong to a request: the latest for each conversation,
         and those sent to anyone since the oldest request."""
         found = _Nudges(by_conversation={}, by_contact={})
-        for row in self.nudges.rows(owner=owner.pk, since=since, **scope):
+        for row in self.nudges.rows(owner=owner_id, since=since, **scope):
             sent_at = row["sent_at"]
             if row["conversation_id"] is not None:
                 found.by_conversation.setdefault(row["conversation_id"], sent_at)
@@ -261,7 +262,7 @@ _ONE_REQUEST = _Routine(
 )
 
 
-def _read_requests(owner, rows: list[dict[str, Any]], db: str) -> list[Conversation]:
+def _read_requests(owner_id, rows: list[dict[str, Any]], db: str) -> list[Conversation]:
     """The requests, each with its contact and the contact's organisation."""
     organizations: dict[int, Organization] = {}
     requests = []
@@ -275,13 +276,13 @@ def _read_requests(owner, rows: list[dict[str, Any]], db: str) -> list[Conversat
                     Organization,
                     {
                         "id": organization_id,
-                        "owner_id": owner.pk,
+                        "owner_id": owner_id,
                         "name": row["contact__organization__name"],
                     },
                     db=db,
                 )
         contact = _person(
-            owner,
+            owner_id,
             db,
             row["contact_id"],
             row["contact__name"],
@@ -291,7 +292,7 @@ def _read_requests(owner, rows: list[dict[str, Any]], db: str) -> list[Conversat
         )
         values = {
             "id": row["pk"],
-            "owner_id": owner.pk,
+            "owner_id": owner_id,
             "contact_id": row["contact_id"],
             "state": State.REQUESTED,
             "requested_at": row["requested_at"],
@@ -302,14 +303,14 @@ def _read_requests(owner, rows: list[dict[str, Any]], db: str) -> list[Conversat
 
 
 def _person(
-    owner, db: str, pk: int, name: str, first_name: str, title: str, organization: Any
+    owner_id: int, db: str, pk: int, name: str, first_name: str, title: str, organization: Any
 ) -> Contact:
     """A contact as the routine and its fragment read them: names, title and organisation."""
     return from_values(
         Contact,
         {
             "id": pk,
-            "owner_id": owner.pk,
+            "owner_id": owner_id,
             "name": name,
             "first_name": first_name,
             "title": title,
@@ -364,7 +365,7 @@ def _prospects_at(waiting: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def _others_by_organization(
-    owner, rows: list[dict[str, Any]], organizations: dict[int, Organization], db: str
+    owner_id: int, rows: list[dict[str, Any]], organizations: dict[int, Organization], db: str
 ) -> dict[int, list[Contact]]:
     """The people of `rows` (see `_prospects_at`) at each of `organizations`."""
     grouped: dict[int, list[Contact]] = {}
@@ -374,7 +375,7 @@ def _others_by_organization(
             organization = organizations[organization_id]
             grouped.setdefault(organization_id, []).append(
                 _person(
-                    owner,
+                    owner_id,
                     db,
                     row["pk"],
                     row["name"],
