@@ -21,7 +21,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from coffeechat.accounts.services import local_user_get_or_create
-from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, day_text, when_text
+from coffeechat.agenda.rules import (
+    KEEP_IN_TOUCH_AT_ONCE,
+    Agenda,
+    AgendaItem,
+    agenda,
+    day_text,
+    when_text,
+)
 from coffeechat.outreach.delivery import PLACEHOLDER_FROM, DeliveryError, smtp_configured
 
 logger = logging.getLogger(__name__)
@@ -46,30 +53,49 @@ class Row:
     item: AgendaItem
     group: str
     when: str
+    # The due time in the user's zone, for a <time datetime="…"> attribute.
+    due_iso: str
+
+
+def agenda_row(item: AgendaItem, group: str, *, now: datetime, tz: ZoneInfo) -> Row:
+    return Row(item, group, due_text(item, now=now, tz=tz), item.due_at.astimezone(tz).isoformat())
 
 
 @dataclass(frozen=True)
 class Group:
     name: str
     heading: str
+    # How many items the group has; `rows` may hold only the first of them.
+    count: int
     rows: tuple[Row, ...]
 
-    @property
-    def count(self) -> int:
-        return len(self.rows)
 
-
-def agenda_groups(current: Agenda) -> list[Group]:
-    """The agenda's groups, each item with its due time in words."""
+def agenda_groups(current: Agenda, limit: int | None = None) -> list[Group]:
+    """The agenda's groups, each item with its due time in words; with `limit`, only the
+    first `limit` items of each group."""
     tz, now = ZoneInfo(current.time_zone), current.generated_at
     return [
         Group(
             name=name,
             heading=HEADINGS[name],
-            rows=tuple(Row(item, name, due_text(item, now=now, tz=tz)) for item in items),
+            count=len(items),
+            rows=tuple(agenda_row(item, name, now=now, tz=tz) for item in items[:limit]),
         )
         for name, items in current.groups()
     ]
+
+
+def more_text(current: Agenda) -> str:
+    """What the agenda holds back to show a few at a time, in words; "" when nothing."""
+    waiting = current.more.get("keep_in_touch", 0)
+    if not waiting:
+        return ""
+    people = "person is" if waiting == 1 else "people are"
+    return (
+        f"{waiting} more {people} due a note to keep in touch. They come up here "
+        f"{KEEP_IN_TOUCH_AT_ONCE} at a time, the most important and longest waiting first, "
+        "as you write to, snooze or dismiss these."
+    )
 
 
 def digest_subject(current: Agenda) -> str:
@@ -91,7 +117,7 @@ def _link(base_url: str, path: str) -> str:
 def _context(current: Agenda, base_url: str) -> dict:
     tz = ZoneInfo(current.time_zone)
     local = current.generated_at.astimezone(tz)
-    groups = [group for group in agenda_groups(current) if group.rows]
+    groups = [group for group in agenda_groups(current, DIGEST_LIMIT) if group.rows]
     return {
         "subject": digest_subject(current),
         "day": f"{local:%A} {local.day} {local:%B}",
@@ -108,11 +134,12 @@ def _context(current: Agenda, base_url: str) -> dict:
                         "action_label": row.item.action_label,
                         "action_link": _link(base_url, row.item.action_url),
                     }
-                    for row in group.rows[:DIGEST_LIMIT]
+                    for row in group.rows
                 ],
             }
             for group in groups
         ],
+        "more_text": more_text(current),
         "home_link": _link(base_url, "/"),
         "settings_link": _link(base_url, reverse("agenda:feed_settings")),
         "multiuser": settings.MULTIUSER,
@@ -141,6 +168,8 @@ def digest_text(current: Agenda, *, base_url: str = "") -> str:
                 lines.append(f"  {row['action_label']}: {row['action_link']}")
         if group["more"]:
             lines += ["", f"… and {group['more']} more."]
+    if context["more_text"]:
+        lines += ["", *textwrap.wrap(context["more_text"], WIDTH)]
     lines += ["", "-- "]
     if context["home_link"]:
         lines.append(f"Open coffeechat: {context['home_link']}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -205,6 +205,8 @@ class Agenda:
     upcoming: tuple[AgendaItem, ...]
     # Snoozed or dismissed items that would be showing, so they can be restored.
     hidden: tuple[AgendaItem, ...] = ()
+    # Items a rule holds back to show a few at a time, by rule: {"keep_in_touch": 12}.
+    more: dict[str, int] = field(default_factory=dict)
 
     @property
     def items(self) -> tuple[AgendaItem, ...]:
@@ -220,7 +222,8 @@ class Agenda:
     def as_json(self) -> dict[str, Any]:
         """A dict for `json.dumps`; its keys are part of the command-line interface.
 
-        generated_at, time_zone, counts {overdue, today, upcoming}, and items, each with
+        generated_at, time_zone, counts {overdue, today, upcoming}, more (how many items each
+        rule holds back to show a few at a time: {"keep_in_touch": 12}, or {}), and items, each with
         key, rule, title, reason, due_at, overdue_at (ISO 8601 in the user's zone, or null),
         group, contact {id, name} or null, conversation {id, state} or null, action_url,
         action_label and suggestions [{text, code, contact}].
@@ -237,6 +240,7 @@ class Agenda:
             "generated_at": moment(self.generated_at),
             "time_zone": self.time_zone,
             "counts": self.counts,
+            "more": dict(self.more),
             "items": [
                 {
                     "key": item.key,

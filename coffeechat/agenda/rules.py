@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from coffeechat.agenda.conversation_rules import (
     BOOKING_NOUNS,
@@ -56,6 +57,7 @@ from coffeechat.agenda.timing import (
     week_start,
     when_text,
 )
+from coffeechat.contacts.models import Contact
 from coffeechat.lib.business_days import add_business_days
 from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 
@@ -64,6 +66,7 @@ __all__ = [
     "BOOKING_NOUNS",
     "DEFAULT_CADENCE_DAYS",
     "GROUPS",
+    "KEEP_IN_TOUCH_AT_ONCE",
     "PREPARE_BEFORE",
     "PRIORITY",
     "PROPOSE_TIMES_OVERDUE_DAYS",
@@ -88,6 +91,7 @@ __all__ = [
     "group_of",
     "is_hidden",
     "keep_in_touch",
+    "keep_in_touch_waiting",
     "midnight",
     "nudge",
     "prep_missing",
@@ -106,6 +110,10 @@ __all__ = [
 ]
 
 REFERRAL_OVERDUE = timedelta(days=7)
+
+# Keeping in touch: a few people at a time. A network of thousands would otherwise fill the
+# list with more notes than anyone writes in a day; the rest come up as these are cleared.
+KEEP_IN_TOUCH_AT_ONCE = 5
 
 # Keeping in touch: one idea per round, rotating with the touches already sent.
 TOUCH_KINDS = (
@@ -269,31 +277,91 @@ def reach_referral(data: AgendaData) -> list[AgendaItem]:
     return items
 
 
-def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
-    items = []
+class _Touch(NamedTuple):
+    """Someone due a note: when, and the last time they heard from the user."""
+
+    key: str
+    due_at: datetime
+    touched: datetime
+    cadence: int
+    contact: Contact
+
+
+def _touches(data: AgendaData) -> list[_Touch]:
+    """Everyone due a note, in the order they come up: those due by the end of today
+    before those due later, then the highest priority and the longest waiting first."""
+    if "touches" not in data.derived:
+        data.derived["touches"] = _touch_queue(data)
+    return data.derived["touches"]
+
+
+def _touch_queue(data: AgendaData) -> list[_Touch]:
+    touches = []
     for contact in data.keep_in_touch:
         touched = max(t for t in (contact.thanked_last, contact.sent_last) if t is not None)
         cadence = contact.cadence_days or data.profile.default_cadence_days or DEFAULT_CADENCE_DAYS
         # Calendar days in the user's zone: the same wall time, whatever the clocks did.
-        due_at = (touched.astimezone(data.tz) + timedelta(days=cadence)).astimezone(UTC)
-        code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
-        items.append(
-            make_item(
-                "keep_in_touch",
-                f"contact:{contact.pk}:{due_at.astimezone(data.tz).date().isoformat()}",
-                title=f"Keep in touch with {contact.name}",
-                reason=(
-                    f"You were last in touch {day_text(touched, now=data.now, tz=data.tz)}; "
-                    f"you keep in touch every {cadence} days. An idea: {idea}."
-                ),
-                due_at=due_at,
+        local_due = touched.astimezone(data.tz) + timedelta(days=cadence)
+        touches.append(
+            _Touch(
+                key=f"keep_in_touch:contact:{contact.pk}:{local_due.date().isoformat()}",
+                due_at=local_due.astimezone(UTC),
+                touched=touched,
+                cadence=cadence,
                 contact=contact,
-                action_url=link(data.routes, "outreach:compose", contact.pk, kind="keep_in_touch"),
-                action_label="Write a note",
-                suggestions=(Suggestion(text=idea, code=code),),
             )
         )
+    tomorrow = start_of_day(data.now, data.tz, days=1)
+    touches.sort(key=lambda t: (t.due_at >= tomorrow, t.contact.priority, t.due_at, t.contact.pk))
+    return touches
+
+
+def _showing(data: AgendaData, touches: list[_Touch]) -> list[bool]:
+    """For each of `touches`, whether the agenda would show it were there no limit: due
+    within the next UPCOMING_DAYS days, neither snoozed nor dismissed."""
+    horizon = start_of_day(data.now, data.tz, days=UPCOMING_DAYS + 1)
+    return [t.due_at < horizon and not is_hidden(data.marks.get(t.key), data.now) for t in touches]
+
+
+def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
+    """KEEP_IN_TOUCH_AT_ONCE people at most; the others come up as these are written to,
+    snoozed or dismissed (`keep_in_touch_waiting` counts them). Snoozed and dismissed ones
+    are all there, to be restored."""
+    items, shown = [], 0
+    touches = _touches(data)
+    for touch, showing in zip(touches, _showing(data, touches), strict=True):
+        if showing:
+            if shown == KEEP_IN_TOUCH_AT_ONCE:
+                continue
+            shown += 1
+        items.append(_touch_item(data, touch))
     return items
+
+
+def keep_in_touch_waiting(data: AgendaData) -> int:
+    """How many more people are due a note within the next UPCOMING_DAYS days than
+    `keep_in_touch` shows."""
+    touches = _touches(data)
+    return max(0, sum(_showing(data, touches)) - KEEP_IN_TOUCH_AT_ONCE)
+
+
+def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
+    contact = touch.contact
+    code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
+    return make_item(
+        "keep_in_touch",
+        touch.key.removeprefix("keep_in_touch:"),
+        title=f"Keep in touch with {contact.name}",
+        reason=(
+            f"You were last in touch {day_text(touch.touched, now=data.now, tz=data.tz)}; "
+            f"you keep in touch every {touch.cadence} days. An idea: {idea}."
+        ),
+        due_at=touch.due_at,
+        contact=contact,
+        action_url=link(data.routes, "outreach:compose", contact.pk, kind="keep_in_touch"),
+        action_label="Write a note",
+        suggestions=(Suggestion(text=idea, code=code),),
+    )
 
 
 def weekly_goal(data: AgendaData) -> list[AgendaItem]:
@@ -371,4 +439,5 @@ def agenda(*, owner, now: datetime) -> Agenda:
         today=order(groups["today"]),
         upcoming=order(groups["upcoming"]),
         hidden=order(hidden),
+        more={"keep_in_touch": waiting} if (waiting := keep_in_touch_waiting(data)) else {},
     )

@@ -70,7 +70,7 @@ class AgendaData:
     `conversations`, in the order they were made: requests with a reply (with `accepted_at`,
     the latest accepted reply), bookings still to come (with `confirmed_at`, `rebooked_at`
     and `question_count`) and held conversations (with `thank_you_sent` and `has_takeaways`).
-    `keep_in_touch`: people thanked before and not in a conversation now (with
+    `keep_in_touch`: people thanked before and not in a conversation now (with `priority`,
     `thanked_last`, `sent_last` and `touches`); with a `horizon`, only those due before it.
     `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
     snoozes and dismissals in force, by item key.
@@ -90,6 +90,8 @@ class AgendaData:
     marks: dict[str, AgendaMark] = field(default_factory=dict)
     routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     horizon: datetime | None = None
+    # What the rules work out from the snapshot, kept so that no two work it out twice.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, *, owner, now: datetime, shown_only: bool = False) -> AgendaData:
@@ -480,7 +482,14 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
             touches=_count(_sent(contact=here, kind=MessageKind.KEEP_IN_TOUCH), "contact"),
         )
         .order_by("pk")
-        .values("cadence_days", "thanked_last", "sent_last", "touches", *contact_lookups())
+        .values(
+            "cadence_days",
+            "priority",
+            "thanked_last",
+            "sent_last",
+            "touches",
+            *contact_lookups(),
+        )
     )
 
 
@@ -503,6 +512,7 @@ def _keep_in_touch(profile: Profile, horizon: datetime | None, reader: _Reader) 
         reader.contact(
             row,
             cadence_days=row["cadence_days"],
+            priority=row["priority"],
             do_not_contact=False,
             thanked_last=row["thanked_last"],
             sent_last=row["sent_last"],

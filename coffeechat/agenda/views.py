@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.agenda import feed as feeds
-from coffeechat.agenda.digest import Row, agenda_groups, due_text
+from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_row, more_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
@@ -29,9 +29,9 @@ SNOOZE_DAYS = {1: "1 day", 3: "3 days", 7: "1 week"}
 SNOOZE_ENDS_AT = time(8)
 SNOOZE_MAX_DAYS = 366
 UNDO = "agenda_undo"
-# Past this many items a group shows its first ones and a link to the rest: a page of
-# thousands of items helps nobody and takes seconds to draw.
-GROUP_LIMIT = 50
+# Past this many items a group shows its first ones and a link to the rest, as the daily
+# digest does: a list to act on today stays short enough to take in at a glance.
+GROUP_LIMIT = DIGEST_LIMIT
 
 
 class SnoozeForm(forms.Form):
@@ -74,11 +74,12 @@ def today(request: HttpRequest) -> HttpResponse:
     context = {
         **_item_context(current),
         "groups": [
-            {"name": g.name, "heading": g.heading, "count": g.count, "rows": g.rows[:limit]}
-            for g in agenda_groups(current)
+            {"name": g.name, "heading": g.heading, "count": g.count, "rows": g.rows}
+            for g in agenda_groups(current, limit)
             if g.rows
         ],
         "counts": current.counts,
+        "more_text": more_text(current),
         "day": current.generated_at.astimezone(tz),
         "new_user": not Contact.objects.owned_by(request.user).exists(),
         "has_pitch": bool(profile.pitch.strip()),
@@ -119,8 +120,9 @@ def _item_context(current: Agenda) -> dict:
         # Reversed once here rather than for each of the page's items.
         "urls": {name: reverse(f"agenda:{name}") for name in ("snooze", "dismiss", "restore")},
         "snooze_days": SNOOZE_DAYS,
-        "first_day": today + timedelta(days=1),
-        "last_day": today + timedelta(days=SNOOZE_MAX_DAYS),
+        # As <input type="date"> takes them; formatted once rather than for each item.
+        "first_day": (today + timedelta(days=1)).isoformat(),
+        "last_day": (today + timedelta(days=SNOOZE_MAX_DAYS)).isoformat(),
     }
 
 
@@ -133,7 +135,7 @@ def _find(current: Agenda, key: str) -> AgendaItem | None:
 
 def _row(current: Agenda, item: AgendaItem) -> Row:
     tz, now = ZoneInfo(current.time_zone), current.generated_at
-    return Row(item, group_of(item, now=now, tz=tz) or "", due_text(item, now=now, tz=tz))
+    return agenda_row(item, group_of(item, now=now, tz=tz) or "", now=now, tz=tz)
 
 
 def _fragment(request: HttpRequest, partial: str, context: dict, counts=None) -> HttpResponse:

@@ -48,6 +48,12 @@ def today(as_json: bool) -> None:
             for group, group_rows in rows.items()
         )
     )
+    from coffeechat.agenda.digest import more_text
+
+    if waiting := more_text(result):
+        click.echo(
+            "\n" + textwrap.fill(waiting, width=min(shutil.get_terminal_size().columns, 100))
+        )
 
 
 def _migrate_if_needed() -> None:

@@ -1,12 +1,15 @@
 import json
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
+from django.utils import timezone
 
 import coffeechat.cli.today  # noqa: F401 - registers `coffeechat today`
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.agenda.rules import agenda
 from coffeechat.agenda.services import agenda_dismiss
+from coffeechat.agenda.tests.test_rules import thanked_person
 from coffeechat.cli import main
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +57,7 @@ def test_it_prints_stable_json_for_scripts():
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"generated_at", "time_zone", "counts", "items"}
+    assert set(data) == {"generated_at", "time_zone", "counts", "more", "items"}
     assert data["time_zone"] == "Europe/London"
     assert sum(data["counts"].values()) == len(data["items"]) > 10
     for item in data["items"]:
@@ -81,3 +84,16 @@ def test_a_new_user_is_told_to_add_people_first():
     assert result.output.startswith("Nothing is due in the next 7 days.")
     assert "coffeechat contacts add NAME --org ORG" in result.output
     assert json.loads(run("today", "--json").output)["items"] == []
+
+
+def test_it_says_how_many_more_people_are_due_a_note():
+    owner = local_user_get_or_create()
+    for n in range(6):
+        thanked_person(owner, f"Person {n}", timezone.now() - timedelta(days=100 + n))
+
+    text = run("today", columns=250).output
+    data = json.loads(run("today", "--json").output)
+
+    assert text.count("Keep in touch with Person") == 5
+    assert "1 more person is due a note to keep in touch" in text
+    assert data["more"] == {"keep_in_touch": 1}

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from click.testing import CliRunner
 from django.contrib.auth import get_user_model
@@ -7,6 +9,7 @@ import coffeechat.cli.digest  # noqa: F401 - registers `coffeechat digest`
 from coffeechat.accounts.services import local_user_get_or_create, profile_update
 from coffeechat.agenda.digest import digest_message, digest_send_all
 from coffeechat.agenda.rules import agenda
+from coffeechat.agenda.tests.test_rules import thanked_person
 from coffeechat.cli import main
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation, State
@@ -179,3 +182,14 @@ def test_a_long_group_is_cut_short_in_the_e_mail(demo, monkeypatch):
     assert section.count("\n* ") == 2
     assert f"… and {overdue - 2} more." in section
     assert f"… and {overdue - 2} more." in _html(message)
+
+
+def test_it_says_how_many_more_people_are_due_a_note(alice):
+    for n in range(7):
+        thanked_person(alice, f"Person {n}", timezone.now() - timedelta(days=100 + n))
+
+    message = digest_message(owner=alice, now=timezone.now())
+
+    assert message.body.count("* Keep in touch with Person") == 5
+    assert "2 more people are due a note to keep in touch" in " ".join(message.body.split())
+    assert "2 more people are due a note to keep in touch" in _html(message)

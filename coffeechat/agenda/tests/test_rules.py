@@ -11,12 +11,14 @@ import pytest
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.agenda.rules import (
+    KEEP_IN_TOUCH_AT_ONCE,
     PRIORITY,
     RULES,
     AgendaData,
     agenda,
     prep_missing,
 )
+from coffeechat.agenda.services import agenda_snooze
 from coffeechat.contacts.models import Contact, Organization, Priority
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -704,6 +706,57 @@ def test_people_never_thanked_are_not_kept_in_touch_with(alice, contact):
     talk(contact, State.NO_REPLY, requested_at=at(1, month=1))
     sent(contact, "request", at(1, month=1), None)
     assert rule_items(alice, at(9), "keep_in_touch") == {}
+
+
+def thanked_person(owner, name: str, thanked_at: datetime, **fields) -> Contact:
+    someone = person(owner, name, **fields)
+    talk(someone, State.THANKED, held_at=thanked_at - timedelta(days=1), thanked_at=thanked_at)
+    return someone
+
+
+def test_keeping_in_touch_shows_a_few_at_a_time_most_important_and_longest_waiting_first(
+    alice,
+):
+    # Seven people due (thanked 90 days or more before 9 June), two of them high priority,
+    # and one due only later this week.
+    for n in range(5):
+        thanked_person(alice, f"Normal {n}", at(1, month=3) - timedelta(days=n))
+    thanked_person(alice, "High Recent", at(5, month=3), priority=Priority.HIGH)
+    thanked_person(alice, "High Later", at(12, month=3), priority=Priority.HIGH)
+
+    result = agenda(owner=alice, now=at(9))
+    shown = [item.contact.name for item in result.items if item.rule == "keep_in_touch"]
+
+    assert KEEP_IN_TOUCH_AT_ONCE == 5
+    assert sorted(shown) == ["High Recent", "Normal 1", "Normal 2", "Normal 3", "Normal 4"]
+    assert result.more == {"keep_in_touch": 2}
+    # Due later this week comes up only once nobody due today is waiting.
+    assert "High Later" not in shown
+
+
+def test_clearing_one_brings_up_the_next_and_the_cleared_one_can_be_restored(alice):
+    for n in range(6):
+        thanked_person(alice, f"Person {n}", at(1, month=3) - timedelta(days=n))
+    first = agenda(owner=alice, now=at(9))
+    oldest = next(item for item in first.items if item.contact.name == "Person 5")
+
+    agenda_snooze(owner=alice, key=oldest.key, until=at(12), now=at(9))
+    after = agenda(owner=alice, now=at(9))
+
+    shown = {item.contact.name for item in after.items if item.rule == "keep_in_touch"}
+    assert shown == {f"Person {n}" for n in range(5)}
+    assert [item.key for item in after.hidden] == [oldest.key]
+    assert after.more == {}
+
+
+def test_few_people_due_are_all_shown_with_nothing_held_back(alice):
+    for n in range(KEEP_IN_TOUCH_AT_ONCE):
+        thanked_person(alice, f"Person {n}", at(1, month=3))
+
+    result = agenda(owner=alice, now=at(9))
+
+    assert len([item for item in result.items if item.rule == "keep_in_touch"]) == 5
+    assert result.more == {}
 
 
 # weekly_goal

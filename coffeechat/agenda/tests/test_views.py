@@ -11,6 +11,7 @@ from coffeechat.accounts.services import profile_update
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import agenda
 from coffeechat.agenda.services import agenda_dismiss, agenda_snooze
+from coffeechat.agenda.tests.test_rules import thanked_person
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.demo import demo_load
@@ -324,3 +325,13 @@ def test_a_long_group_shows_its_first_items_and_a_link_to_all(alice_client, demo
     everything = alice_client.get("/", {"all": "1"}).text
     assert everything.count('class="agenda-item agenda-item-overdue"') == overdue
     assert "The first 2 of" not in everything
+
+
+def test_it_says_how_many_more_people_are_due_a_note(alice, alice_client):
+    for n in range(8):
+        thanked_person(alice, f"Person {n}", timezone.now() - timedelta(days=100 + n))
+
+    page = alice_client.get(reverse("home")).content.decode()
+
+    assert page.count('<h3 class="agenda-title">Keep in touch with Person') == 5
+    assert "3 more people are due a note to keep in touch" in page
