@@ -112,11 +112,15 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a transaction
     # starts, so a read-then-write transaction waits (busy timeout) instead of failing with
-    # "database is locked" when it tries to upgrade its lock.
+    # "database is locked" when it tries to upgrade its lock. Reads go through a memory map
+    # and a 16 MB page cache rather than a read call for each 4 kB page.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;"
+        ),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -20,6 +20,8 @@ def test_it_runs_sqlite_in_wal_mode_with_a_busy_timeout(db):
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -16384
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite locking")
