@@ -203,8 +203,10 @@ class Agenda:
     overdue: tuple[AgendaItem, ...]
     today: tuple[AgendaItem, ...]
     upcoming: tuple[AgendaItem, ...]
-    # Snoozed or dismissed items that would be showing, so they can be restored.
+    # Snoozed or dismissed items that would be showing, so they can be restored, and the
+    # snooze or dismissal of each by its key.
     hidden: tuple[AgendaItem, ...] = ()
+    marks: dict[str, AgendaMark] = field(default_factory=dict)
     # Items a rule holds back to show a few at a time, by rule: {"keep_in_touch": 12}.
     more: dict[str, int] = field(default_factory=dict)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from coffeechat.accounts.models import Profile
 from coffeechat.agenda.conversation_rules import (
     BOOKING_NOUNS,
     PREPARE_BEFORE,
@@ -415,8 +416,10 @@ def compute(data: AgendaData) -> list[AgendaItem]:
     return list(found.values())
 
 
-def agenda(*, owner, now: datetime) -> Agenda:
-    data = AgendaData.load(owner=owner, now=now, shown_only=True)
+def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
+    """What is due for `owner` at `now`; `profile` is the owner's, for a caller that has
+    read it already."""
+    data = AgendaData.load(owner=owner, now=now, shown_only=True, profile=profile)
     grouping = Grouping.at(now, data.tz)
     groups: dict[str, list[AgendaItem]] = {group: [] for group in GROUPS}
     hidden = []
@@ -439,5 +442,6 @@ def agenda(*, owner, now: datetime) -> Agenda:
         today=order(groups["today"]),
         upcoming=order(groups["upcoming"]),
         hidden=order(hidden),
+        marks={item.key: data.marks[item.key] for item in hidden},
         more={"keep_in_touch": waiting} if (waiting := keep_in_touch_waiting(data)) else {},
     )

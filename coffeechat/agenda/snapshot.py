@@ -94,10 +94,13 @@ class AgendaData:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def load(cls, *, owner, now: datetime, shown_only: bool = False) -> AgendaData:
+    def load(
+        cls, *, owner, now: datetime, shown_only: bool = False, profile: Profile | None = None
+    ) -> AgendaData:
         """The snapshot at `now`. With `shown_only`, what can only make items due after the
-        next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them."""
-        profile = profile_get(owner=owner)
+        next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them.
+        `profile` is the owner's, for a caller that has read it already."""
+        profile = profile or profile_get(owner=owner)
         tz = time_zone_of(profile)
         horizon = start_of_day(now, tz, days=UPCOMING_DAYS + 1) if shown_only else None
         reader = _Reader(owner, Conversation.objects.db)
