@@ -48,7 +48,12 @@ from coffeechat.agenda.items import (
     make_item,
     person_suggestion,
 )
-from coffeechat.agenda.snapshot import DEFAULT_CADENCE_DAYS, PROSPECTS_WANTED, AgendaData
+from coffeechat.agenda.snapshot import (
+    DEFAULT_CADENCE_DAYS,
+    PROSPECTS_WANTED,
+    AgendaData,
+    TouchCandidate,
+)
 from coffeechat.agenda.timing import (
     day_text,
     iso_week,
@@ -58,7 +63,6 @@ from coffeechat.agenda.timing import (
     week_start,
     when_text,
 )
-from coffeechat.contacts.models import Contact
 from coffeechat.lib.business_days import add_business_days
 from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 
@@ -285,7 +289,7 @@ class _Touch(NamedTuple):
     due_at: datetime
     touched: datetime
     cadence: int
-    contact: Contact
+    person: TouchCandidate
 
 
 def _touches(data: AgendaData) -> list[_Touch]:
@@ -298,22 +302,24 @@ def _touches(data: AgendaData) -> list[_Touch]:
 
 def _touch_queue(data: AgendaData) -> list[_Touch]:
     touches = []
-    for contact in data.keep_in_touch:
-        touched = max(t for t in (contact.thanked_last, contact.sent_last) if t is not None)
-        cadence = contact.cadence_days or data.profile.default_cadence_days or DEFAULT_CADENCE_DAYS
+    default_cadence = data.profile.default_cadence_days or DEFAULT_CADENCE_DAYS
+    for person in data.keep_in_touch:
+        thanked, sent = person.thanked_last, person.sent_last
+        touched = thanked if sent is None or thanked >= sent else sent
+        cadence = person.cadence_days or default_cadence
         # Calendar days in the user's zone: the same wall time, whatever the clocks did.
         local_due = touched.astimezone(data.tz) + timedelta(days=cadence)
         touches.append(
             _Touch(
-                key=f"keep_in_touch:contact:{contact.pk}:{local_due.date().isoformat()}",
+                key=f"keep_in_touch:contact:{person.pk}:{local_due.date().isoformat()}",
                 due_at=local_due.astimezone(UTC),
                 touched=touched,
                 cadence=cadence,
-                contact=contact,
+                person=person,
             )
         )
     tomorrow = start_of_day(data.now, data.tz, days=1)
-    touches.sort(key=lambda t: (t.due_at >= tomorrow, t.contact.priority, t.due_at, t.contact.pk))
+    touches.sort(key=lambda t: (t.due_at >= tomorrow, t.person.priority, t.due_at, t.person.pk))
     return touches
 
 
@@ -347,7 +353,7 @@ def keep_in_touch_waiting(data: AgendaData) -> int:
 
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
-    contact = touch.contact
+    contact = touch.person.contact
     code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
     return make_item(
         "keep_in_touch",

@@ -70,8 +70,8 @@ class AgendaData:
     `conversations`, in the order they were made: requests with a reply (with `accepted_at`,
     the latest accepted reply), bookings still to come (with `confirmed_at`, `rebooked_at`
     and `question_count`) and held conversations (with `thank_you_sent` and `has_takeaways`).
-    `keep_in_touch`: people thanked before and not in a conversation now (with `priority`,
-    `thanked_last`, `sent_last` and `touches`); with a `horizon`, only those due before it.
+    `keep_in_touch`: people thanked before and not in a conversation now, as
+    `TouchCandidate`s; with a `horizon`, only those due before it.
     `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
     snoozes and dismissals in force, by item key.
     """
@@ -83,7 +83,7 @@ class AgendaData:
     follow_ups: tuple[FollowUp, ...]
     conversations: tuple[Conversation, ...]
     referrals: tuple[Takeaway, ...]
-    keep_in_touch: tuple[Contact, ...]
+    keep_in_touch: tuple[TouchCandidate, ...]
     prospects: tuple[Contact, ...]
     requests_this_week: int
     held_this_week: int
@@ -500,7 +500,47 @@ _KEEP_IN_TOUCH = Prepared(lambda: _keep_in_touch_query(before_horizon=False))
 _KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=True))
 
 
-def _keep_in_touch(profile: Profile, horizon: datetime | None, reader: _Reader) -> list[Contact]:
+class TouchCandidate:
+    """Someone thanked before and not in a conversation now, as `_keep_in_touch` read them:
+    `pk`, `priority`, `cadence_days`, `thanked_last` and `sent_last`. Their `contact` (with
+    `touches`, the keep-in-touch notes sent) is made on first use: of the hundreds a large
+    network has, the agenda shows a few."""
+
+    __slots__ = (
+        "_contact",
+        "_reader",
+        "_row",
+        "cadence_days",
+        "pk",
+        "priority",
+        "sent_last",
+        "thanked_last",
+    )
+
+    def __init__(self, row: dict[str, Any], reader: _Reader):
+        self._row, self._reader, self._contact = row, reader, None
+        self.pk, self.priority = row["id"], row["priority"]
+        self.cadence_days = row["cadence_days"]
+        self.thanked_last, self.sent_last = row["thanked_last"], row["sent_last"]
+
+    @property
+    def contact(self) -> Contact:
+        if self._contact is None:
+            self._contact = self._reader.contact(
+                self._row,
+                cadence_days=self.cadence_days,
+                priority=self.priority,
+                do_not_contact=False,
+                thanked_last=self.thanked_last,
+                sent_last=self.sent_last,
+                touches=self._row["touches"],
+            )
+        return self._contact
+
+
+def _keep_in_touch(
+    profile: Profile, horizon: datetime | None, reader: _Reader
+) -> list[TouchCandidate]:
     """People thanked before and not in a conversation now, with their last touch; with a
     horizon, only those due before it."""
     if horizon is None:
@@ -511,18 +551,7 @@ def _keep_in_touch(profile: Profile, horizon: datetime | None, reader: _Reader) 
             touched_by=horizon + timedelta(days=1),
             cadence=profile.default_cadence_days or DEFAULT_CADENCE_DAYS,
         )
-    return [
-        reader.contact(
-            row,
-            cadence_days=row["cadence_days"],
-            priority=row["priority"],
-            do_not_contact=False,
-            thanked_last=row["thanked_last"],
-            sent_last=row["sent_last"],
-            touches=row["touches"],
-        )
-        for row in rows
-    ]
+    return [TouchCandidate(row, reader) for row in rows]
 
 
 # Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if there are

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from coffeechat.accounts.services import profile_get, profile_update
@@ -116,7 +116,12 @@ def _item_context(request: HttpRequest, current: Agenda) -> dict:
         ),
         # Reversed once here rather than for each of the page's items.
         "urls": {name: reverse(f"agenda:{name}") for name in ("snooze", "dismiss", "restore")},
-        "snooze_days": SNOOZE_DAYS,
+        # The same three buttons in every item: drawn once.
+        "snooze_buttons": format_html_join(
+            "",
+            '<button type="submit" name="days" value="{}" class="secondary small">{}</button>',
+            SNOOZE_DAYS.items(),
+        ),
         # As <input type="date"> takes them; formatted once rather than for each item.
         "first_day": (today + timedelta(days=1)).isoformat(),
         "last_day": (today + timedelta(days=SNOOZE_MAX_DAYS)).isoformat(),
