@@ -1,18 +1,38 @@
-"""How the agenda scales: queries, time and query plans on a large generated network.
+"""How the agenda scales: queries, time and query plans on large generated networks.
 
-    .venv/bin/python benchmarks/agenda.py [--runs 20] [--plans] [--startup 11]
+    .venv/bin/python benchmarks/agenda.py [--runs 20] [--rules] [--no-busy] [--plans]
+                                          [--startup 11]
 
 Generates, in a throw-away data directory (SQLite, unless COFFEECHAT_DATABASE_URL is set),
-one network of 100 contacts and one of 10,000 contacts, 2,000 organisations, 5,000
-conversations and 50,000 messages, then prints the number of SQL queries `agenda()` makes for
-each, the median time of `agenda()` over --runs runs, and with --plans the query plan of every
-query (EXPLAIN QUERY PLAN on SQLite). With --startup N it also times the whole command
-`coffeechat today --json`, interpreter start included, N times on the demo network.
+one user's network and times their agenda on it. Each network has a long history and a
+present:
+
+- the history is closed conversations spread over the last two years: thanked, no reply,
+  declined, cancelled. A referral from a conversation more than 60 days old was followed up
+  (its person has been asked since); only recent referrals name people not asked yet;
+- the present is the pipeline one person carries, whatever the size of the history: about
+  30 requests waiting (a few of them answered, with no time set yet), 8 bookings in the next
+  two weeks, 3 conversations held in the last few days, one no-show and 20 people planned. A
+  network with fewer than 150 conversations gets a present smaller in proportion.
+
+Three networks: "100 contacts" (50 conversations, 500 messages); "10,000 contacts" (2,000
+organisations, 5,000 conversations, 50,000 messages); and "10,000 contacts, busy", the same
+size with every state in proportion, as if the present grew with the history: some 2,000
+items due, a stress case beyond anyone's week (--no-busy leaves it out).
+
+For each it prints the number of SQL queries `agenda()` makes, the median time of
+`agenda().as_json()` over --runs runs and the number of items shown; then the Today page as
+a server serves it (a logged-in GET of "/" through Django's test client): its queries and
+median time. --rules adds the number of items of each rule. --plans prints the query plan of
+every query on the 10,000-contact network (EXPLAIN QUERY PLAN on SQLite). With --startup N
+it also times the whole command `coffeechat today --json`, interpreter start included, N
+times on the demo network.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import os
 import random
 import resource
@@ -23,9 +43,15 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
+Mix = Literal["realistic", "busy"]
+
+# The busy mix: every state in proportion to the network, the present included.
 STATE_MIX = {
     "thanked": 36,
     "no_reply": 14,
@@ -38,6 +64,21 @@ STATE_MIX = {
     "no_show": 1,
     "planned": 11,
 }
+
+# The realistic mix: the present is one person's pipeline, whatever the network's size
+# ("replied": a request answered yes, with no time set yet)...
+PRESENT = {"requested": 24, "replied": 6, "scheduled": 8, "held": 3, "no_show": 1, "planned": 20}
+# ...scaled down in proportion in a network with fewer conversations than this...
+PRESENT_FULL_AT = 150
+# ...and every other conversation is history, closed, in these proportions ("missed": a
+# booking they did not come to, closed as cancelled rather than booked again).
+HISTORY_MIX = {"thanked": 55, "no_reply": 20, "declined": 15, "cancelled": 7, "missed": 3}
+HISTORY_DAYS = 700
+# A referral older than this has been followed up: its person has been asked since.
+REFERRAL_FOLLOWED_UP_AFTER = timedelta(days=60)
+
+SMALL = dict(contacts=100, organizations=20, conversations=50, messages=500)
+LARGE = dict(contacts=10_000, organizations=2_000, conversations=5_000, messages=50_000)
 
 
 def setup() -> str | None:
@@ -55,6 +96,20 @@ def setup() -> str | None:
     return made
 
 
+def present_and_history(mix: Mix, conversations: int, rng: random.Random) -> list[str]:
+    """What each conversation is, in random order: a state, or "replied" (a request answered
+    yes) or "missed" (a no-show, closed)."""
+    if mix == "busy":
+        return rng.choices(list(STATE_MIX), weights=list(STATE_MIX.values()), k=conversations)
+    scale = min(1.0, conversations / PRESENT_FULL_AT)
+    states = [state for state, count in PRESENT.items() for _ in range(round(count * scale))]
+    states += rng.choices(
+        list(HISTORY_MIX), weights=list(HISTORY_MIX.values()), k=conversations - len(states)
+    )
+    rng.shuffle(states)
+    return states
+
+
 def generate(
     owner,
     *,
@@ -63,9 +118,13 @@ def generate(
     conversations: int,
     messages: int,
     now: datetime,
+    mix: Mix = "realistic",
     seed: int = 7,
 ) -> None:
-    """A network in a realistic mix of states, written with bulk_create."""
+    """A network written with bulk_create: a long history and one person's present, or with
+    mix="busy" every state in proportion."""
+    from django.db.models import OuterRef, Subquery
+
     from coffeechat.agenda.models import AgendaMark, MarkAction
     from coffeechat.contacts.models import Contact, Organization
     from coffeechat.conversations.models import (
@@ -76,6 +135,8 @@ def generate(
     )
     from coffeechat.outreach.models import Message
 
+    if mix not in ("realistic", "busy"):
+        raise ValueError(f"unknown mix {mix!r}")
     rng = random.Random(seed)
 
     def ago(low: float, high: float) -> datetime:
@@ -107,7 +168,7 @@ def generate(
         batch_size=1000,
     )
     talked_to = rng.sample(people, conversations)
-    states = rng.choices(list(STATE_MIX), weights=list(STATE_MIX.values()), k=conversations)
+    states = present_and_history(mix, conversations, rng)
     rows = []
     for contact, state in zip(talked_to, states, strict=True):
         row = Conversation(owner=owner, contact=contact, state=state)
@@ -126,14 +187,20 @@ def generate(
             row.held_at = row.scheduled_for if state == "held" else None
             row.notes = "- What I heard." if state == "held" and rng.random() < 0.5 else ""
         elif state == "thanked":
-            row.requested_at = ago(10, 700)
+            row.requested_at = ago(10, HISTORY_DAYS)
             row.replied_at = row.requested_at + timedelta(days=1)
             row.held_at = row.scheduled_for = row.requested_at + timedelta(days=8)
             row.thanked_at = row.closed_at = row.held_at + timedelta(hours=20)
             row.notes = "- What I heard."
         elif state in ("no_reply", "declined", "cancelled"):
-            row.requested_at = ago(15, 700)
+            row.requested_at = ago(15, HISTORY_DAYS)
             row.closed_at = row.requested_at + timedelta(days=14)
+        elif state == "missed":
+            row.state = "cancelled"
+            row.requested_at = ago(15, HISTORY_DAYS)
+            row.replied_at = row.requested_at + timedelta(days=1)
+            row.scheduled_for = row.requested_at + timedelta(days=8)
+            row.closed_at = row.scheduled_for + timedelta(days=3)
         rows.append(row)
     talks = Conversation.objects.bulk_create(rows, batch_size=1000)
 
@@ -157,7 +224,10 @@ def generate(
         if talk.requested_at:
             notes.append(message(contact, talk, "request", talk.requested_at))
         if state == "no_reply" or (state == "requested" and rng.random() < 0.3):
-            notes.append(message(contact, talk, "nudge", talk.requested_at + timedelta(days=9)))
+            # A nudge goes to a request still unanswered, and none is sent in the future.
+            nudged = talk.requested_at + timedelta(days=9)
+            if not talk.replied_at and nudged <= now:
+                notes.append(message(contact, talk, "nudge", nudged))
         if talk.replied_at:
             outcome = "declined" if state == "declined" else "accepted"
             notes.append(
@@ -173,23 +243,36 @@ def generate(
         talk = rng.choice(thanked)
         kind = rng.choice(("keep_in_touch", "keep_in_touch", "other"))
         draft = rng.random() < 0.05
-        notes.append(message(talk.contact, None, kind, ago(0, 700), draft=draft))
+        notes.append(message(talk.contact, None, kind, ago(0, HISTORY_DAYS), draft=draft))
     Message.objects.bulk_create(notes[:messages], batch_size=2000)
 
     asked = {contact.pk for contact in talked_to}
     prospects = [p for p in people if p.pk not in asked]
+    requests = sorted((t for t in talks if t.requested_at), key=lambda t: t.requested_at)
+    requested_at = [t.requested_at for t in requests]
+
+    def referred(talk: Conversation) -> Contact | None:
+        """Who a referral from this conversation names. In the realistic mix an old referral
+        was followed up: it names someone asked after the conversation, or at least asked."""
+        if mix == "realistic" and talk.held_at < now - REFERRAL_FOLLOWED_UP_AFTER:
+            after = bisect.bisect_right(requested_at, talk.held_at)
+            if after == len(requests):
+                after = 0
+            return requests[rng.randrange(after, len(requests))].contact if requests else None
+        return rng.choice(prospects) if prospects else None
+
     takeaways, questions, moves = [], [], []
     for talk in talks:
         if talk.held_at:
             for n in range(rng.randint(0, 3)):
-                referral = rng.random() < 0.15 and prospects
+                referral = referred(talk) if rng.random() < 0.15 else None
                 takeaways.append(
                     Takeaway(
                         owner=owner,
                         conversation=talk,
                         kind="referral" if referral else rng.choice(("insight", "advice", "gap")),
                         text=f"Takeaway {n}.",
-                        referral_contact=rng.choice(prospects) if referral else None,
+                        referral_contact=referral,
                         may_use_name=rng.random() < 0.5,
                     )
                 )
@@ -210,6 +293,9 @@ def generate(
                     )
                 )
     Takeaway.objects.bulk_create(takeaways, batch_size=1000)
+    # Saving stamps the takeaways with the time of the run: date them to their conversation.
+    held_at = Conversation.objects.filter(pk=OuterRef("conversation_id")).values("held_at")
+    Takeaway.objects.filter(owner=owner).update(created_at=Subquery(held_at))
     ChosenQuestion.objects.bulk_create(questions, batch_size=1000)
     Reschedule.objects.bulk_create(moves, batch_size=1000)
     AgendaMark.objects.bulk_create(
@@ -223,9 +309,28 @@ def generate(
     )
 
 
-def measure(owner, now: datetime, runs: int) -> tuple[int, float, float, int, list[str]]:
-    """(queries, median seconds, median CPU seconds, items, SQL of each query) for one
-    owner's agenda; on a shared machine the CPU time moves less with the load."""
+@dataclass(frozen=True)
+class Figures:
+    """One owner's agenda: its queries (and their SQL), median wall and CPU seconds, and the
+    rule of each item shown; then the same for the Today page, without the SQL."""
+
+    queries: int
+    median: float
+    cpu: float
+    rules: Counter[str]
+    sql: list[str]
+    page_queries: int
+    page_median: float
+    page_cpu: float
+
+    @property
+    def items(self) -> int:
+        return self.rules.total()
+
+
+def measure(owner, now: datetime, runs: int) -> Figures:
+    """The agenda of one owner, timed; on a shared machine the CPU time moves less with the
+    load."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -235,14 +340,53 @@ def measure(owner, now: datetime, runs: int) -> tuple[int, float, float, int, li
     with CaptureQueriesContext(connection) as captured:
         result = agenda(owner=owner, now=now)
         result.as_json()
+    # Read now: a request (the page's, below) empties the log the capture reads from.
+    sql = [query["sql"] for query in captured.captured_queries]
     times, cpu = [], []
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
         agenda(owner=owner, now=now).as_json()
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    sql = [query["sql"] for query in captured.captured_queries]
-    return len(sql), statistics.median(times), statistics.median(cpu), len(result.items), sql
+    page_queries, page_median, page_cpu = measure_page(owner, runs)
+    return Figures(
+        queries=len(sql),
+        median=statistics.median(times),
+        cpu=statistics.median(cpu),
+        rules=Counter(item.rule for item in result.items),
+        sql=sql,
+        page_queries=page_queries,
+        page_median=page_median,
+        page_cpu=page_cpu,
+    )
+
+
+def measure_page(owner, runs: int) -> tuple[int, float, float]:
+    """(queries, median seconds, median CPU seconds) of the Today page as a server serves it
+    to the logged-in owner: middleware, session, view and template, without the network."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(owner)
+
+    def get() -> None:
+        response = client.get("/", HTTP_HOST="127.0.0.1")
+        if response.status_code != 200:
+            raise RuntimeError(f"the Today page answered {response.status_code}")
+
+    get()
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    queries = len(captured.captured_queries)
+    times, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        get()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return queries, statistics.median(times), statistics.median(cpu)
 
 
 def plans(sql: list[str]) -> None:
@@ -292,7 +436,13 @@ def startup(runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--plans", action="store_true", help="print the query plans too")
+    parser.add_argument("--rules", action="store_true", help="print the items of each rule")
+    parser.add_argument(
+        "--no-busy", action="store_true", help="leave out the busy 10,000-contact network"
+    )
+    parser.add_argument(
+        "--plans", action="store_true", help="print the query plans (10,000 contacts) too"
+    )
     parser.add_argument(
         "--startup", type=int, default=0, metavar="N", help="time `coffeechat today --json` N times"
     )
@@ -314,32 +464,39 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> None:
     from django.utils import timezone
 
     now = timezone.now()
-    sizes = {
-        "100 contacts": dict(contacts=100, organizations=20, conversations=50, messages=500),
-        "10,000 contacts": dict(
-            contacts=10_000, organizations=2_000, conversations=5_000, messages=50_000
-        ),
+    networks: dict[str, tuple[dict[str, int], Mix]] = {
+        "100 contacts": (SMALL, "realistic"),
+        "10,000 contacts": (LARGE, "realistic"),
     }
+    if not args.no_busy:
+        networks["10,000 contacts, busy"] = (LARGE, "busy")
+    width = max(map(len, networks))
     print(f"database: {connection.vendor}, {args.runs} runs each")
-    results = {}
+    results: dict[str, Figures] = {}
     # Deleting a user deletes everything they own.
     owners = []
     try:
-        for label, size in sizes.items():
+        for label, (size, mix) in networks.items():
             owner = get_user_model().objects.create_user(f"agenda-bench-{uuid.uuid4().hex[:12]}")
             owners.append(owner)
             start = time.perf_counter()
-            generate(owner, now=now, **size)
+            generate(owner, now=now, mix=mix, **size)
             made = time.perf_counter() - start
-            queries, median, cpu, items, sql = measure(owner, now, args.runs)
-            results[label] = sql
+            found = results[label] = measure(owner, now, args.runs)
             print(
-                f"{label:>16}: {queries} queries, median {median * 1000:.1f} ms "
-                f"(cpu {cpu * 1000:.1f} ms), {items} items shown "
+                f"{label:>{width}}: {found.queries} queries, median {found.median * 1000:.1f} ms "
+                f"(cpu {found.cpu * 1000:.1f} ms), {found.items} items shown "
                 f"(network generated in {made:.1f} s)"
             )
+            print(
+                f"{'':>{width}}  Today page: {found.page_queries} queries, "
+                f"median {found.page_median * 1000:.1f} ms (cpu {found.page_cpu * 1000:.1f} ms)"
+            )
+            if args.rules:
+                rules = ", ".join(f"{rule} {n}" for rule, n in found.rules.most_common())
+                print(f"{'':>{width}}  rules: {rules or 'none'}")
         if args.plans:
-            plans(results["10,000 contacts"])
+            plans(results["10,000 contacts"].sql)
     finally:
         for owner in owners if delete_users else ():
             owner.delete()
