@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from django.db.models import Expression, Field, QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils.dateparse import parse_datetime
@@ -135,7 +134,10 @@ def _bound(function: Callable, connection) -> Callable:
     """`function`, or for SQLite's datetimes one that does the same with the settings read
     once: Django's reads them for every value through the lazy settings object, which costs
     more than the rest of the conversion when a page reads thousands of datetimes."""
-    if getattr(function, "__func__", None) is not SQLiteOperations.convert_datetimefield_value:
+    sqlite_datetimes = connection.vendor == "sqlite" and getattr(
+        function, "__func__", None
+    ) is getattr(type(connection.ops), "convert_datetimefield_value", None)
+    if not sqlite_datetimes:
         return function
     zone = connection.timezone if settings.USE_TZ else None
 
