@@ -206,9 +206,11 @@ class Agenda:
     # Snoozed or dismissed items that would be showing, so they can be restored, and the
     # snooze or dismissal of each by its key.
     hidden: tuple[AgendaItem, ...] = ()
-    marks: dict[str, AgendaMark] = field(default_factory=dict)
-    # Items a rule holds back to show a few at a time, by rule: {"keep_in_touch": 12}.
-    more: dict[str, int] = field(default_factory=dict)
+    marks: dict[str, AgendaMark] = field(default_factory=dict, hash=False)
+    # Items a rule holds back to show a few at a time: how many by rule, {"keep_in_touch":
+    # 12}, and their keys.
+    more: dict[str, int] = field(default_factory=dict, hash=False)
+    waiting: frozenset[str] = frozenset()
 
     @property
     def items(self) -> tuple[AgendaItem, ...]:

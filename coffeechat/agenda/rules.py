@@ -332,7 +332,7 @@ def _showing(data: AgendaData, touches: list[_Touch]) -> list[bool]:
 
 def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
     """KEEP_IN_TOUCH_AT_ONCE people at most; the others come up as these are written to,
-    snoozed or dismissed (`keep_in_touch_waiting` counts them). Snoozed and dismissed ones
+    snoozed or dismissed (`keep_in_touch_waiting` names them). Snoozed and dismissed ones
     are all there, to be restored."""
     items, shown = [], 0
     touches = _touches(data)
@@ -345,11 +345,12 @@ def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
     return items
 
 
-def keep_in_touch_waiting(data: AgendaData) -> int:
-    """How many more people are due a note within the next UPCOMING_DAYS days than
-    `keep_in_touch` shows."""
+def keep_in_touch_waiting(data: AgendaData) -> list[str]:
+    """The keys of the people due a note within the next UPCOMING_DAYS days whom
+    `keep_in_touch` holds back, in the order they come up."""
     touches = _touches(data)
-    return max(0, sum(_showing(data, touches)) - KEEP_IN_TOUCH_AT_ONCE)
+    due = [t.key for t, showing in zip(touches, _showing(data, touches), strict=True) if showing]
+    return due[KEEP_IN_TOUCH_AT_ONCE:]
 
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
@@ -429,6 +430,7 @@ def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
     grouping = Grouping.at(now, data.tz)
     groups: dict[str, list[AgendaItem]] = {group: [] for group in GROUPS}
     hidden = []
+    waiting = keep_in_touch_waiting(data)
     for item in compute(data):
         group = grouping.of(item)
         if group is None:
@@ -449,5 +451,6 @@ def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
         upcoming=order(groups["upcoming"]),
         hidden=order(hidden),
         marks={item.key: data.marks[item.key] for item in hidden},
-        more={"keep_in_touch": waiting} if (waiting := keep_in_touch_waiting(data)) else {},
+        more={"keep_in_touch": len(waiting)} if waiting else {},
+        waiting=frozenset(waiting),
     )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.agenda import feed as feeds
@@ -167,6 +168,10 @@ def _marked(request: HttpRequest, current: Agenda, item: AgendaItem, mark: Agend
     if not request.htmx:
         request.session[UNDO] = item.key
         return redirect("home")
+    if item.rule == "keep_in_touch" and current.waiting:
+        # Someone held back comes up in its place: the page is drawn again, with the undo.
+        request.session[UNDO] = item.key
+        return HttpResponseClientRefresh()
     counts = {
         group: len([i for i in items if i.key != item.key]) for group, items in current.groups()
     }
@@ -220,13 +225,19 @@ def restore(request: HttpRequest) -> HttpResponse:
         return _not_on_agenda(request, error_text(error))
     current = agenda(owner=request.user, now=timezone.now())
     item = next((i for i in current.items if i.key == key), None)
-    if not request.htmx:
-        messages.success(request, f"Restored “{item.title}”." if item else "Restored.")
-        return redirect("home")
+    if key in current.waiting:
+        message = "Restored; it comes up as you write to, snooze or dismiss the people above it."
+    elif item is None:
+        message = "Restored; it is not due in the next 7 days."
+    else:
+        message = f"Restored “{item.title}”."
+    # Restoring someone due a note can move another person behind the few shown at a time.
+    redraw = key.startswith("keep_in_touch:") and current.waiting
+    if not request.htmx or redraw:
+        messages.success(request, message)
+        return HttpResponseClientRefresh() if request.htmx else redirect("home")
     if item is None:
-        return _fragment(
-            request, "gone", {"message": "Restored; it is not due in the next 7 days."}
-        )
+        return _fragment(request, "gone", {"message": message})
     context = {**_item_context(request, current), "row": _row(current, item), "restored": True}
     return _fragment(request, "item", context, current.counts)
 

@@ -26,6 +26,7 @@ def today(as_json: bool) -> None:
     """What is due: overdue, today and the next 7 days."""
     from django.utils import timezone
 
+    from coffeechat.agenda.digest import more_text
     from coffeechat.agenda.rules import agenda
 
     _migrate_if_needed()
@@ -48,8 +49,6 @@ def today(as_json: bool) -> None:
             for group, group_rows in rows.items()
         )
     )
-    from coffeechat.agenda.digest import more_text
-
     if waiting := more_text(result):
         click.echo(
             "\n" + textwrap.fill(waiting, width=min(shutil.get_terminal_size().columns, 100))

@@ -82,3 +82,35 @@ def test_it_snoozes_and_restores_an_item_then_clears_a_thank_you(live_server, pa
     assert Conversation.objects.get(owner=owner, contact__name="Sofia Marchetti").state == (
         State.THANKED
     )
+
+
+def test_clearing_someone_due_a_note_brings_up_the_next_person(live_server, page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+    from coffeechat.agenda.tests.test_rules import thanked_person
+
+    owner = local_user_get_or_create()
+    for n in range(7):
+        thanked_person(owner, f"Person {n}", timezone.now() - timedelta(days=100 + n))
+
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    notes = page.locator("li.agenda-item", has_text="Keep in touch with")
+    expect(notes).to_have_count(5)
+    expect(page.get_by_text("2 more people are due a note to keep in touch")).to_be_visible()
+
+    # Dismissing the longest waiting brings up the next one, with an undo.
+    page.get_by_role("button", name="Dismiss “Keep in touch with Person 6”").click()
+    expect(page.get_by_text("1 more person is due a note to keep in touch")).to_be_visible()
+    expect(page.get_by_role("heading", name="Keep in touch with Person 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="Keep in touch with Person 6")).to_have_count(0)
+    expect(notes).to_have_count(5)
+    undo = page.locator(".agenda-undo")
+    expect(undo).to_contain_text("Dismissed: “Keep in touch with Person 6”")
+
+    undo.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("heading", name="Keep in touch with Person 6")).to_be_visible()
+    expect(page.get_by_role("heading", name="Keep in touch with Person 1")).to_have_count(0)
+    expect(page.get_by_text("2 more people are due a note to keep in touch")).to_be_visible()

@@ -719,10 +719,11 @@ def test_keeping_in_touch_shows_a_few_at_a_time_most_important_and_longest_waiti
 ):
     # Seven people due (thanked 90 days or more before 9 June), two of them high priority,
     # and one due only later this week.
-    for n in range(5):
-        thanked_person(alice, f"Normal {n}", at(1, month=3) - timedelta(days=n))
+    normal = [
+        thanked_person(alice, f"Normal {n}", at(1, month=3) - timedelta(days=n)) for n in range(5)
+    ]
     thanked_person(alice, "High Recent", at(5, month=3), priority=Priority.HIGH)
-    thanked_person(alice, "High Later", at(12, month=3), priority=Priority.HIGH)
+    later = thanked_person(alice, "High Later", at(12, month=3), priority=Priority.HIGH)
 
     result = agenda(owner=alice, now=at(9))
     shown = [item.contact.name for item in result.items if item.rule == "keep_in_touch"]
@@ -730,6 +731,7 @@ def test_keeping_in_touch_shows_a_few_at_a_time_most_important_and_longest_waiti
     assert KEEP_IN_TOUCH_AT_ONCE == 5
     assert sorted(shown) == ["High Recent", "Normal 1", "Normal 2", "Normal 3", "Normal 4"]
     assert result.more == {"keep_in_touch": 2}
+    assert {key.split(":")[2] for key in result.waiting} == {str(normal[0].pk), str(later.pk)}
     # Due later this week comes up only once nobody due today is waiting.
     assert "High Later" not in shown
 
@@ -746,7 +748,7 @@ def test_clearing_one_brings_up_the_next_and_the_cleared_one_can_be_restored(ali
     shown = {item.contact.name for item in after.items if item.rule == "keep_in_touch"}
     assert shown == {f"Person {n}" for n in range(5)}
     assert [item.key for item in after.hidden] == [oldest.key]
-    assert after.more == {}
+    assert after.more == {} and after.waiting == frozenset()
 
 
 def test_few_people_due_are_all_shown_with_nothing_held_back(alice):

@@ -335,3 +335,55 @@ def test_it_says_how_many_more_people_are_due_a_note(alice, alice_client):
 
     assert page.count('<h3 class="agenda-title">Keep in touch with Person') == 5
     assert "3 more people are due a note to keep in touch" in page
+
+
+def test_clearing_someone_due_a_note_while_others_wait_draws_the_page_again(alice, alice_client):
+    for n in range(7):
+        thanked_person(alice, f"Person {n}", timezone.now() - timedelta(days=100 + n))
+    first = agenda(owner=alice, now=timezone.now())
+    oldest = next(item for item in first.items if item.contact.name == "Person 6")
+
+    response = alice_client.post(reverse("agenda:dismiss"), {"key": oldest.key}, headers=HTMX)
+
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    page = alice_client.get(reverse("home")).text
+    assert "Dismissed: “Keep in touch with Person 6”" in page
+    assert page.count('<h3 class="agenda-title">Keep in touch with Person') == 5
+    assert '<h3 class="agenda-title">Keep in touch with Person 1' in page
+    assert "1 more person is due a note to keep in touch" in page
+
+
+def test_clearing_an_item_with_nobody_waiting_answers_with_just_that_line(alice, alice_client):
+    thanked_person(alice, "Person 0", timezone.now() - timedelta(days=100))
+    current = agenda(owner=alice, now=timezone.now())
+    item = next(item for item in current.items if item.rule == "keep_in_touch")
+
+    response = alice_client.post(reverse("agenda:dismiss"), {"key": item.key}, headers=HTMX)
+
+    assert "HX-Refresh" not in response
+    assert "Dismissed:</span> Keep in touch with Person 0" in response.text
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_restoring_someone_behind_the_few_shown_says_when_they_come_up(
+    alice, alice_client, headers
+):
+    now = timezone.now()
+    for n in range(5):
+        thanked_person(alice, f"Person {n}", now - timedelta(days=100 + n))
+    latest = next(i for i in agenda(owner=alice, now=now).items if i.contact.name == "Person 0")
+    agenda_dismiss(owner=alice, key=latest.key, now=now)
+    # Meanwhile someone else comes due, ahead of the dismissed person.
+    thanked_person(alice, "Someone Earlier", now - timedelta(days=120))
+
+    response = alice_client.post(reverse("agenda:restore"), {"key": latest.key}, headers=headers)
+
+    assert _mark(alice, latest.key) is None
+    if headers:
+        assert response["HX-Refresh"] == "true"
+    else:
+        assert response.status_code == 302
+    page = alice_client.get(reverse("home")).text
+    assert "Restored; it comes up as you write to, snooze or dismiss the people above it." in page
+    assert "Keep in touch with Person 0" not in page
+    assert "1 more person is due a note to keep in touch" in page
