@@ -173,8 +173,10 @@ def _item_event(
     else:
         day = None
     if day is None:
-        event.add("dtstart", item.due_at.astimezone(UTC))
-        event.add("dtend", item.due_at.astimezone(UTC) + REMINDER_LENGTH)
+        # iCalendar counts in whole seconds.
+        start = item.due_at.astimezone(UTC).replace(microsecond=0)
+        event.add("dtstart", start)
+        event.add("dtend", start + REMINDER_LENGTH)
     else:
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
