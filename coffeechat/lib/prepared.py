@@ -13,6 +13,10 @@ are converted as Django converts them.
         ).values("pk", "requested_at")
     )
     rows = waiting.rows(owner=user.pk, before=now)   # [{"pk": 1, "requested_at": datetime}, ...]
+
+Everything but the `Param`s is fixed when the query compiles. In particular a lookup or function
+that depends on the current time zone (`__date`, `Trunc`, `Extract` on a datetime) keeps the
+zone that was current then: compute such bounds in Python and pass them as `Param`s instead.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Expression, Field, QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils.dateparse import parse_datetime
@@ -97,7 +102,7 @@ class Prepared:
             found = cursor.fetchall()
         names = compiled.names
         return [
-            dict(zip(names, row, strict=False)) for row in _converted(found, compiled, connection)
+            dict(zip(names, row, strict=True)) for row in _converted(found, compiled, connection)
         ]
 
     def sql(self, *, using: str = DEFAULT_DB_ALIAS) -> str:
@@ -131,9 +136,15 @@ class Prepared:
 
 
 def _bound(function: Callable, connection) -> Callable:
-    """`function`, or for SQLite's datetimes one that does the same with the settings read
-    once: Django's reads them for every value through the lazy settings object, which costs
-    more than the rest of the conversion when a page reads thousands of datetimes."""
+    """`function` for `connection`, or for SQLite's datetimes one that does the same with the
+    settings read once: Django's reads them for every value through the lazy settings object,
+    which costs more than the rest of the conversion when a page reads thousands of datetimes.
+    """
+    # The backend's converters are methods of the connection that compiled the query; each
+    # thread has its own connection, so take this one's.
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, BaseDatabaseOperations) and owner is not connection.ops:
+        function = getattr(connection.ops, function.__name__)
     sqlite_datetimes = connection.vendor == "sqlite" and getattr(
         function, "__func__", None
     ) is getattr(type(connection.ops), "convert_datetimefield_value", None)

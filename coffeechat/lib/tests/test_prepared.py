@@ -1,7 +1,8 @@
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import DateTimeField, Exists, IntegerField, OuterRef
 from django.test.utils import CaptureQueriesContext
 
@@ -112,3 +113,33 @@ def test_a_sliced_query_keeps_its_limit(alice, talks):
     query = Prepared(lambda: requested_before()[:2])
 
     assert len(query.rows(owner=alice.pk, before=NOW)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_thread_runs_it_on_its_own_connection(alice, talks):
+    query = Prepared(requested_before)
+    here = query.rows(owner=alice.pk, before=NOW)
+    there: dict = {"converted": []}
+
+    def run() -> None:
+        theirs = connections["default"]
+        convert = theirs.ops.convert_booleanfield_value
+
+        def spy(value, expression, connection):
+            there["converted"].append(value)
+            return convert(value, expression, connection)
+
+        theirs.ops.convert_booleanfield_value = spy
+        try:
+            there["rows"] = query.rows(owner=alice.pk, before=NOW)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+    assert there["rows"] == here
+    if connection.vendor == "sqlite":
+        # SQLite's booleans are integers, converted by the running connection's backend.
+        assert there["converted"] == [0, 0, 1]
