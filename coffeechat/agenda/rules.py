@@ -16,7 +16,7 @@ start at local midnight, and a week starts on Monday.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from coffeechat.accounts.models import Profile
@@ -53,6 +53,7 @@ from coffeechat.agenda.snapshot import (
     PROSPECTS_WANTED,
     AgendaData,
     TouchCandidate,
+    touch_contacts,
 )
 from coffeechat.agenda.timing import (
     day_text,
@@ -285,11 +286,14 @@ def reach_referral(data: AgendaData) -> list[AgendaItem]:
 class _Touch(NamedTuple):
     """Someone due a note: when, and the last time they heard from the user."""
 
-    key: str
     due_at: datetime
-    touched: datetime
+    due_day: date
     cadence: int
     person: TouchCandidate
+
+    @property
+    def key(self) -> str:
+        return f"keep_in_touch:contact:{self.person.pk}:{self.due_day.isoformat()}"
 
 
 def _touches(data: AgendaData) -> list[_Touch]:
@@ -303,54 +307,63 @@ def _touches(data: AgendaData) -> list[_Touch]:
 def _touch_queue(data: AgendaData) -> list[_Touch]:
     touches = []
     default_cadence = data.profile.default_cadence_days or DEFAULT_CADENCE_DAYS
+    tz = data.tz
     for person in data.keep_in_touch:
-        thanked, sent = person.thanked_last, person.sent_last
-        touched = thanked if sent is None or thanked >= sent else sent
         cadence = person.cadence_days or default_cadence
         # Calendar days in the user's zone: the same wall time, whatever the clocks did.
-        local_due = touched.astimezone(data.tz) + timedelta(days=cadence)
-        touches.append(
-            _Touch(
-                key=f"keep_in_touch:contact:{person.pk}:{local_due.date().isoformat()}",
-                due_at=local_due.astimezone(UTC),
-                touched=touched,
-                cadence=cadence,
-                person=person,
-            )
-        )
+        local_due = person.touched.astimezone(tz) + timedelta(days=cadence)
+        touches.append(_Touch(local_due.astimezone(UTC), local_due.date(), cadence, person))
     tomorrow = start_of_day(data.now, data.tz, days=1)
     touches.sort(key=lambda t: (t.due_at >= tomorrow, t.person.priority, t.due_at, t.person.pk))
     return touches
 
 
-def _showing(data: AgendaData, touches: list[_Touch]) -> list[bool]:
-    """For each of `touches`, whether the agenda would show it were there no limit: due
+def _showing(data: AgendaData) -> list[bool]:
+    """For each of `_touches`, whether the agenda would show it were there no limit: due
     within the next UPCOMING_DAYS days, neither snoozed nor dismissed."""
+    if "showing" not in data.derived:
+        data.derived["showing"] = _unhidden(data, _touches(data))
+    return data.derived["showing"]
+
+
+def _unhidden(data: AgendaData, touches: list[_Touch]) -> list[bool]:
     horizon = start_of_day(data.now, data.tz, days=UPCOMING_DAYS + 1)
-    return [t.due_at < horizon and not is_hidden(data.marks.get(t.key), data.now) for t in touches]
+    # Only the people with a snooze or a dismissal need their item's key made.
+    marked = {
+        int(key.split(":")[2]) for key in data.marks if key.startswith("keep_in_touch:contact:")
+    }
+    return [
+        t.due_at < horizon
+        and not (t.person.pk in marked and is_hidden(data.marks.get(t.key), data.now))
+        for t in touches
+    ]
 
 
 def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
     """KEEP_IN_TOUCH_AT_ONCE people at most; the others come up as these are written to,
     snoozed or dismissed (`keep_in_touch_waiting` names them). Snoozed and dismissed ones
     are all there, to be restored."""
-    items, shown = [], 0
+    chosen, shown = [], 0
     touches = _touches(data)
-    for touch, showing in zip(touches, _showing(data, touches), strict=True):
+    for touch, showing in zip(touches, _showing(data), strict=True):
         if showing:
             if shown == KEEP_IN_TOUCH_AT_ONCE:
                 continue
             shown += 1
-        items.append(_touch_item(data, touch))
-    return items
+        elif data.horizon is not None and touch.due_at >= data.horizon:
+            # Read only for the day's margin of the snapshot: not shown.
+            continue
+        chosen.append(touch)
+    touch_contacts([touch.person for touch in chosen])
+    return [_touch_item(data, touch) for touch in chosen]
 
 
 def keep_in_touch_waiting(data: AgendaData) -> list[str]:
     """The keys of the people due a note within the next UPCOMING_DAYS days whom
     `keep_in_touch` holds back, in the order they come up."""
     touches = _touches(data)
-    due = [t.key for t, showing in zip(touches, _showing(data, touches), strict=True) if showing]
-    return due[KEEP_IN_TOUCH_AT_ONCE:]
+    due = [t for t, showing in zip(touches, _showing(data), strict=True) if showing]
+    return [t.key for t in due[KEEP_IN_TOUCH_AT_ONCE:]]
 
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
@@ -361,7 +374,8 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
         touch.key.removeprefix("keep_in_touch:"),
         title=f"Keep in touch with {contact.name}",
         reason=(
-            f"You were last in touch {day_text(touch.touched, now=data.now, tz=data.tz)}; "
+            f"You were last in touch "
+            f"{day_text(touch.person.touched, now=data.now, tz=data.tz)}; "
             f"you keep in touch every {touch.cadence} days. An idea: {idea}."
         ),
         due_at=touch.due_at,

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     Exists,
@@ -26,8 +27,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import profile_get
@@ -45,7 +47,7 @@ from coffeechat.conversations.models import (
     TakeawayKind,
     TakeawayStatus,
 )
-from coffeechat.lib.prepared import Param, Prepared
+from coffeechat.lib.prepared import Param, ParamList, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
@@ -457,9 +459,10 @@ class DaysBefore(Func):
 
 
 def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
-    """People thanked before and not in a conversation now, with their last touch; with
-    `before_horizon`, only those due before the horizon (`Param` "touched_by", a day after
-    it)."""
+    """People thanked before and not in a conversation now, with the last time they heard
+    from the user (`touched`). With `before_horizon`, only those last in touch before their
+    cadence ran out ahead of the horizon: before `Param` "default_cut" for the default cadence,
+    before "touched_by" less their own cadence for the others."""
     here = OuterRef("pk")
     thanked = _conversations().filter(thanked_at__isnull=False)
     busy = _conversations().filter(
@@ -469,87 +472,95 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
         owner=_owner(), pk__in=thanked.values("contact_id"), do_not_contact=False
     ).exclude(pk__in=busy.values("contact_id"))
     if before_horizon:
-        # Due before the horizon: last in touch more than a cadence before it. Cadences are
-        # calendar days in the user's zone; a day's margin covers any change of the clocks.
-        cadence = Coalesce("cadence_days", Param("cadence", IntegerField()))
-        touched_by = OuterRef("touched_by")
+        # Most people keep the default cadence: one moment for all of them, worked out once.
+        cut = Case(
+            When(cadence_days__isnull=True, then=Param("default_cut", DateTimeField())),
+            default=DaysBefore(Param("touched_by", DateTimeField()), "cadence_days"),
+            output_field=DateTimeField(),
+        )
         people = (
-            people.alias(touched_by=DaysBefore(Param("touched_by", DateTimeField()), cadence))
-            .exclude(Exists(_sent(contact=here, sent_at__gte=touched_by)))
-            .exclude(Exists(thanked.filter(contact=here, thanked_at__gte=touched_by)))
+            people.alias(cut=cut)
+            .exclude(Exists(_sent(contact=here, sent_at__gte=OuterRef("cut"))))
+            .exclude(Exists(thanked.filter(contact=here, thanked_at__gte=OuterRef("cut"))))
         )
+    thanked_last = _latest(thanked.filter(contact=here), "thanked_at")
+    sent_last = _latest(_sent(contact=here), "sent_at")
     return (
-        people.annotate(
-            thanked_last=_latest(thanked.filter(contact=here), "thanked_at"),
-            sent_last=_latest(_sent(contact=here), "sent_at"),
-            touches=_count(_sent(contact=here, kind=MessageKind.KEEP_IN_TOUCH), "contact"),
-        )
+        # The later of the two; a person never written to since has only the first.
+        people.annotate(touched=Coalesce(Greatest(thanked_last, sent_last), thanked_last))
         .order_by("pk")
-        .values(
-            "cadence_days",
-            "priority",
-            "thanked_last",
-            "sent_last",
-            "touches",
-            *contact_lookups(),
-        )
+        .values("pk", "priority", "cadence_days", "touched")
     )
 
 
 _KEEP_IN_TOUCH = Prepared(lambda: _keep_in_touch_query(before_horizon=False))
 _KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=True))
 
+# The rest of what an item says of the people the agenda shows, read only for them.
+_TOUCH_CONTACTS = Prepared(
+    lambda: (
+        Contact.objects.filter(owner=_owner(), pk__in=ParamList("ids", IntegerField()))
+        .order_by()
+        .annotate(
+            touches=_count(_sent(contact=OuterRef("pk"), kind=MessageKind.KEEP_IN_TOUCH), "contact")
+        )
+        .values("touches", *contact_lookups())
+    )
+)
+
 
 class TouchCandidate:
     """Someone thanked before and not in a conversation now, as `_keep_in_touch` read them:
-    `pk`, `priority`, `cadence_days`, `thanked_last` and `sent_last`. Their `contact` (with
-    `touches`, the keep-in-touch notes sent) is made on first use: of the hundreds a large
-    network has, the agenda shows a few."""
+    `pk`, `priority`, `cadence_days` and `touched`, the last time they heard from the user.
+    Their `contact` (with `touches`, the keep-in-touch notes sent) is read by
+    `touch_contacts`: of the hundreds a large network has, the agenda shows a few."""
 
-    __slots__ = (
-        "_contact",
-        "_reader",
-        "_row",
-        "cadence_days",
-        "pk",
-        "priority",
-        "sent_last",
-        "thanked_last",
-    )
+    __slots__ = ("_contact", "_reader", "cadence_days", "pk", "priority", "touched")
 
     def __init__(self, row: dict[str, Any], reader: _Reader):
-        self._row, self._reader, self._contact = row, reader, None
-        self.pk, self.priority = row["id"], row["priority"]
-        self.cadence_days = row["cadence_days"]
-        self.thanked_last, self.sent_last = row["thanked_last"], row["sent_last"]
+        self._reader, self._contact = reader, None
+        self.pk, self.priority = row["pk"], row["priority"]
+        self.cadence_days, self.touched = row["cadence_days"], row["touched"]
 
     @property
     def contact(self) -> Contact:
         if self._contact is None:
-            self._contact = self._reader.contact(
-                self._row,
-                cadence_days=self.cadence_days,
-                priority=self.priority,
-                do_not_contact=False,
-                thanked_last=self.thanked_last,
-                sent_last=self.sent_last,
-                touches=self._row["touches"],
-            )
+            touch_contacts([self])
         return self._contact
+
+
+def touch_contacts(people: list[TouchCandidate]) -> None:
+    """Reads the contacts of `people`, those not read yet, in one query."""
+    unread = {person.pk: person for person in people if person._contact is None}
+    if not unread:
+        return
+    reader = next(iter(unread.values()))._reader
+    for row in _TOUCH_CONTACTS.rows(owner=reader.owner_id, ids=list(unread)):
+        person = unread[row["id"]]
+        person._contact = reader.contact(
+            row,
+            cadence_days=person.cadence_days,
+            priority=person.priority,
+            do_not_contact=False,
+            touches=row["touches"],
+        )
 
 
 def _keep_in_touch(
     profile: Profile, horizon: datetime | None, reader: _Reader
 ) -> list[TouchCandidate]:
     """People thanked before and not in a conversation now, with their last touch; with a
-    horizon, only those due before it."""
+    horizon, only those due before it (a day's margin covers any change of the clocks:
+    cadences are calendar days in the user's zone)."""
     if horizon is None:
         rows = _KEEP_IN_TOUCH.rows(owner=reader.owner_id)
     else:
+        touched_by = horizon + timedelta(days=1)
+        default = profile.default_cadence_days or DEFAULT_CADENCE_DAYS
         rows = _KEEP_IN_TOUCH_BEFORE.rows(
             owner=reader.owner_id,
-            touched_by=horizon + timedelta(days=1),
-            cadence=profile.default_cadence_days or DEFAULT_CADENCE_DAYS,
+            touched_by=touched_by,
+            default_cut=touched_by - timedelta(days=default),
         )
     return [TouchCandidate(row, reader) for row in rows]
 

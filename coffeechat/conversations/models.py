@@ -64,6 +64,13 @@ class Conversation(OwnedModel):
             models.Index(fields=["owner", "state"]),
             models.Index(fields=["owner", "contact", "created_at"]),
             models.Index(fields=["owner", "scheduled_for"]),
+            # Who was thanked and when: the agenda reads it for everyone it might keep in
+            # touch with, from the index alone.
+            models.Index(
+                fields=["owner", "contact", "thanked_at"],
+                condition=models.Q(thanked_at__isnull=False),
+                name="conversation_thanked_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ are converted as Django converts them.
     )
     rows = waiting.rows(owner=user.pk, before=now)   # [{"pk": 1, "requested_at": datetime}, ...]
 
+A `ParamList` stands for a list of values, for an `__in` lookup.
+
 Everything but the `Param`s is fixed when the query compiles. In particular a lookup or function
 that depends on the current time zone (`__date`, `Trunc`, `Extract` on a datetime) keeps the
 zone that was current then: compute such bounds in Python and pass them as `Param`s instead.
@@ -21,6 +23,7 @@ zone that was current then: compute such bounds in Python and pass them as `Para
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,15 +53,32 @@ class Param(Expression):
         return "%s", [_Slot(self.name, self.output_field)]
 
 
+class ParamList(Param):
+    """A list of values given when the query runs, for an `__in` lookup:
+    `filter(pk__in=ParamList("ids", IntegerField()))`; `output_field` stores each value."""
+
+    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+        # One parameter, however long the list: the SQL stays the same from run to run.
+        return "(SELECT value FROM json_each(%s))", [_Slot(self.name, self.output_field, many=True)]
+
+    def as_postgresql(self, compiler, connection) -> tuple[str, list[Any]]:
+        kind = self.output_field.db_type(connection)
+        return f"(SELECT unnest(%s::{kind}[]))", [_Slot(self.name, self.output_field, many=True)]
+
+
 @dataclass(frozen=True)
 class _Slot:
     """Where a `Param`'s value goes among a compiled query's parameters."""
 
     name: str
     field: Field
+    many: bool = False
 
     def bind(self, values: dict[str, Any], connection) -> Any:
-        return self.field.get_db_prep_value(values[self.name], connection)
+        if not self.many:
+            return self.field.get_db_prep_value(values[self.name], connection)
+        items = [self.field.get_db_prep_value(value, connection) for value in values[self.name]]
+        return items if connection.vendor == "postgresql" else json.dumps(items)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.db.models import DateTimeField, Exists, IntegerField, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.conversations.models import Conversation, State
-from coffeechat.lib.prepared import Param, Prepared
+from coffeechat.lib.prepared import Param, ParamList, Prepared
 from coffeechat.outreach.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -123,13 +123,15 @@ def test_another_thread_runs_it_on_its_own_connection(alice, talks):
 
     def run() -> None:
         theirs = connections["default"]
-        convert = theirs.ops.convert_booleanfield_value
+        # SQLite's booleans are integers, converted by a method of the backend.
+        convert = getattr(theirs.ops, "convert_booleanfield_value", None)
 
         def spy(value, expression, connection):
             there["converted"].append(value)
             return convert(value, expression, connection)
 
-        theirs.ops.convert_booleanfield_value = spy
+        if convert is not None:
+            theirs.ops.convert_booleanfield_value = spy
         try:
             there["rows"] = query.rows(owner=alice.pk, before=NOW)
         finally:
@@ -141,5 +143,21 @@ def test_another_thread_runs_it_on_its_own_connection(alice, talks):
 
     assert there["rows"] == here
     if connection.vendor == "sqlite":
-        # SQLite's booleans are integers, converted by the running connection's backend.
         assert there["converted"] == [0, 0, 1]
+
+
+def test_a_list_of_values_is_one_parameter_of_any_length(alice, talks):
+    query = Prepared(
+        lambda: (
+            Conversation.objects.filter(pk__in=ParamList("ids", IntegerField()))
+            .order_by("pk")
+            .values("pk")
+        )
+    )
+    first, second, third = (talk.pk for talk in talks)
+
+    assert query.rows(ids=[third, first]) == [{"pk": first}, {"pk": third}]
+    assert query.rows(ids=[second]) == [{"pk": second}]
+    assert query.rows(ids=[]) == []
+    assert query.rows(ids=range(first, third + 1)) == [{"pk": pk} for pk in (first, second, third)]
+    assert query.sql().count("%s") == 1
