@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 HEADINGS = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
 WIDTH = 72
-# An e-mail names the first items of each group and counts the rest.
-DIGEST_LIMIT = 20
+# An e-mail names the first items of each group and counts the rest: ten are as many as
+# anyone acts on in a day, and the Today page shows them the same way.
+DIGEST_LIMIT = 10
 
 
 def due_text(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str:
