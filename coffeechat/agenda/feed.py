@@ -10,19 +10,26 @@ still shows it. Times are written in UTC, which every calendar reads the same wa
 the user's days.
 """
 
+from __future__ import annotations
+
 import hmac
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
-from icalendar import Alarm, Calendar, Event
 
 from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import hash_token, profile_get
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, start_of_day
 from coffeechat.conversations.models import Conversation, State
+
+# icalendar is imported where a feed is written, as for invitations: importing it costs a
+# tenth of a second that every page and command would otherwise pay.
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//coffeechat//Agenda feed//EN"
 REFRESH = timedelta(hours=1)
@@ -85,6 +92,8 @@ def feed_calendar(*, owner, now: datetime, base_url: str = "") -> bytes:
     it absolute; without it the events carry no links."""
     current = agenda(owner=owner, now=now)
     tz = ZoneInfo(current.time_zone)
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -125,6 +134,8 @@ def _link(base: str, path: str) -> str:
 
 
 def _conversation_event(conversation: Conversation, *, owner, now: datetime, base: str) -> Event:
+    from icalendar import Alarm, Event
+
     contact = conversation.contact
     start = conversation.scheduled_for.astimezone(UTC)
     how = _FORMAT_WORDS.get(conversation.format, "conversation")
@@ -160,6 +171,8 @@ def _conversation_event(conversation: Conversation, *, owner, now: datetime, bas
 def _item_event(
     item: AgendaItem, group: str, current: Agenda, *, owner, tz: ZoneInfo, base: str
 ) -> Event:
+    from icalendar import Event
+
     now = current.generated_at
     overdue = group == "overdue"
     event = Event()
@@ -191,7 +204,9 @@ def _item_event(
     return event
 
 
-def _more_event(group: str, text: str, current: Agenda, *, owner, tz: ZoneInfo, base: str):
+def _more_event(group: str, text: str, current: Agenda, *, owner, tz: ZoneInfo, base: str) -> Event:
+    from icalendar import Event
+
     today = current.generated_at.astimezone(tz).date()
     event = Event()
     event.add("uid", _uid(owner, f"more:{group}"))

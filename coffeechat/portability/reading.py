@@ -10,8 +10,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import BinaryIO
 
-from nameparser.config import CONSTANTS
-
 from coffeechat.portability.importers import MAX_IMPORT_BYTES, ImportFileError
 
 
@@ -174,14 +172,22 @@ def collapse(text: str) -> str:
 
 # Names: what the user sees keeps everything ("Jane Doe, PhD 🚀"); the first and last name
 # used in greetings lose credentials, pronouns and pictographs ("Jane", "Doe").
-_CREDENTIALS = frozenset(CONSTANTS.suffix_acronyms) | {"mba", "phd", "msc", "ma", "ms", "bsc"}
+@lru_cache(maxsize=1)
+def _credentials() -> frozenset[str]:
+    # nameparser is imported on first use: importing it costs every page and command a tenth
+    # of a second.
+    from nameparser.config import CONSTANTS
+
+    return frozenset(CONSTANTS.suffix_acronyms) | {"mba", "phd", "msc", "ma", "ms", "bsc"}
+
+
 # Pronouns "(she/her)" and nicknames in quotes ("Jennifer "Jen"") are not part of the name.
 _ASIDES = re.compile(r"\s*(?:[(\[][^)\]]*[)\]]|\"[^\"]*\"|“[^”]*”)")
 
 
 def _is_credential(token: str, after_comma: bool) -> bool:
     key = token.strip(" .").replace(".", "").casefold()
-    if key not in _CREDENTIALS:
+    if key not in _credentials():
         return False
     # "MA" is a degree but "Ma" is a surname: without a comma before it, a token written like
     # an ordinary name is taken as one.
