@@ -4,7 +4,8 @@ from django.utils import timezone
 
 
 class UserTimeZoneMiddleware:
-    """Shows every time in the user's own time zone (their profile), not the server's."""
+    """Shows every time in the user's own time zone (their profile), not the server's. The
+    profile it reads is `request.profile`, for a view that reads it before changing anything."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,7 +15,8 @@ class UserTimeZoneMiddleware:
         if request.user.is_authenticated:
             from coffeechat.accounts.services import profile_get
 
-            zone_name = profile_get(owner=request.user).time_zone
+            request.profile = profile_get(owner=request.user)
+            zone_name = request.profile.time_zone
         try:
             timezone.activate(ZoneInfo(zone_name)) if zone_name else timezone.deactivate()
         except (ZoneInfoNotFoundError, ValueError):

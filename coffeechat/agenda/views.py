@@ -68,7 +68,7 @@ class SnoozeForm(forms.Form):
 
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    profile = profile_get(owner=request.user)
+    profile = getattr(request, "profile", None) or profile_get(owner=request.user)
     current = agenda(owner=request.user, now=timezone.now(), profile=profile)
     tz = ZoneInfo(current.time_zone)
     hidden = _hidden_rows(current, tz)
