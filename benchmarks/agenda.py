@@ -21,7 +21,9 @@ size with every state in proportion, as if the present grew with the history: so
 items due, a stress case beyond anyone's week (--no-busy leaves it out).
 
 For each it prints the number of SQL queries `agenda()` makes, the median time of
-`agenda().as_json()` over --runs runs and the number of items shown; then the Today page as
+`agenda().as_json()` over --runs runs and the number of items shown; the baseline: the same
+SQL run straight through the database driver, and how many times that the agenda takes (a
+ratio that moves less than either time on a shared machine); then the Today page as
 a server serves it (a logged-in GET of "/" through Django's test client): its queries and
 median time. --rules adds the number of items of each rule. --plans prints the query plan of
 every query on the 10,000-contact network (EXPLAIN QUERY PLAN on SQLite). With --startup N
@@ -312,13 +314,15 @@ def generate(
 @dataclass(frozen=True)
 class Figures:
     """One owner's agenda: its queries (and their SQL), median wall and CPU seconds, and the
-    rule of each item shown; then the same for the Today page, without the SQL."""
+    rule of each item shown; the median seconds the same SQL takes run directly on the
+    database connection (the baseline); then the Today page, without the SQL."""
 
     queries: int
     median: float
     cpu: float
     rules: Counter[str]
     sql: list[str]
+    database: float
     page_queries: int
     page_median: float
     page_cpu: float
@@ -355,10 +359,29 @@ def measure(owner, now: datetime, runs: int) -> Figures:
         cpu=statistics.median(cpu),
         rules=Counter(item.rule for item in result.items),
         sql=sql,
+        database=database_only(sql, runs),
         page_queries=page_queries,
         page_median=page_median,
         page_cpu=page_cpu,
     )
+
+
+def database_only(sql: list[str], runs: int) -> float:
+    """Median seconds to run `sql` (with its values written in) and fetch every row straight
+    through the database driver: what the agenda would cost were turning rows into items
+    free. A machine's speed moves both; their ratio moves less."""
+    from django.db import connection
+
+    cursor = connection.connection.cursor()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for query in sql:
+            cursor.execute(query)
+            cursor.fetchall()
+        times.append(time.perf_counter() - start)
+    cursor.close()
+    return statistics.median(times)
 
 
 def measure_page(owner, runs: int) -> tuple[int, float, float]:
@@ -491,6 +514,10 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> None:
                 f"{label:>{width}}: {found.queries} queries, median {found.median * 1000:.1f} ms "
                 f"(cpu {found.cpu * 1000:.1f} ms), {found.items} items shown "
                 f"(network generated in {made:.1f} s)"
+            )
+            print(
+                f"{'':>{width}}  the same SQL alone: median {found.database * 1000:.1f} ms; "
+                f"agenda() takes {found.median / found.database:.1f}× that"
             )
             print(
                 f"{'':>{width}}  Today page: {found.page_queries} queries, "
