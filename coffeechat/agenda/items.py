@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -208,9 +208,14 @@ class Agenda:
     hidden: tuple[AgendaItem, ...] = ()
     marks: dict[str, AgendaMark] = field(default_factory=dict, hash=False)
     # Items a rule holds back to show a few at a time: how many by rule, {"keep_in_touch":
-    # 12}, and their keys.
+    # 12}, and what the rule knows of each (with its item's `key`, see `waiting`).
     more: dict[str, int] = field(default_factory=dict, hash=False)
-    waiting: frozenset[str] = frozenset()
+    held_back: tuple[Any, ...] = field(default=(), hash=False, repr=False)
+
+    @cached_property
+    def waiting(self) -> frozenset[str]:
+        """The keys of the items held back; made when asked for, since they can be many."""
+        return frozenset(entry.key for entry in self.held_back)
 
     @property
     def items(self) -> tuple[AgendaItem, ...]:

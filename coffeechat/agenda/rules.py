@@ -16,7 +16,7 @@ start at local midnight, and a week starts on Monday.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from coffeechat.accounts.models import Profile
@@ -284,16 +284,16 @@ def reach_referral(data: AgendaData) -> list[AgendaItem]:
 
 
 class _Touch(NamedTuple):
-    """Someone due a note: when, and the last time they heard from the user."""
+    """Someone due a note: when (in UTC, and on the user's clocks), at what cadence."""
 
     due_at: datetime
-    due_day: date
+    local_due: datetime
     cadence: int
     person: TouchCandidate
 
     @property
     def key(self) -> str:
-        return f"keep_in_touch:contact:{self.person.pk}:{self.due_day.isoformat()}"
+        return f"keep_in_touch:contact:{self.person.pk}:{self.local_due.date().isoformat()}"
 
 
 def _touches(data: AgendaData) -> list[_Touch]:
@@ -305,14 +305,17 @@ def _touches(data: AgendaData) -> list[_Touch]:
 
 
 def _touch_queue(data: AgendaData) -> list[_Touch]:
-    touches = []
     default_cadence = data.profile.default_cadence_days or DEFAULT_CADENCE_DAYS
     tz = data.tz
+    # Hundreds of people can be due: the loop does no more than it must for each.
+    spans: dict[int, timedelta] = {}
+    touches = []
     for person in data.keep_in_touch:
         cadence = person.cadence_days or default_cadence
+        span = spans.get(cadence) or spans.setdefault(cadence, timedelta(days=cadence))
         # Calendar days in the user's zone: the same wall time, whatever the clocks did.
-        local_due = person.touched.astimezone(tz) + timedelta(days=cadence)
-        touches.append(_Touch(local_due.astimezone(UTC), local_due.date(), cadence, person))
+        local_due = person.touched.astimezone(tz) + span
+        touches.append(_Touch(local_due.astimezone(UTC), local_due, cadence, person))
     tomorrow = start_of_day(data.now, data.tz, days=1)
     touches.sort(key=lambda t: (t.due_at >= tomorrow, t.person.priority, t.due_at, t.person.pk))
     return touches
@@ -361,9 +364,12 @@ def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
 def keep_in_touch_waiting(data: AgendaData) -> list[str]:
     """The keys of the people due a note within the next UPCOMING_DAYS days whom
     `keep_in_touch` holds back, in the order they come up."""
-    touches = _touches(data)
-    due = [t for t, showing in zip(touches, _showing(data), strict=True) if showing]
-    return [t.key for t in due[KEEP_IN_TOUCH_AT_ONCE:]]
+    return [touch.key for touch in _held_back(data)]
+
+
+def _held_back(data: AgendaData) -> list[_Touch]:
+    due = [t for t, showing in zip(_touches(data), _showing(data), strict=True) if showing]
+    return due[KEEP_IN_TOUCH_AT_ONCE:]
 
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
@@ -444,7 +450,7 @@ def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
     grouping = Grouping.at(now, data.tz)
     groups: dict[str, list[AgendaItem]] = {group: [] for group in GROUPS}
     hidden = []
-    waiting = keep_in_touch_waiting(data)
+    held_back = _held_back(data)
     for item in compute(data):
         group = grouping.of(item)
         if group is None:
@@ -465,6 +471,6 @@ def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
         upcoming=order(groups["upcoming"]),
         hidden=order(hidden),
         marks={item.key: data.marks[item.key] for item in hidden},
-        more={"keep_in_touch": len(waiting)} if waiting else {},
-        waiting=frozenset(waiting),
+        more={"keep_in_touch": len(held_back)} if held_back else {},
+        held_back=tuple(held_back),
     )
