@@ -30,8 +30,8 @@ every query on the 10,000-contact network (EXPLAIN QUERY PLAN on SQLite). With -
 it also times the whole command `coffeechat today --json`, interpreter start included, N
 times on the demo network.
 
-It ends with a line for each target missed, and exits with status 1 if any was: the same
-number of queries at 100 and at 10,000 contacts, medians under 50 ms for the agenda and the
+It ends with a line for each target missed, and exits with status 1 if any was: no more
+queries at 10,000 contacts than at 100, medians under 50 ms for the agenda and the
 page at 10,000 contacts, and under a second for the command.
 """
 
@@ -548,11 +548,11 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> list[str]:
 
 
 def missed_targets(small: Figures, large: Figures) -> list[str]:
-    """The contract: as many queries for 10,000 contacts as for 100, and medians under
+    """The contract: no more queries for 10,000 contacts than for 100, and medians under
     TIME_TARGET for the agenda and the page. The busy network is a stress case, not a target."""
     missed = []
-    if (large.queries, large.page_queries) != (small.queries, small.page_queries):
-        missed.append("the same number of queries at 100 and at 10,000 contacts")
+    if large.queries > small.queries or large.page_queries > small.page_queries:
+        missed.append("no more queries at 10,000 contacts than at 100")
     if large.median >= TIME_TARGET:
         missed.append(f"agenda() median under {TIME_TARGET * 1000:.0f} ms at 10,000 contacts")
     if large.page_median >= TIME_TARGET:

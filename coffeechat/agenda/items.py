@@ -210,7 +210,7 @@ class Agenda:
     # Items a rule holds back to show a few at a time: how many by rule, {"keep_in_touch":
     # 12}, and what the rule knows of each (with its item's `key`, see `waiting`).
     more: dict[str, int] = field(default_factory=dict, hash=False)
-    held_back: tuple[Any, ...] = field(default=(), hash=False, repr=False)
+    held_back: tuple[Any, ...] = field(default=(), hash=False, compare=False, repr=False)
 
     @cached_property
     def waiting(self) -> frozenset[str]:

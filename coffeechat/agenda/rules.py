@@ -2,7 +2,8 @@
 
 Nothing here is stored. `AgendaData.load` (in `snapshot`) reads what the rules need in a fixed
 number of queries, however large the network; each rule is then a plain function of that
-snapshot returning `AgendaItem`s (in `items`). Only snoozes and dismissals are stored
+snapshot returning `AgendaItem`s (in `items`), except that keeping in touch reads the names of
+the few people it shows in one more query. Only snoozes and dismissals are stored
 (`AgendaMark`), by the item's key, and a key names the thing the item is about (a
 conversation, a booked time, a contact's round of keeping in touch), so a mark never outlives
 what it was about.
@@ -331,9 +332,12 @@ def _showing(data: AgendaData) -> list[bool]:
 
 def _unhidden(data: AgendaData, touches: list[_Touch]) -> list[bool]:
     horizon = start_of_day(data.now, data.tz, days=UPCOMING_DAYS + 1)
-    # Only the people with a snooze or a dismissal need their item's key made.
+    # Only the people with a snooze or a dismissal need their item's key made. (A restored
+    # backup may hold keys in another form: they match nobody.)
     marked = {
-        int(key.split(":")[2]) for key in data.marks if key.startswith("keep_in_touch:contact:")
+        int(pk)
+        for key in data.marks
+        if key.startswith("keep_in_touch:contact:") and (pk := key.split(":")[2]).isdigit()
     }
     return [
         t.due_at < horizon
@@ -358,7 +362,8 @@ def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
             continue
         chosen.append(touch)
     touch_contacts([touch.person for touch in chosen])
-    return [_touch_item(data, touch) for touch in chosen]
+    # Someone deleted since the snapshot was read has no item.
+    return [_touch_item(data, touch) for touch in chosen if touch.person.contact is not None]
 
 
 def keep_in_touch_waiting(data: AgendaData) -> list[str]:

@@ -1,7 +1,8 @@
 """The snapshot the agenda's rules read, fetched at once.
 
 `AgendaData.load` reads what the rules need in a fixed number of queries, however large the
-network. Each query asks for the rows that can make an item and for the columns the rules
+network (and `touch_contacts` one more, for the few people to keep in touch with whom the
+agenda shows). Each query asks for the rows that can make an item and for the columns the rules
 read, and its rows become model instances without `Model.__init__` (`from_values`): for the
 thousands of rows of a large network, building full instances would cost more than everything
 else the agenda does. Any other field of those instances loads on first use. The queries are
@@ -17,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DateTimeField,
@@ -499,7 +501,7 @@ _KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=Tru
 # The rest of what an item says of the people the agenda shows, read only for them.
 _TOUCH_CONTACTS = Prepared(
     lambda: (
-        Contact.objects.filter(owner=_owner(), pk__in=ParamList("ids", IntegerField()))
+        Contact.objects.filter(owner=_owner(), pk__in=ParamList("ids", BigIntegerField()))
         .order_by()
         .annotate(
             touches=_count(_sent(contact=OuterRef("pk"), kind=MessageKind.KEEP_IN_TOUCH), "contact")
@@ -507,6 +509,9 @@ _TOUCH_CONTACTS = Prepared(
         .values("touches", *contact_lookups())
     )
 )
+
+
+_UNREAD = object()
 
 
 class TouchCandidate:
@@ -518,23 +523,26 @@ class TouchCandidate:
     __slots__ = ("_contact", "_reader", "cadence_days", "pk", "priority", "touched")
 
     def __init__(self, row: dict[str, Any], reader: _Reader):
-        self._reader, self._contact = reader, None
+        self._reader, self._contact = reader, _UNREAD
         self.pk, self.priority = row["pk"], row["priority"]
         self.cadence_days, self.touched = row["cadence_days"], row["touched"]
 
     @property
-    def contact(self) -> Contact:
-        if self._contact is None:
+    def contact(self) -> Contact | None:
+        """The contact, or None if it was deleted since the snapshot was read."""
+        if self._contact is _UNREAD:
             touch_contacts([self])
         return self._contact
 
 
 def touch_contacts(people: list[TouchCandidate]) -> None:
     """Reads the contacts of `people`, those not read yet, in one query."""
-    unread = {person.pk: person for person in people if person._contact is None}
+    unread = {person.pk: person for person in people if person._contact is _UNREAD}
     if not unread:
         return
     reader = next(iter(unread.values()))._reader
+    for person in unread.values():
+        person._contact = None
     for row in _TOUCH_CONTACTS.rows(owner=reader.owner_id, ids=list(unread)):
         person = unread[row["id"]]
         person._contact = reader.contact(

@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Expression, Field, QuerySet
 from django.db.models.query import ValuesIterable
@@ -55,9 +55,13 @@ class Param(Expression):
 
 class ParamList(Param):
     """A list of values given when the query runs, for an `__in` lookup:
-    `filter(pk__in=ParamList("ids", IntegerField()))`; `output_field` stores each value."""
+    `filter(pk__in=ParamList("ids", BigIntegerField()))`; `output_field` stores each value.
+    On SQLite and PostgreSQL."""
 
     def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+        raise NotSupportedError(f"A list of values is not written for {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection) -> tuple[str, list[Any]]:
         # One parameter, however long the list: the SQL stays the same from run to run.
         return "(SELECT value FROM json_each(%s))", [_Slot(self.name, self.output_field, many=True)]
 

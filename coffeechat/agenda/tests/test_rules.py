@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coffeechat.accounts.services import profile_get
+from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import (
     KEEP_IN_TOUCH_AT_ONCE,
     PRIORITY,
     RULES,
     AgendaData,
     agenda,
+    compute,
+    keep_in_touch_waiting,
     prep_missing,
 )
 from coffeechat.agenda.services import agenda_snooze
@@ -734,6 +737,31 @@ def test_keeping_in_touch_shows_a_few_at_a_time_most_important_and_longest_waiti
     assert {key.split(":")[2] for key in result.waiting} == {str(normal[0].pk), str(later.pk)}
     # Due later this week comes up only once nobody due today is waiting.
     assert "High Later" not in shown
+    waiting = keep_in_touch_waiting(AgendaData.load(owner=alice, now=at(9), shown_only=True))
+    assert [key.split(":")[2] for key in waiting] == [str(normal[0].pk), str(later.pk)]
+    assert set(waiting) == result.waiting
+
+
+def test_someone_deleted_after_the_snapshot_is_read_has_no_item(alice):
+    people = [thanked_person(alice, f"Person {n}", at(1, month=3)) for n in range(2)]
+    data = AgendaData.load(owner=alice, now=at(9), shown_only=True)
+    people[0].delete()
+
+    items = [item for item in compute(data) if item.rule == "keep_in_touch"]
+
+    assert [item.contact.name for item in items] == ["Person 1"]
+
+
+def test_a_mark_with_a_key_in_another_form_is_left_alone(alice):
+    thanked_person(alice, "Person 0", at(1, month=3))
+    for key in ("keep_in_touch:contact:x:2025-05-30", "keep_in_touch:contact:"):
+        AgendaMark.objects.create(owner=alice, item_key=key, action=MarkAction.DISMISS)
+
+    result = agenda(owner=alice, now=at(9))
+
+    assert [item.contact.name for item in result.items if item.rule == "keep_in_touch"] == [
+        "Person 0"
+    ]
 
 
 def test_clearing_one_brings_up_the_next_and_the_cleared_one_can_be_restored(alice):

@@ -88,6 +88,8 @@ def test_the_horizon_takes_the_profiles_default_cadence_or_a_persons_own(alice):
     thanked("Due In Twenty Days", 40)
     own = thanked("Own Cadence", 40, cadence_days=30)
     thanked("Own Cadence Later", 40, cadence_days=120)
+    # Due by the profile's 60 days, not by their own 120.
+    thanked("Own Longer Cadence", 70, cadence_days=120)
     written_to = thanked("Written To Since", 100)
     sent(written_to, "keep_in_touch", now - timedelta(days=10), None)
 
@@ -95,7 +97,7 @@ def test_the_horizon_takes_the_profiles_default_cadence_or_a_persons_own(alice):
     every = AgendaData.load(owner=alice, now=now)
 
     assert {c.pk for c in upcoming.keep_in_touch} == {soon.pk, own.pk}
-    assert len(every.keep_in_touch) == 5
+    assert len(every.keep_in_touch) == 6
     touched = {c.pk: c.touched for c in every.keep_in_touch}
     assert touched[written_to.pk] == now - timedelta(days=10)
     assert touched[soon.pk] == now - timedelta(days=58)

@@ -339,17 +339,25 @@ def test_it_says_how_many_more_people_are_due_a_note(alice, alice_client):
     assert "3 more people are due a note to keep in touch" in page
 
 
-def test_clearing_someone_due_a_note_while_others_wait_draws_the_page_again(alice, alice_client):
+@pytest.mark.parametrize(
+    ("view", "data", "done"),
+    [("agenda:dismiss", {}, "Dismissed"), ("agenda:snooze", {"days": "3"}, "Snoozed until")],
+    ids=["dismiss", "snooze"],
+)
+def test_clearing_someone_due_a_note_while_others_wait_draws_the_page_again(
+    alice, alice_client, view, data, done
+):
     for n in range(7):
         thanked_person(alice, f"Person {n}", timezone.now() - timedelta(days=100 + n))
     first = agenda(owner=alice, now=timezone.now())
     oldest = next(item for item in first.items if item.contact.name == "Person 6")
 
-    response = alice_client.post(reverse("agenda:dismiss"), {"key": oldest.key}, headers=HTMX)
+    response = alice_client.post(reverse(view), {"key": oldest.key, **data}, headers=HTMX)
 
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     page = alice_client.get(reverse("home")).text
-    assert "Dismissed: “Keep in touch with Person 6”" in page
+    assert f"{done}" in page and "“Keep in touch with Person 6”" in page
+    assert 'class="secondary small" autofocus>Undo</button>' in page
     assert page.count('<h3 class="agenda-title">Keep in touch with Person') == 5
     assert '<h3 class="agenda-title">Keep in touch with Person 1' in page
     assert "1 more person is due a note to keep in touch" in page
@@ -387,5 +395,26 @@ def test_restoring_someone_behind_the_few_shown_says_when_they_come_up(
         assert response.status_code == 302
     page = alice_client.get(reverse("home")).text
     assert "Restored; it comes up as you write to, snooze or dismiss the people above it." in page
+    assert "Keep in touch with Person 0" not in page
+    assert "1 more person is due a note to keep in touch" in page
+
+
+def test_restoring_someone_ahead_of_those_shown_puts_the_last_of_them_back_in_the_queue(
+    alice, alice_client
+):
+    now = timezone.now()
+    for n in range(6):
+        thanked_person(alice, f"Person {n}", now - timedelta(days=100 + n))
+    oldest = next(i for i in agenda(owner=alice, now=now).items if i.contact.name == "Person 5")
+    agenda_dismiss(owner=alice, key=oldest.key, now=now)
+    shown = alice_client.get(reverse("home")).text
+    assert "Keep in touch with Person 0" in shown and "more people are due" not in shown
+
+    response = alice_client.post(reverse("agenda:restore"), {"key": oldest.key}, headers=HTMX)
+
+    assert response["HX-Refresh"] == "true"
+    page = alice_client.get(reverse("home")).text
+    assert "Restored “Keep in touch with Person 5”." in page
+    assert '<h3 class="agenda-title">Keep in touch with Person 5' in page
     assert "Keep in touch with Person 0" not in page
     assert "1 more person is due a note to keep in touch" in page

@@ -161,3 +161,15 @@ def test_a_list_of_values_is_one_parameter_of_any_length(alice, talks):
     assert query.rows(ids=[]) == []
     assert query.rows(ids=range(first, third + 1)) == [{"pk": pk} for pk in (first, second, third)]
     assert query.sql().count("%s") == 1
+
+
+def test_a_list_of_moments_is_stored_as_each_one_would_be(alice, talks):
+    query = Prepared(
+        lambda: Conversation.objects.filter(
+            requested_at__in=ParamList("moments", DateTimeField())
+        ).values("pk")
+    )
+
+    rows = query.rows(moments=[talks[0].requested_at, talks[2].requested_at, NOW])
+
+    assert sorted(row["pk"] for row in rows) == sorted([talks[0].pk, talks[2].pk])
