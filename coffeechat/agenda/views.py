@@ -68,7 +68,10 @@ class SnoozeForm(forms.Form):
 
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    profile = getattr(request, "profile", None) or profile_get(owner=request.user)
+    # The profile the time-zone middleware read for this request, if it is this user's.
+    profile = getattr(request, "profile", None)
+    if profile is None or profile.owner_id != request.user.pk:
+        profile = profile_get(owner=request.user)
     current = agenda(owner=request.user, now=timezone.now(), profile=profile)
     tz = ZoneInfo(current.time_zone)
     hidden = _hidden_rows(current, tz)
