@@ -15,6 +15,7 @@ from django.utils import timezone
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import State
+from coffeechat.conversations.scheduling import booking_in_range
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach.models import Message, MessageKind
 
@@ -88,7 +89,8 @@ def invitation_part(*, owner, message: Message) -> MIMEText | None:
     """The calendar invitation a message carries: the booking with a confirmation or a new
     time, or the cancellation with anything said about a cancelled booking."""
     conversation = message.conversation
-    if conversation is None or conversation.scheduled_for is None:
+    # A booking whose time is out of range has no invitation to give; the message goes alone.
+    if conversation is None or not booking_in_range(conversation):
         return None
     if conversation.state == State.CANCELLED:
         method = "CANCEL"

@@ -183,7 +183,11 @@ def conversation_ics(request: HttpRequest, conversation_pk: int) -> HttpResponse
     if conversation.scheduled_for is None:
         raise Http404("This conversation was never booked.")
     name, email = delivery.organizer(owner=request.user)
-    body = invitation(conversation=conversation, organizer_name=name, organizer_email=email)
+    try:
+        body = invitation(conversation=conversation, organizer_name=name, organizer_email=email)
+    except ValidationError as error:
+        flash.error(request, error_text(error))
+        return _back(conversation)
     method = "CANCEL" if conversation.state == State.CANCELLED else "REQUEST"
     response = HttpResponse(body, content_type=f"text/calendar; charset=utf-8; method={method}")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
