@@ -173,7 +173,7 @@ def test_an_overlong_booking_in_range_is_written_at_the_longest_length(me_client
     assert "A 180-minute video call" in str(event["DESCRIPTION"])
 
 
-@pytest.mark.parametrize("extreme", EXTREMES[:1], indirect=True)
+@pytest.mark.parametrize("extreme", EXTREMES, indirect=True)
 def test_a_message_about_it_is_sent_without_an_invitation(me, extreme, smtp_server):
     odd, _ = extreme
     draft = services.message_draft_create(
