@@ -64,7 +64,7 @@ def recipient(message: Message) -> str:
 
 
 def mailto_url(message: Message) -> str:
-    query = f"subject={quote(message.subject)}&body={quote(message.body)}"
+    query = f"subject={quote(one_line(message.subject))}&body={quote(message.body)}"
     return f"mailto:{quote(message.contact.email, safe='@')}?{query}"
 
 

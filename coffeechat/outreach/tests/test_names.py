@@ -22,7 +22,7 @@ from coffeechat.accounts.services import profile_update
 from coffeechat.agenda.feed import feed_token_create
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.scheduling import conversation_schedule
-from coffeechat.outreach import services
+from coffeechat.outreach import delivery, services
 from coffeechat.outreach.models import Message
 
 NAMES = [
@@ -159,6 +159,7 @@ def test_a_line_break_stored_in_a_name_starts_no_header_or_property(
     assert parsed["Bcc"] is None
     assert not any(line.startswith((b"Bcc", b"ATTENDEE")) for line in _headers(raw))
     assert parsed["Subject"] == "Tuesday Bcc: mallory@evil.example"
+    assert "subject=Tuesday%20Bcc%3A%20mallory%40evil.example&" in delivery.mailto_url(draft)
     assert parsed["From"].addresses[0].display_name == one_line
     assert [a.addr_spec for a in parsed["To"].addresses] == ["ada@example.com"]
 
