@@ -28,7 +28,7 @@ from coffeechat.accounts.services import hash_token, profile_get
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, start_of_day
 from coffeechat.conversations.ics import add_time_zones, conversation_event
 from coffeechat.conversations.models import Conversation, State
-from coffeechat.conversations.scheduling import booking_in_range
+from coffeechat.conversations.scheduling import booking_in_range, out_of_range_message
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach.delivery import organizer
 
@@ -158,11 +158,7 @@ def _out_of_range_event(
     event.add("dtend", today + timedelta(days=1))
     name = one_line(conversation.contact.name)
     event.add("summary", f"Book the conversation with {name} again")
-    event.add(
-        "description",
-        f"Its booked time ({conversation.scheduled_for.astimezone(UTC):%Y-%m-%d %H:%M} UTC) is "
-        "outside the years a calendar can hold, so it is not in this calendar.",
-    )
+    event.add("description", one_line(out_of_range_message(conversation)))
     event.add("transp", "TRANSPARENT")
     return event
 
