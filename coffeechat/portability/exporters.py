@@ -373,6 +373,9 @@ def spreadsheet_safe(value: str) -> str:
 
 
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
+# The first characters that need a closer look: a formula character or white space. Most
+# cells start with neither, and are passed over with one lookup.
+_LOOK_FIRST = _FORMULA_FIRST | {c for c in map(chr, range(0x3001)) if c.isspace()}
 
 
 def _contact_rows(owner) -> Iterator[dict[str, Any]]:
@@ -433,7 +436,9 @@ def export_csv(*, owner, stream: IO, progress: Progress | None = None) -> int:
                 c["connected_on"] or "",
                 c["created_at"],
             ]
-            writer.writerow([spreadsheet_safe(cell) for cell in cells])
+            writer.writerow(
+                [spreadsheet_safe(cell) if cell[:1] in _LOOK_FIRST else cell for cell in cells]
+            )
             if progress and done % 1000 == 0:
                 progress(done, len(contacts))
     if progress:
