@@ -157,6 +157,18 @@ def test_the_other_exports_write_the_time_as_stored(me_client, extreme):
     assert {card.fn.value for card in cards} == {"Ada", "Grace"}
 
 
+@pytest.mark.parametrize("extreme", EXTREMES, indirect=True)
+def test_the_conversation_list_shows_it_as_stored(extreme):
+    odd, _ = extreme
+    result = CliRunner().invoke(main, ["conversations", "list"])
+    assert result.exit_code == 0, result.output
+    stored = odd.scheduled_for.isoformat(sep=" ", timespec="minutes")[:16]
+    assert f"{stored} UTC (out of range)" in result.output
+    result = CliRunner().invoke(main, ["conversations", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert {row["contact"] for row in json.loads(result.output)} == {"Ada", "Grace"}
+
+
 @pytest.mark.parametrize("kind", ["json", "csv", "vcard"])
 @pytest.mark.parametrize("extreme", EXTREMES[:3], indirect=True)
 def test_the_export_commands_write_everything(extreme, kind):
