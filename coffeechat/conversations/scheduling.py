@@ -300,7 +300,8 @@ def local_times(
     Each entry is (a label such as "Your time (Europe/Berlin)", the start in that zone). An
     empty or unknown zone falls back to the conversation's zone, then UTC.
     """
-    if conversation.scheduled_for is None:
+    # Nothing for a booking out of range: its local times may not exist.
+    if not booking_in_range(conversation):
         return []
     mine = zone_for(user_zone, conversation.time_zone)
     theirs = zone_for(contact_zone, conversation.time_zone)

@@ -92,6 +92,21 @@ def test_the_invitation_download_explains_instead_of_failing(me_client, extreme)
 
 
 @pytest.mark.parametrize("extreme", EXTREMES, indirect=True)
+def test_the_pages_that_show_the_booking_still_open(me_client, extreme):
+    odd, _ = extreme
+    detail = me_client.get(reverse("conversations:conversation_detail", args=[odd.pk]))
+    assert detail.status_code == 200
+    assert "outside the years 1900 to 2200: book the conversation again" in detail.text
+    for url in [
+        reverse("conversations:prep", args=[odd.pk]),
+        reverse("conversations:notes", args=[odd.pk]),
+        reverse("conversations:schedule", args=[odd.pk]),
+        odd.contact.get_absolute_url(),
+    ]:
+        assert me_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("extreme", EXTREMES, indirect=True)
 def test_the_prep_sheet_says_the_time_is_out_of_range(me_client, extreme):
     odd, _ = extreme
     response = me_client.get(reverse("conversations:prep_sheet", args=[odd.pk]))

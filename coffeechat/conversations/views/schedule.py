@@ -31,7 +31,8 @@ def _initial(request: HttpRequest, conversation: Conversation) -> dict:
         "format": conversation.format,
         "place": conversation.place,
     }
-    if conversation.state == State.SCHEDULED:
+    # A booking out of range has no local date to offer: the form starts empty instead.
+    if conversation.state == State.SCHEDULED and scheduling.booking_in_range(conversation):
         zone = scheduling.zone_for(conversation.time_zone, my_zone)
         start = conversation.scheduled_for.astimezone(zone)
         initial.update(date=start.date(), time=start.time(), time_zone=zone.key)
