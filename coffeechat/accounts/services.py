@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import LoginLink, Profile
+from coffeechat.lib.validation import NAME_LIMIT, check_line
 
 LOCAL_USERNAME = "me"
 
@@ -30,6 +31,11 @@ def profile_update(*, owner, **fields: Any) -> Profile:
     profile = profile_get(owner=owner)
     if "time_zone" in fields and fields["time_zone"] not in available_timezones():
         raise ValidationError({"time_zone": f"Unknown time zone “{fields['time_zone']}”."})
+    if "display_name" in fields:
+        try:
+            fields["display_name"] = check_line(fields["display_name"], limit=NAME_LIMIT)
+        except ValidationError as error:
+            raise ValidationError({"display_name": error.messages}) from None
     for field, value in fields.items():
         setattr(profile, field, value)
     profile.full_clean(exclude=["owner"])

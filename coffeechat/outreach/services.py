@@ -17,6 +17,7 @@ from coffeechat.conversations.services import (
     conversation_transition,
 )
 from coffeechat.lib.owned import check_owner
+from coffeechat.lib.validation import NAME_LIMIT, check_line, one_line
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -43,9 +44,17 @@ from coffeechat.outreach.templating import (
 TEMPLATE_FIELDS = ("name", "kind", "channel", "subject", "body")
 
 
+def _subject_line(subject: str) -> str:
+    """A subject becomes a mail header: a line break in it is refused, not folded away."""
+    try:
+        return " ".join(check_line(subject, limit=NAME_LIMIT).split())
+    except ValidationError as error:
+        raise ValidationError({"subject": error.messages}) from None
+
+
 def _validate_template(template: Template) -> None:
     template.name = " ".join((template.name or "").split())
-    template.subject = " ".join((template.subject or "").split())
+    template.subject = _subject_line(template.subject or "")
     template.body = (template.body or "").strip()
     errors: dict[str, str] = {}
     if not template.name:
@@ -168,7 +177,8 @@ def message_draft_create(
         channel=template.channel,
         direction=Direction.OUT,
         status=MessageStatus.DRAFT,
-        subject=render(template.subject, fields) if template.subject else "",
+        # A name saved before names were held to one line must not break the subject.
+        subject=one_line(render(template.subject, fields)) if template.subject else "",
         body=render(template.body, fields),
     )
 
@@ -181,7 +191,7 @@ def _check_draft(message: Message) -> None:
 def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
     check_owner(owner, message)
     _check_draft(message)
-    message.subject = " ".join(subject.split())
+    message.subject = _subject_line(subject)
     message.body = body.replace("\r\n", "\n")
     message.full_clean(exclude=["owner", "contact", "conversation"])
     message.save()
