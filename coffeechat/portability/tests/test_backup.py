@@ -88,7 +88,10 @@ def test_its_backup_replaces_the_file_whole_and_only_its_owner_may_read_it(alice
     path = tmp_path / "backup.sqlite3"
     path.write_text("an older backup")
     calls = []
-    backup(path=path, progress=lambda *a: calls.append(a))
+    with pytest.raises(ValidationError, match="backup.sqlite3 already exists; use --force"):
+        backup(path=path)
+    assert path.read_text() == "an older backup"
+    backup(path=path, force=True, progress=lambda *a: calls.append(a))
     assert path.read_bytes().startswith(b"SQLite format 3\x00")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert os.listdir(tmp_path) == ["backup.sqlite3"]  # no temporary file left
@@ -207,11 +210,11 @@ def test_it_checks_a_backups_version(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name,email\nAda,ada@example.com\n", "is not a coffeechat backup: its JSON is broken"),
-        (b"\xff\xfe\x00binary", "is not a coffeechat backup (neither a SQLite database nor JSON)"),
+        (b"name,email\nAda,ada@example.com\n", ": it is neither a SQLite database nor JSON."),
+        (b"\xff\xfe\x00binary", "is not a coffeechat backup: it is neither a SQLite database"),
         (b'{"format": "coffeechat", "version": 1, "contacts": [', "broken at line 1"),
         (b"[1, 2, 3]", "is not a coffeechat backup or export"),
-        (b"", "is not a coffeechat backup"),
+        (b"", "is not a coffeechat backup: it is empty."),
     ],
 )
 def test_a_file_that_is_not_a_backup_gets_one_line_naming_it(tmp_path, content, message):
