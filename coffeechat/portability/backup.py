@@ -368,6 +368,13 @@ def _checked_copy(path: Path, copy: Path, live: Path, *, force: bool) -> None:
                     f"{path} does not have the tables of a coffeechat backup: {difference}; "
                     "nothing was restored."
                 )
+            # A row pointing at one that is not there would fail every page that shows it.
+            for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check"):
+                raise ValidationError(
+                    f"{path} is not a coffeechat backup as made by coffeechat: row {rowid} of "
+                    f"{table} points at a row of {parent} that is not there; nothing was "
+                    "restored."
+                )
             db.execute("PRAGMA journal_mode=DELETE")
             _forget_sessions(db)
 

@@ -102,6 +102,10 @@ def tamper(path: Path, *statements: str) -> None:
         ),
         (["CREATE VIEW everyone AS SELECT * FROM auth_user"], "it contains a view (everyone)"),
         (
+            ["UPDATE contacts_contact SET organization_id = 424242"],
+            "of contacts_contact points at a row of contacts_organization that is not there",
+        ),
+        (
             [
                 "INSERT INTO django_migrations (app, name, applied) "
                 "VALUES ('payments', '0001_initial', '2025-01-01')"
@@ -147,12 +151,11 @@ def test_a_backup_leaves_sessions_out_and_a_restore_clears_them(me, tmp_path):
     assert not Session.objects.exists()
 
 
-@sqlite_only
-@pytest.mark.django_db(transaction=True)
-def test_an_older_backup_is_brought_up_to_date_before_it_replaces_anything(me, tmp_path):
+@pytest.fixture
+def older_backup(me, tmp_path) -> Path:
+    """A backup as an earlier coffeechat made it: before the contacts' second migration."""
     path = tmp_path / "backup.sqlite3"
     assert run("backup", path).exit_code == 0
-    # The backup as an earlier coffeechat made it: before the contacts' second migration.
     older = tmp_path / "older"
     older.mkdir(mode=0o700)
     os.replace(path, older / "coffeechat.sqlite3")
@@ -167,15 +170,31 @@ def test_an_older_backup_is_brought_up_to_date_before_it_replaces_anything(me, t
         indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "contact_priority_idx" not in indexes
     os.replace(older / "coffeechat.sqlite3", path)
+    return path
 
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_an_older_backup_is_brought_up_to_date_before_it_replaces_anything(older_backup):
     Contact.objects.filter(name="Ben Castellanos").delete()
-    result = run("restore", path, "--force")
+    result = run("restore", older_backup, "--force")
     assert result.exit_code == 0, result.output
     assert Contact.objects.filter(name="Ben Castellanos").exists()
     with connection.cursor() as cursor:
-        names = {t.name for t in connection.introspection.get_table_list(cursor)}
         indexes = connection.introspection.get_constraints(cursor, "contacts_contact")
-    assert "contacts_contact" in names and "contact_priority_idx" in indexes
+    assert "contact_priority_idx" in indexes
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_an_older_backup_its_migrations_cannot_bring_up_to_date_is_refused(older_backup):
+    # The index the next migration creates is already there, under its name.
+    tamper(older_backup, "CREATE INDEX contact_priority_idx ON contacts_contact (name)")
+    assert_refused(
+        older_backup,
+        "cannot be brought up to date (",
+        "index contact_priority_idx already exists); nothing was restored.",
+    )
 
 
 # JSON backups and exports
