@@ -1,19 +1,23 @@
 """Backups of the whole database, and restores of backups and exports, all or nothing.
 
 On SQLite a backup is a copy of the database file made with SQLite's online backup API: a
-consistent snapshot even while the server writes, with every table (accounts and sessions
-included), readable only by its owner. On PostgreSQL (or any other database) it is the JSON
-export of every user inside one wrapper; passwords, sessions, login links and API tokens are
-not in it, so restored accounts that did not exist set a new password (`changepassword`).
+consistent snapshot even while the server writes, with every table but the sessions
+(accounts included), readable only by its owner. On PostgreSQL (or any other database) it is
+the JSON export of every user inside one wrapper; passwords, sessions, login links and API
+tokens are not in it, so restored accounts that did not exist set a new password
+(`changepassword`).
 
-A restore finds out what the file is by its content:
+A restore finds out what the file is by its content, and checks all of it before it changes
+anything (backup_checks.py):
 
-- a SQLite backup is checked (integrity, coffeechat's tables, no migration newer than this
-  coffeechat) and then copied over the live database with the backup API, which writes the
-  destination in one transaction under SQLite's own lock: the database is replaced whole or
-  not at all. Migrations then bring an older backup up to date.
-- a JSON backup or export is checked for its format and version, then each user's rows are
-  deleted and re-created in one database transaction.
+- a SQLite backup is copied into a private folder beside the live database, brought up to
+  date there by this coffeechat's migrations, and must then have exactly the live database's
+  tables, columns, indexes, foreign keys and checks, no trigger or view, and no row pointing
+  at a missing one. Only then is the copy written over the live database with the backup
+  API, in one transaction under SQLite's own lock: replaced whole or not at all.
+- a JSON backup or export is checked for its size, nesting, format and version, then every
+  record as a form would check it (json_restore.py); only then are each user's rows deleted
+  and re-created, in one database transaction.
 """
 
 import json
