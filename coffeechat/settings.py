@@ -89,8 +89,10 @@ def _private_file(path: Path) -> None:
     its -wal and -shm files the mode of the database file, whatever the umask."""
     try:
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(0o600)
+        # An older coffeechat left them to the umask; the directory above is private anyway.
+        for kept in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if kept.exists() and stat.S_IMODE(kept.stat().st_mode) & 0o077:
+                kept.chmod(0o600)
     except OSError as error:
         where = "COFFEECHAT_DATABASE_URL: the" if env_str("COFFEECHAT_DATABASE_URL") else "The"
         raise ImproperlyConfigured(

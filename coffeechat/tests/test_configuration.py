@@ -133,6 +133,7 @@ def test_a_new_data_directory_and_database_are_private_under_umask_022(tmp_path,
 def test_an_open_data_directory_is_tightened_with_one_line(tmp_path, umask_022):
     home = tmp_path / "home"
     home.mkdir(mode=0o755)
+    (home / "coffeechat.sqlite3").touch(mode=0o644)
     assert mode(home) == 0o755
     result = coffeechat(home, "contacts", "list")
     assert result.returncode == 0, result.stderr
@@ -140,6 +141,7 @@ def test_an_open_data_directory_is_tightened_with_one_line(tmp_path, umask_022):
         result.stderr == f"coffeechat: made {home} private (mode 755 to 700): it holds your data.\n"
     )
     assert mode(home) == 0o700
+    assert mode(home / "coffeechat.sqlite3") == 0o600
     assert coffeechat(home, "contacts", "list").stderr == ""
 
 
