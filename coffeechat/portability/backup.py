@@ -12,9 +12,10 @@ anything (backup_checks.py):
 
 - a SQLite backup is copied into a private folder beside the live database, brought up to
   date there by this coffeechat's migrations, and must then have exactly the live database's
-  tables, columns, indexes, foreign keys and checks, no trigger or view, and no row pointing
-  at a missing one. Only then is the copy written over the live database with the backup
-  API, in one transaction under SQLite's own lock: replaced whole or not at all.
+  tables, columns, indexes, foreign keys and checks, no trigger or view, no row pointing at
+  a missing one, and only records a form would accept (copy_check.py, in a process whose
+  only database is the copy). Only then is the copy written over the live database with the
+  backup API, in one transaction under SQLite's own lock: replaced whole or not at all.
 - a JSON backup or export is checked for its size, nesting, format and version, then every
   record as a form would check it (json_restore.py); only then are each user's rows deleted
   and re-created, in one database transaction.
@@ -40,12 +41,7 @@ from django.utils import timezone
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.files import replacing
-from coffeechat.portability.backup_checks import (
-    applied_migrations,
-    check_sqlite_backup,
-    read_json,
-    schema_difference,
-)
+from coffeechat.portability.backup_checks import check_sqlite_backup, read_json
 from coffeechat.portability.exporters import (
     FORMAT,
     SECTIONS,
@@ -360,53 +356,31 @@ def _checked_copy(path: Path, copy: Path, live: Path, *, force: bool) -> None:
             raise ValidationError(f"{path} is damaged ({error}); nothing was restored.") from None
     if not force and set(connection.introspection.table_names()) >= _owned_tables():
         _refuse_to_replace(*_holdings())
-    with closing(sqlite3.connect(f"{live.resolve().as_uri()}?mode=ro", uri=True)) as ours:
-        with closing(sqlite3.connect(copy)) as db:
-            behind = applied_migrations(db) != applied_migrations(ours)
-        if behind:
-            _migrate_copy(copy, path)
-        with closing(sqlite3.connect(copy)) as db:
-            difference = schema_difference(db, ours)
-            if difference:
-                raise ValidationError(
-                    f"{path} does not have the tables of a coffeechat backup: {difference}; "
-                    "nothing was restored."
-                )
-            # A row pointing at one that is not there would fail every page that shows it.
-            for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check"):
-                raise ValidationError(
-                    f"{path} is not a coffeechat backup as made by coffeechat: row {rowid} of "
-                    f"{table} points at a row of {parent} that is not there; nothing was "
-                    "restored."
-                )
-            db.execute("PRAGMA journal_mode=DELETE")
-            _forget_sessions(db)
+    _check_copy(copy, live, path)
+    with closing(sqlite3.connect(copy)) as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+        _forget_sessions(db)
 
 
-def _migrate_copy(copy: Path, path: Path) -> None:
-    """Brings the copy of an older backup up to date with this coffeechat's migrations.
-
-    They run in a separate process whose only database is the copy, so nothing they do can
-    reach the live database.
-    """
+def _check_copy(copy: Path, live: Path, path: Path) -> None:
+    """Brings the copy up to date and checks its tables and records (copy_check.py), in a
+    separate process whose only database is the copy."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("COFFEECHAT_")}
     env |= {
         "COFFEECHAT_HOME": str(copy.parent),
-        "COFFEECHAT_SECRET_KEY": "only-migrates-a-copy",
+        "COFFEECHAT_SECRET_KEY": "only-checks-a-copy",
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "coffeechat.settings"),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--no-input", "--verbosity", "0"],
+        [sys.executable, "-m", "coffeechat.portability.copy_check", str(live)],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode:
-        lines = done.stderr.strip().splitlines() or ["the migrations failed"]
-        raise ValidationError(
-            f"{path} cannot be brought up to date ({lines[-1][:300]}); nothing was restored."
-        )
+        lines = done.stderr.strip().splitlines() or ["it could not be checked"]
+        raise ValidationError(f"{path} {lines[-1][:400].rstrip('.')}; nothing was restored.")
 
 
 def _owned_tables() -> set[str]:

@@ -237,6 +237,32 @@ def _checked(check: Callable[[Any], Any], value: Any, where: str) -> Any:
     return value
 
 
+def check_value(f: models.Field, value: Any, where: str) -> Any:
+    """The shared checks that apply to a field's Python value, whatever the field's own
+    validators: control characters such as NUL (sizes are the model's to say), the years a
+    date may take, and time zones by name."""
+    if isinstance(f, models.DateField) and isinstance(value, date):
+        _checked(check_year, value, where)
+    elif isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
+        _checked(partial(check_text, limit=sys.maxsize), value, where)
+        if f.name == "time_zone" and value:
+            _checked(check_time_zone, value, where)
+    return value
+
+
+def check_stored(obj: models.Model, where: str, exclude: tuple[str, ...] = ()) -> None:
+    """A record read from a database file made elsewhere, checked as a restored record is."""
+    for f in type(obj)._meta.concrete_fields:
+        if f.is_relation or f.name in exclude:
+            continue
+        value = getattr(obj, f.attname)
+        if value is None and not f.null:
+            # What SQLite's converters make of a time that is not one, such as "yesterday".
+            raise ValidationError(f"{where}: {f.name}: its value cannot be read.")
+        check_value(f, value, f"{where}: {f.name}")
+    full_clean(obj, where, exclude)
+
+
 def decode(f: models.Field, value: Any, where: str) -> Any:
     """One JSON value as the field's Python value, checked as the database would."""
     if value is None:
@@ -244,22 +270,19 @@ def decode(f: models.Field, value: Any, where: str) -> Any:
             return None
         raise ValidationError(f"{where}: may not be null.")
     if isinstance(f, models.DateTimeField):
-        return _checked(check_year, parse_datetime(value, where), where)
+        return check_value(f, parse_datetime(value, where), where)
     if isinstance(f, models.DateField):
         try:
             day = date.fromisoformat(value)
         except (TypeError, ValueError):
             raise ValidationError(f"{where}: {value!r} is not a date (e.g. 2025-03-01).") from None
-        return _checked(check_year, day, where)
+        return check_value(f, day, where)
     if isinstance(f, models.JSONField):
         return value
     if isinstance(f, models.CharField | models.TextField):
         if not isinstance(value, str):
             raise ValidationError(f"{where}: must be text.")
-        # Control characters such as NUL, whatever the field; sizes are the model's to say.
-        _checked(partial(check_text, limit=sys.maxsize), value, where)
-        if f.name == "time_zone" and value:
-            _checked(check_time_zone, value, where)
+        check_value(f, value, where)
     if isinstance(f, models.BooleanField) and not isinstance(value, bool):
         raise ValidationError(f"{where}: must be true or false.")
     if isinstance(f, models.IntegerField):
