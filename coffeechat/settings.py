@@ -268,6 +268,13 @@ def _without_traceback(record) -> bool:
     return True
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVEL = env_str("COFFEECHAT_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+if LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"COFFEECHAT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not “{LOG_LEVEL[:40]}”."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -279,5 +286,5 @@ LOGGING = {
         "one_line": {"class": "logging.StreamHandler", "filters": ["no_traceback"]},
     },
     "loggers": {"django.security": {"handlers": ["one_line"], "propagate": False}},
-    "root": {"handlers": ["console"], "level": env_str("COFFEECHAT_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

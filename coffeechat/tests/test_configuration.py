@@ -69,6 +69,7 @@ def umask_022():
         ),
         (["today"], {"COFFEECHAT_SMTP_PORT": "587a"}, "COFFEECHAT_SMTP_PORT must be a whole"),
         (["serve"], {"COFFEECHAT_DEBUG": "maybe"}, "COFFEECHAT_DEBUG must be 1 or 0"),
+        (["today"], {"COFFEECHAT_LOG_LEVEL": "loud"}, "COFFEECHAT_LOG_LEVEL must be one of"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_it_and_exit_code_1(tmp_path, args, env, message):
