@@ -12,18 +12,43 @@ from typing import Any
 import click
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coffeechat.settings")
     import django
     from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
 
     if not apps.ready:
-        django.setup()
+        try:
+            django.setup()
+        except ImproperlyConfigured as error:
+            # A COFFEECHAT_* variable with a wrong value: settings.py names it.
+            raise click.ClickException(_first_line(error)) from None
+
+
+def _connect() -> None:
+    """Opens the database, or stops with one line saying which setting is wrong."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.ensure_connection()
+    except (DatabaseError, ImproperlyConfigured) as error:
+        if os.environ.get("COFFEECHAT_DATABASE_URL", "").strip():
+            where = "COFFEECHAT_DATABASE_URL: cannot connect to the database"
+        else:
+            where = f"Cannot open the database {connection.settings_dict['NAME']}"
+        raise click.ClickException(f"{where} ({_first_line(error).rstrip('.')}).") from None
 
 
 def _migrate() -> None:
     from django.core.management import call_command
 
+    _connect()
     call_command("migrate", interactive=False, verbosity=0)
 
 

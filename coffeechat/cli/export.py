@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from coffeechat.cli import _migrate, _owner, main
+from coffeechat.lib.files import write_private
 
 
 @main.group()
@@ -19,7 +20,7 @@ def write_output(data: bytes, output: Path | None) -> None:
         click.echo(data, nl=False)
         return
     try:
-        output.write_bytes(data)
+        write_private(output, data)
     except OSError as error:
         raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
 

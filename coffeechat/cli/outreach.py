@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from coffeechat.cli import _migrate, _owner, _user_errors, main
+from coffeechat.lib.files import write_private
 
 
 @main.command()
@@ -48,7 +49,7 @@ def draft(contact: str, template: str, eml: Path | None) -> None:
         click.echo(f"{finding.severity} {finding.code}: {finding.message}", err=True)
     if eml:
         try:
-            eml.write_bytes(eml_bytes(owner=owner, message=message))
+            write_private(eml, eml_bytes(owner=owner, message=message))
         except OSError as error:
             raise click.ClickException(f"Cannot write {eml}: {error.strerror}.") from None
         click.echo(f"Wrote {eml}.", err=True)
