@@ -11,6 +11,7 @@ import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 # The years a date may fall in: wide enough for any real career, narrow enough that every
 # date can be shifted by any time zone and written to iCalendar, vCard and JSON.
@@ -113,6 +114,55 @@ def _zone_names() -> frozenset[str]:
     if _ZONES is None:
         _ZONES = frozenset(available_timezones())
     return _ZONES
+
+
+# The same checks as model field validators, so every ModelForm and every service that calls
+# full_clean() applies them. Django skips validators for empty values.
+
+
+@deconstructible
+class TextValidator:
+    """Model validator for multi-line text: check_text with the field's limit."""
+
+    def __init__(self, limit: int = TEXT_LIMIT):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        check_text(str(value), limit=self.limit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextValidator) and (type(other), other.limit) == (
+            type(self),
+            self.limit,
+        )
+
+
+@deconstructible
+class LineValidator:
+    """Model validator for one-line text; the field's max_length holds it to its size."""
+
+    def __call__(self, value: str) -> None:
+        value = str(value)
+        check_line(value, limit=max(len(value), 1))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+
+def validate_year(value: dt.date) -> None:
+    """Model validator for dates and datetimes (check_year)."""
+    check_year(value)
+
+
+def validate_time_zone(value: str) -> None:
+    """Model validator: the name of an IANA time zone, exactly as stored."""
+    if check_time_zone(value) != value:
+        raise ValidationError("Write the time zone without spaces around it.", code="time_zone")
+
+
+def remove_control(value: str) -> str:
+    """`value` without the control characters check_text refuses (tabs and line breaks stay)."""
+    return _CONTROL.sub("", value)
 
 
 def normalize_text(value: str) -> str:
