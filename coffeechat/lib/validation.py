@@ -27,7 +27,9 @@ SEARCH_LIMIT = 200  # what a search box takes
 
 # Line breaks of every kind, including the ones Python's splitlines() and vCard readers honour.
 _LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Lone surrogates are here too: they come from undecodable bytes in a command line or from
+# JSON escapes, and no database can store them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 
 
@@ -53,6 +55,16 @@ def check_line(value: str, *, limit: int = LINE_LIMIT) -> str:
     if _LINE_BREAK.search(value):
         raise ValidationError("This must fit on one line.", code="line_break")
     return check_text(value, limit=limit)
+
+
+def tidy_line(value: str) -> str:
+    """One-line text with runs of spaces made one and the ends trimmed.
+
+    A line break or control character is refused (check_line), never folded into a space;
+    the size is left to the field the value goes into.
+    """
+    check_line(value, limit=max(len(value), 1))
+    return " ".join(value.split())
 
 
 def is_single_line(value: str) -> bool:
@@ -142,8 +154,7 @@ class LineValidator:
     """Model validator for one-line text; the field's max_length holds it to its size."""
 
     def __call__(self, value: str) -> None:
-        value = str(value)
-        check_line(value, limit=max(len(value), 1))
+        tidy_line(str(value))
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
