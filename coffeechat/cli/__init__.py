@@ -33,8 +33,16 @@ def _owner():
     return local_user_get_or_create()
 
 
-def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turns a ValidationError from a service into a one-line message and exit code 1."""
+def _user_errors(
+    func: Callable[..., Any] | None = None, *, options: dict[str, str] | None = None
+) -> Any:
+    """Turns a ValidationError from a service into a one-line message and exit code 1.
+
+    `options` maps a service's field names to the options and arguments they came from
+    ({"organization_name": "--org"}), so the message names what the user typed.
+    """
+    if func is None:
+        return lambda func: _user_errors(func, options=options)
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -45,9 +53,26 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except ValidationError as error:
             from coffeechat.lib.forms import error_text
 
+            if options and hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {
+                        options.get(field, field): errors
+                        for field, errors in error.error_dict.items()
+                    }
+                )
             raise click.ClickException(error_text(error)) from None
 
     return wrapper
+
+
+def check_option(name: str, value: str, check: Callable[[str], Any]) -> Any:
+    """`check(value)`, its ValidationError given the option's name: "--search: …"."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return check(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
