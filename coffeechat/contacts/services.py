@@ -228,6 +228,7 @@ def contact_delete(*, owner, contact: Contact) -> None:
     contact.delete()
 
 
+@transaction.atomic
 def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
     check_owner(owner, contact)
     wanted: dict[str, str] = {}

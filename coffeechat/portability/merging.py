@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -27,30 +27,55 @@ PREVIEW_ROWS = 20
 BATCH_SIZE = 1000
 
 
-def _validators(model, name: str) -> list[Callable[[Any], None]]:
-    return list(model._meta.get_field(name).validators)
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """The validators of the model field a value is written to.
+
+    The field's length validator is called only for a value longer than its own limit, as it
+    would refuse nothing else: it builds a dictionary of parameters on every call, which on
+    every value of every row costs more than all the other checks.
+    """
+
+    limit: int
+    others: tuple[Callable[[Any], None], ...]
+    length: MaxLengthValidator | None = None
+
+    @classmethod
+    def of(cls, model, name: str) -> "_Checks":
+        validators = model._meta.get_field(name).validators
+        length = next((v for v in validators if type(v) is MaxLengthValidator), None)
+        others = tuple(v for v in validators if v is not length)
+        return cls(length.limit_value if length else 0, others, length)
+
+    def without(self, kind: type) -> "_Checks":
+        others = tuple(v for v in self.others if not isinstance(v, kind))
+        return _Checks(self.limit, others, self.length)
+
+    def __call__(self, value: Any) -> None:
+        if self.length is not None and len(value) > self.limit:
+            self.length(value)
+        for validate in self.others:
+            validate(value)
 
 
 # Each value of a row passes the validators of the model field it is written to, before
 # anything is written: a value that does not fit is refused with its line, never cut short.
-FIELD_CHECKS: dict[str, list[Callable[[Any], None]]] = {
-    "name": _validators(Contact, "name"),
-    "first_name": _validators(Contact, "first_name"),
-    "last_name": _validators(Contact, "last_name"),
-    "phone": _validators(Contact, "phone"),
-    "organization": _validators(Organization, "name"),
-    "title": _validators(Contact, "title"),
-    "emails": _validators(Contact, "email"),
-    "linkedin_url": _validators(Contact, "linkedin_url"),
-    "tags": _validators(Tag, "name"),
-    "notes": _validators(Contact, "research_notes"),
-    "connected_on": _validators(Contact, "connected_on"),
+FIELD_CHECKS: dict[str, _Checks] = {
+    "name": _Checks.of(Contact, "name"),
+    "first_name": _Checks.of(Contact, "first_name"),
+    "last_name": _Checks.of(Contact, "last_name"),
+    "phone": _Checks.of(Contact, "phone"),
+    "organization": _Checks.of(Organization, "name"),
+    "title": _Checks.of(Contact, "title"),
+    "emails": _Checks.of(Contact, "email"),
+    "linkedin_url": _Checks.of(Contact, "linkedin_url"),
+    "tags": _Checks.of(Tag, "name"),
+    "notes": _Checks.of(Contact, "research_notes"),
+    "connected_on": _Checks.of(Contact, "connected_on"),
 }
 # A profile URL in the form LinkedIn writes it needs only the checks other than the general
 # URL validator, whose cost would be paid on every row of an export.
-_LINKEDIN_URL_CHECKS = [
-    check for check in FIELD_CHECKS["linkedin_url"] if not isinstance(check, URLValidator)
-]
+_LINKEDIN_URL_CHECKS = FIELD_CHECKS["linkedin_url"].without(URLValidator)
 # Which fields quote the refused value in the message: short ones, where it helps find it.
 _QUOTED = {"emails", "linkedin_url", "tags"}
 
@@ -355,16 +380,17 @@ def _one_line(value: str) -> str:
     removed rather than refusing the file. Everything else is checked by the model's own
     validators and refused with its line.
     """
-    return " ".join(remove_control(value).split())
+    if not value.isprintable():  # false for any control character, and for tabs
+        value = remove_control(value)
+    return " ".join(value.split())
 
 
 def _checked(incoming: IncomingContact) -> _Person:
     """The row as a person to be saved, or ImportFileError naming the line and the column."""
 
-    def check(name: str, value: Any, checks: list[Callable[[Any], None]] | None = None) -> None:
+    def check(name: str, value: Any, checks: _Checks | None = None) -> None:
         try:
-            for validate in FIELD_CHECKS[name] if checks is None else checks:
-                validate(value)
+            (checks or FIELD_CHECKS[name])(value)
         except ValidationError as error:
             problem = " ".join(error.messages)
             if name in _QUOTED:
