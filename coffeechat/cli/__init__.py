@@ -75,6 +75,31 @@ def check_option(name: str, value: str, check: Callable[[str], Any]) -> Any:
         raise ValidationError({name: error.messages}) from None
 
 
+class WholeNumber(click.ParamType):
+    """A whole number in ASCII digits within bounds (parse_int); click's INT also takes "٣".
+
+    A mistake is a user error like any other: exit 1 and one line naming the option.
+    """
+
+    name = "integer"
+
+    def __init__(self, minimum: int, maximum: int):
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        from django.core.exceptions import ValidationError
+
+        from coffeechat.lib.validation import parse_int
+
+        try:
+            return parse_int(str(value), minimum=self.minimum, maximum=self.maximum)
+        except ValidationError as error:
+            name = param.opts[0] if param is not None and param.opts else "value"
+            raise click.ClickException(f"{name}: {' '.join(error.messages)}") from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coffeechat")
 def main() -> None:
@@ -84,7 +109,9 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, type=WholeNumber(0, 65535), help="0 to 65535."
+)
 @click.option("--no-browser", is_flag=True, help="Print the login link but do not open it.")
 @click.option("--demo", is_flag=True, help="Load the demo network first if the database is empty.")
 def serve(host: str, port: int, no_browser: bool, demo: bool) -> None:
