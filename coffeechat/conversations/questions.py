@@ -155,7 +155,8 @@ def _clean_question(*, text: str, category: str) -> tuple[str, str]:
     """The question tidied, or a ValidationError naming what is wrong with it."""
     errors: dict[str, str] = {}
     try:
-        text = tidy_line(text or "")
+        # A question typed over two lines is one question: its line breaks are folded.
+        text = tidy_line(" ".join((text or "").split()))
     except ValidationError as error:
         raise ValidationError({"text": error}) from None
     if not text:

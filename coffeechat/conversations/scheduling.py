@@ -109,14 +109,14 @@ def _validated(
     if format not in Format.values:
         errors["format"] = "Choose phone call, video call, coffee, lunch or in person."
     try:
-        place = tidy_line(place or "")
+        place = _folded(place)
     except ValidationError as error:
         errors["place"] = " ".join(error.messages)
     else:
         if len(place) > PLACE_CHARS:
             errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
     try:
-        reason = tidy_line(reason or "")
+        reason = _folded(reason)
     except ValidationError as error:
         errors["reason"] = " ".join(error.messages)
     else:
@@ -125,6 +125,12 @@ def _validated(
     if errors:
         raise ValidationError(errors)
     return place, reason
+
+
+def _folded(value: str) -> str:
+    """A place or reason on one line: an address pasted over several lines is folded into one
+    (spaces collapsed); control characters are refused."""
+    return tidy_line(" ".join((value or "").split()))
 
 
 def ics_uid_ensure(conversation: Conversation) -> str:
@@ -231,7 +237,7 @@ def conversation_cancel(
     """
     check_owner(owner, conversation)
     try:
-        reason = tidy_line(reason or "")
+        reason = _folded(reason)
     except ValidationError as error:
         raise ValidationError({"reason": error}) from None
     if len(reason) > REASON_CHARS:

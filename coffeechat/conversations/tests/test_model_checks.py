@@ -92,7 +92,7 @@ def test_it_refuses_to_start_a_conversation_in_a_stored_bad_zone(alice, contact)
         pytest.param({"time_zone": "Mars/Olympus_Mons"}, "time_zone", id="unknown-zone"),
         pytest.param({"time_zone": "Europe/Berlin\x00"}, "time_zone", id="nul-in-zone"),
         pytest.param({"place": "Café\x00Central"}, "place", id="nul-in-place"),
-        pytest.param({"place": "Café\r\nCentral"}, "place", id="crlf-in-place"),
+        pytest.param({"place": "Café\x1b[2JCentral"}, "place", id="escape-in-place"),
         pytest.param({"start": FAR_FUTURE}, "start", id="year-9999"),
         # 23:00 UTC on the last day of 2200 is already 2201 on Kiritimati's clock.
         pytest.param(
@@ -116,7 +116,7 @@ def test_it_refuses_a_bad_reason_for_a_move_and_keeps_the_booking(alice, convers
     before = _stored(conversation)
     later = datetime(2027, 2, 3, 10, 0, tzinfo=UTC)
     with pytest.raises(ValidationError) as refusal:
-        _book(alice, conversation, start=later, reason="ill\r\nX-Injected: yes")
+        _book(alice, conversation, start=later, reason="ill\x00")
     assert "reason" in refusal.value.message_dict
     assert _stored(conversation) == before
     assert not Reschedule.objects.exists()
@@ -180,7 +180,7 @@ def test_it_refuses_a_bad_takeaway(alice, held, changes, field):
     assert not Takeaway.objects.exists()
 
 
-@pytest.mark.parametrize("text", ["What\x00 do you do?", "What do\r\nyou do?"])
+@pytest.mark.parametrize("text", ["What\x00 do you do?", "What do\x1byou do?"])
 def test_it_refuses_a_bad_question(alice, conversation, text):
     with pytest.raises(ValidationError) as refusal:
         questions.own_question_add(owner=alice, category="career_path", text=text)
