@@ -7,7 +7,7 @@ since the user cannot edit the export.
 
 import pytest
 
-from coffeechat.contacts.models import Contact, Organization
+from coffeechat.contacts.models import Contact, Organization, Tag
 from coffeechat.contacts.services import contact_create
 from coffeechat.portability.importers import ImportFileError, import_contacts, parse_file
 
@@ -123,3 +123,44 @@ def test_nul_in_a_utf16_export_never_reaches_the_database(alice):
     assert str(refused.value).startswith('contacts.csv, line 3: "Notes": Remove the control')
     import_contacts(owner=alice, incoming=people[:1])
     assert Contact.objects.get().name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Ada",
+        "Zoë Ångström 🚀",
+        "A" * 50,
+        "A" * 51,
+        "A" * 201,
+        "Ada\x00",
+        "Ada\u2028",
+        "a\tb",
+        "a\u200db",
+    ],
+)
+@pytest.mark.parametrize(
+    ("field", "model", "name"),
+    [
+        ("name", Contact, "name"),
+        ("organization", Organization, "name"),
+        ("notes", Contact, "research_notes"),
+        ("tags", Tag, "name"),
+        ("emails", Contact, "email"),
+    ],
+)
+def test_the_quick_path_refuses_exactly_what_the_field_validators_refuse(field, model, name, value):
+    from django.core.exceptions import ValidationError
+
+    from coffeechat.portability.merging import FIELD_CHECKS
+
+    def refused(check) -> bool:
+        try:
+            check()
+        except ValidationError:
+            return True
+        return False
+
+    validators = model._meta.get_field(name).validators
+    by_model = refused(lambda: [validate(value) for validate in validators])
+    assert refused(lambda: FIELD_CHECKS[field](value)) == by_model
