@@ -7,7 +7,7 @@ daylight-saving change.
 
 import copy
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -133,12 +133,56 @@ def _folded(value: str) -> str:
     return tidy_line(" ".join((value or "").split()))
 
 
-def ics_uid_ensure(conversation: Conversation) -> str:
-    """The calendar event's UID, made once and kept: every update must reuse it."""
-    if not conversation.ics_uid:
-        conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
-        conversation.save(update_fields=["ics_uid", "updated_at"])
-    return conversation.ics_uid
+def event_uid(conversation: Conversation) -> str:
+    """The calendar event's UID: the one stored when it was booked, which every update reuses.
+
+    A booking saved without one (demo data, older rows) gets one made from its id, the same
+    each time, so reading it never has to write; booking it again stores that one.
+    """
+    return (
+        conversation.ics_uid or f"conversation:{conversation.pk}.{conversation.owner_id}@coffeechat"
+    )
+
+
+def booking_in_range(conversation: Conversation) -> bool:
+    """Whether the booked time can be shown and written in any time zone and any format.
+
+    Bookings are checked when made; a row saved before that, or written around the services,
+    may hold any date Python can, and its end or its local time may not exist.
+    """
+    start = conversation.scheduled_for
+    try:
+        return start is not None and MIN_YEAR <= start.astimezone(UTC).year <= MAX_YEAR
+    except OverflowError:
+        return False
+
+
+def out_of_range_message(conversation: Conversation) -> str:
+    """What to tell the user about a booking whose time is not in range."""
+    start = conversation.scheduled_for
+    # isoformat, not strftime: it writes year 1 as 0001.
+    when = f" ({start.isoformat(sep=' ', timespec='minutes')[:16]} UTC)" if start else ""
+    return (
+        f"The booked time with {conversation.contact.name}{when} is outside the years "
+        f"{MIN_YEAR} to {MAX_YEAR}: book the conversation again."
+    )
+
+
+def booking_minutes(conversation: Conversation) -> int:
+    """The booked length, held to the lengths a booking may have."""
+    return min(max(conversation.length_minutes or 0, MIN_MINUTES), MAX_MINUTES)
+
+
+def booking_end(conversation: Conversation) -> datetime:
+    """When a booking in range ends, in UTC.
+
+    Added in UTC: a zone-aware datetime adds wall-clock time, which is an hour off across a
+    daylight-saving change.
+    """
+    assert conversation.scheduled_for is not None
+    return conversation.scheduled_for.astimezone(UTC) + timedelta(
+        minutes=booking_minutes(conversation)
+    )
 
 
 @transaction.atomic
@@ -215,8 +259,10 @@ def conversation_schedule(
         reschedule.save()
     if not rescheduling:
         conversation_transition(owner=owner, conversation=conversation, to=State.SCHEDULED, at=now)
-    # An invitation already exists once there is a UID; a change must supersede it.
-    if conversation.ics_uid:
+    # An invitation may exist once there is a UID, or a booked time (whose invitation used the
+    # UID made from its id); a change must supersede it.
+    if conversation.ics_uid or previous is not None:
+        conversation.ics_uid = event_uid(conversation)
         conversation.ics_sequence += 1
     else:
         conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
@@ -300,7 +346,8 @@ def local_times(
     Each entry is (a label such as "Your time (Europe/Berlin)", the start in that zone). An
     empty or unknown zone falls back to the conversation's zone, then UTC.
     """
-    if conversation.scheduled_for is None:
+    # Nothing for a booking out of range: its local times may not exist.
+    if not booking_in_range(conversation):
         return []
     mine = zone_for(user_zone, conversation.time_zone)
     theirs = zone_for(contact_zone, conversation.time_zone)

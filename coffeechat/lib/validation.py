@@ -67,6 +67,12 @@ def tidy_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def one_line(value: str) -> str:
+    """`value` as writers of mail headers and calendar lines need it, whatever was stored:
+    line breaks, control characters and runs of white space each become one space."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def is_single_line(value: str) -> bool:
     return not _LINE_BREAK.search(value) and not _CONTROL.search(value)
 

@@ -18,7 +18,7 @@ from coffeechat.conversations.services import (
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import check_year
+from coffeechat.lib.validation import check_year, one_line
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -172,7 +172,8 @@ def message_draft_create(
         channel=template.channel,
         direction=Direction.OUT,
         status=MessageStatus.DRAFT,
-        subject=render(template.subject, fields) if template.subject else "",
+        # A name saved before names were held to one line must not break the subject.
+        subject=one_line(render(template.subject, fields)) if template.subject else "",
         body=render(template.body, fields),
     )
     validate_instance(message)
