@@ -5,6 +5,7 @@ booking can be shown and sent as the wall-clock time both people said, even acro
 daylight-saving change.
 """
 
+import copy
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -17,8 +18,10 @@ from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation, Format, Reschedule, State
 from coffeechat.conversations.services import TRANSITIONS, conversation_transition
+from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import MAX_YEAR, MIN_YEAR
+from coffeechat.lib.validation import MAX_YEAR, MIN_YEAR, check_year, tidy_line, validate_time_zone
+from coffeechat.lib.validation import time_zone as lib_time_zone
 
 MIN_MINUTES = 5
 MAX_MINUTES = 180
@@ -53,9 +56,14 @@ def local_start(*, day: date, at: time, time_zone: str) -> datetime:
     Sunday of March); booking it would silently move the call, so it is refused instead. When
     they go back, the earlier of the two 02:30s is taken.
     """
-    if not zone_is_known(time_zone):
-        raise ValidationError({"time_zone": f"“{time_zone}” is not a time zone coffeechat knows."})
-    zone = ZoneInfo(time_zone)
+    try:
+        zone = lib_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error}) from None
+    try:
+        check_year(day)
+    except ValidationError as error:
+        raise ValidationError({"date": error}) from None
     start = datetime.combine(day, at, tzinfo=zone)
     if start.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
         raise ValidationError(
@@ -83,8 +91,12 @@ def _validated(
         errors["start"] = "Give the start with its time zone."
     elif start <= now:
         errors["start"] = "That time has already passed: choose a time from now on."
-    if not zone_is_known(time_zone or ""):
-        errors["time_zone"] = f"“{time_zone}” is not a time zone coffeechat knows."
+    elif not MIN_YEAR <= start.year <= MAX_YEAR:
+        errors["start"] = f"Choose a date between {MIN_YEAR} and {MAX_YEAR}."
+    try:
+        validate_time_zone(time_zone or "")
+    except ValidationError as error:
+        errors["time_zone"] = " ".join(error.messages)
     if (
         isinstance(length_minutes, bool)
         or not isinstance(length_minutes, int)
@@ -96,15 +108,29 @@ def _validated(
         )
     if format not in Format.values:
         errors["format"] = "Choose phone call, video call, coffee, lunch or in person."
-    place = " ".join((place or "").split())
-    if len(place) > PLACE_CHARS:
-        errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
-    reason = " ".join((reason or "").split())
-    if len(reason) > REASON_CHARS:
-        errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
+    try:
+        place = _folded(place)
+    except ValidationError as error:
+        errors["place"] = " ".join(error.messages)
+    else:
+        if len(place) > PLACE_CHARS:
+            errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
+    try:
+        reason = _folded(reason)
+    except ValidationError as error:
+        errors["reason"] = " ".join(error.messages)
+    else:
+        if len(reason) > REASON_CHARS:
+            errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
     if errors:
         raise ValidationError(errors)
     return place, reason
+
+
+def _folded(value: str) -> str:
+    """A place or reason on one line: an address pasted over several lines is folded into one
+    (spaces collapsed); control characters are refused."""
+    return tidy_line(" ".join((value or "").split()))
 
 
 def event_uid(conversation: Conversation) -> str:
@@ -208,14 +234,29 @@ def conversation_schedule(
     )
     if rescheduling and not changed:
         raise ValidationError("That is the booking as it stands: change the time or the details.")
+    booking = {
+        "scheduled_for": start,
+        "time_zone": time_zone,
+        "length_minutes": length_minutes,
+        "format": format,
+        "place": place,
+    }
+    # Checked on a copy before anything is written: the start must also be a date in range
+    # on the clock of its zone.
+    probe = copy.copy(conversation)
+    for field, value in booking.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=booking)
     if previous is not None and previous != start:
-        Reschedule.objects.create(
+        reschedule = Reschedule(
             owner=owner,
             conversation=conversation,
             previous_start=previous,
             new_start=start,
             reason=reason,
         )
+        validate_instance(reschedule)
+        reschedule.save()
     if not rescheduling:
         conversation_transition(owner=owner, conversation=conversation, to=State.SCHEDULED, at=now)
     # An invitation may exist once there is a UID, or a booked time (whose invitation used the
@@ -225,11 +266,8 @@ def conversation_schedule(
         conversation.ics_sequence += 1
     else:
         conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
-    conversation.scheduled_for = start
-    conversation.time_zone = time_zone
-    conversation.length_minutes = length_minutes
-    conversation.format = format
-    conversation.place = place
+    for field, value in booking.items():
+        setattr(conversation, field, value)
     conversation.save()
     return conversation
 
@@ -244,7 +282,11 @@ def conversation_cancel(
     the message to the contact.
     """
     check_owner(owner, conversation)
-    if len(" ".join((reason or "").split())) > REASON_CHARS:
+    try:
+        reason = _folded(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error}) from None
+    if len(reason) > REASON_CHARS:
         raise ValidationError({"reason": f"The reason can be at most {REASON_CHARS} characters."})
     conversation_transition(
         owner=owner, conversation=conversation, to=State.CANCELLED, at=now or timezone.now()
@@ -279,6 +321,10 @@ def conversation_mark_held(
     held_at = held_at or now
     if held_at.tzinfo is None or held_at.utcoffset() is None:
         raise ValidationError({"held_at": "Give the time it was held with its time zone."})
+    try:
+        check_year(held_at)
+    except ValidationError as error:
+        raise ValidationError({"held_at": error}) from None
     if held_at > now:
         raise ValidationError({"held_at": "A conversation cannot be marked held in the future."})
     if conversation.scheduled_for and conversation.scheduled_for > held_at:
