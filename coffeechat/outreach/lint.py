@@ -6,10 +6,12 @@ adding a function and a row. The phrases the rules look for are in `phrases`.
 """
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from coffeechat.lib.validation import LINE_LIMIT, TEXT_LIMIT
 from coffeechat.outreach import phrases
 
 Severity = Literal["error", "warning", "tip"]
@@ -69,7 +71,12 @@ class Rule:
 
 
 def lint(draft: Draft) -> list[Finding]:
-    """Every finding for `draft`: errors, then warnings, then tips; whole-message ones first."""
+    """Every finding for `draft`: errors, then warnings, then tips; whole-message ones first.
+
+    A draft too large to be a message gets that one finding and nothing else is read.
+    """
+    if refused := check_size(draft):
+        return refused
     findings = [f for rule in RULES if rule.applies_to(draft) for f in rule.check(draft)]
     return sorted(findings, key=_order)
 
@@ -110,12 +117,55 @@ def _related(a: str, b: str) -> bool:
 
 def _mentions_any(text: str, keywords: Iterable[str]) -> bool:
     words = set(_words(text))
-    return any(_related(keyword, word) for keyword in keywords for word in words)
+    # Related words share their first five letters (see `_related`), so only those are
+    # compared: the cost grows with the words, not with words times keywords.
+    by_stem: dict[str, list[str]] = {}
+    for word in words:
+        by_stem.setdefault(word[:5], []).append(word)
+    return any(
+        keyword in words or any(_related(keyword, w) for w in by_stem.get(keyword[:5], ()))
+        for keyword in keywords
+    )
+
+
+CLAUSE_LOOKBACK = 200  # characters; a clause is shorter, and the look-back must stay bounded
 
 
 def _clause_before(text: str, position: int) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in ".?!;,:\n—–")
-    return text[start + 1 : position]
+    window = max(0, position - CLAUSE_LOOKBACK)
+    start = max(text.rfind(mark, window, position) for mark in ".?!;,:\n—–")
+    return text[max(start + 1, window) : position]
+
+
+def _clause_after(text: str, position: int) -> str:
+    """The rest of the clause from `position`, at most CLAUSE_LOOKBACK characters."""
+    clause = phrases.CLAUSE.match(text, position, position + CLAUSE_LOOKBACK)
+    return clause.group() if clause else ""
+
+
+def _says_something(clause: str) -> bool:
+    """True when `clause` names something: a word beyond the stock ones, a name or a number."""
+    for word in phrases.WORD.findall(clause):
+        folded = word.casefold().strip("'’-")
+        if any(c.isdigit() for c in word):
+            return True
+        if len(folded) >= 4 and folded not in phrases.SAYS_NOTHING:
+            return True
+    return False
+
+
+def _cue_with_substance(pattern: re.Pattern[str], text: str) -> bool:
+    """True when `pattern` matches and the clause after a match names something."""
+    return any(_says_something(_clause_after(text, m.end())) for m in pattern.finditer(text))
+
+
+def _without_placeholders(text: str) -> str:
+    """`text` with unfilled merge fields blanked, so "{{ their_news }}" is not taken for news."""
+    pieces, done = [], 0
+    for start, end in _placeholders(text):
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 def _negated(text: str, position: int) -> bool:
@@ -155,6 +205,23 @@ def _each_in_subject_and_body(
 # Rules -------------------------------------------------------------------------------------
 
 
+def check_size(draft: Draft) -> list[Finding]:
+    """Refuse text too large to be a message before any pattern reads it."""
+    if len(draft.body) > TEXT_LIMIT:
+        message = (
+            f"This is {len(draft.body):,} characters; a message is at most {TEXT_LIMIT:,}, "
+            "so it was not checked. Paste the message itself."
+        )
+        return [Finding("too-large", "error", message)]
+    if len(draft.subject) > LINE_LIMIT:
+        message = (
+            f"This subject is {len(draft.subject):,} characters; keep it under {LINE_LIMIT:,} "
+            "(a good one is under 60) so the message can be checked."
+        )
+        return [Finding("too-large", "error", message, field="subject")]
+    return []
+
+
 def check_do_not_contact(draft: Draft) -> list[Finding]:
     if not draft.do_not_contact:
         return []
@@ -188,14 +255,22 @@ def check_placeholders(draft: Draft) -> list[Finding]:
     return _each_in_subject_and_body(draft, "placeholder", "error", _placeholders, message)
 
 
-def _job_asks(text: str) -> list[Span]:
-    spans = sorted(
-        {m.span() for pattern in phrases.JOB_ASKS for m in pattern.finditer(text)},
+def _matches(text: str, patterns: list[re.Pattern[str]]) -> list[Span]:
+    return sorted(
+        {m.span() for pattern in patterns for m in pattern.finditer(text)},
         key=lambda span: (span[0], -span[1]),
     )
+
+
+def _job_asks(text: str, door_open_is_an_ask: bool) -> list[Span]:
+    spans = _matches(text, phrases.JOB_ASKS + (phrases.DOOR_OPEN if door_open_is_an_ask else []))
+    # "Glad to hear of any news or openings" leaves a door open; it does not knock on it.
+    polite = [] if door_open_is_an_ask else _matches(text, phrases.DOOR_OPEN)
     kept: list[Span] = []
     for start, end in spans:
         if kept and start < kept[-1][1]:
+            continue
+        if any(s <= start and end <= e for s, e in polite):
             continue
         if not _negated(text, start):
             kept.append((start, end))
@@ -211,7 +286,10 @@ def check_job_ask(draft: Draft) -> list[Finding]:
             "if there is an opening, let them be the one to bring it up."
         )
 
-    return _each_in_subject_and_body(draft, "job-ask", severity, _job_asks, message)
+    door_open_is_an_ask = draft.kind not in ("thank_you", "keep_in_touch")
+    return _each_in_subject_and_body(
+        draft, "job-ask", severity, lambda text: _job_asks(text, door_open_is_an_ask), message
+    )
 
 
 def _linkedin_note_too_long(body: str) -> list[Finding]:
@@ -257,13 +335,24 @@ def check_length(draft: Draft) -> list[Finding]:
     return _too_many_words(draft)
 
 
+# What a subject line is for, by kind of message.
+SUBJECT_ADVICE = {
+    "request": "says what you are asking for, e.g. “Twenty minutes on your path into data "
+    "journalism?”",
+    "nudge": "they will recognise: reply in the thread of your first note, or reuse its subject",
+    "confirmation": "with the day and time, e.g. “Confirming Thursday 3 pm”",
+    "reschedule": "that says the time is changing, e.g. “Moving Thursday's call?”",
+    "thank_you": "that thanks them for the conversation, e.g. “Thank you for Tuesday's chat”",
+    "keep_in_touch": "that names what you are sending, e.g. “An article on service design I "
+    "thought you'd enjoy”",
+}
+
+
 def check_subject(draft: Draft) -> list[Finding]:
     if draft.subject.strip():
         return []
-    message = (
-        "Add a subject line that says what you are asking for, "
-        "e.g. “Twenty minutes on your path into data journalism?”."
-    )
+    advice = SUBJECT_ADVICE.get(draft.kind, "that tells them what the message is about")
+    message = f"Add a subject line {advice}."
     return [Finding("no-subject", "warning", message, field="subject")]
 
 
@@ -317,16 +406,28 @@ def check_thanks(draft: Draft) -> list[Finding]:
     return [Finding("no-thanks", "warning", message)]
 
 
+def _names_a_relation(text: str) -> bool:
+    """ "My aunt, who worked with you at the Trust, …": a connection named by relation."""
+    for sentence in phrases.SENTENCE.finditer(text):
+        relation = phrases.RELATION.search(sentence.group())
+        if relation is None:
+            continue
+        verb = phrases.CONNECTING_VERB.search(sentence.group(), relation.end())
+        if verb and phrases.SECOND_PERSON_WORD.search(sentence.group(), verb.start()):
+            return True
+    return False
+
+
 def _is_personal(draft: Draft) -> bool:
+    # Their organisation's name is not enough: a template puts it in every note it writes.
     text = f"{draft.subject}\n{draft.body}"
-    if phrases.PERSONAL.search(text):
+    if phrases.PERSONAL.search(text) or _names_a_relation(text):
         return True
-    if _mentions_any(text, _distinctive(draft.their_work) | _distinctive(draft.connection)):
+    context = (draft.their_work + "\n" + draft.connection)[:TEXT_LIMIT]
+    if _mentions_any(text, _distinctive(context)):
         return True
-    names = {w for w in _words(draft.referrer) if len(w) >= 3}
-    org_words = {w for w in _words(draft.organization) if len(w) >= 3}
-    org_words -= phrases.ORGANIZATION_FILLER
-    return bool((names | org_words) & set(_words(text)))
+    names = {w for w in _words(draft.referrer[:LINE_LIMIT]) if len(w) >= 3}
+    return bool(names & set(_words(text)))
 
 
 def check_personal(draft: Draft) -> list[Finding]:
@@ -339,9 +440,16 @@ def check_personal(draft: Draft) -> list[Finding]:
     return [Finding("not-personal", "warning", message)]
 
 
+def _is_specific(draft: Draft) -> bool:
+    body = _without_placeholders(draft.body)
+    if phrases.QUOTED.search(body) or _cue_with_substance(phrases.SPECIFIC_CUE, body):
+        return True
+    takeaways = "\n".join(draft.takeaways)[:TEXT_LIMIT]
+    return _mentions_any(body, _distinctive(takeaways))
+
+
 def check_thank_you_specific(draft: Draft) -> list[Finding]:
-    keywords = {word for takeaway in draft.takeaways for word in _distinctive(takeaway)}
-    if phrases.SPECIFIC.search(draft.body) or _mentions_any(draft.body, keywords):
+    if _is_specific(draft):
         return []
     message = (
         "Name one thing you took from the conversation (a piece of advice, a resource, "
@@ -383,6 +491,64 @@ def check_informational(draft: Draft) -> list[Finding]:
     return [Finding("not-informational", "tip", message)]
 
 
+def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
+    """What a keep-in-touch note lacks, and where, or None when it has something to say.
+
+    It reads plain text: the touch is told by its words (an article shared, congratulations,
+    an update), and the substance is a link, the news named, or something done since.
+    """
+    body = _without_placeholders(f"{draft.subject}\n{draft.body}")
+    offset = len(draft.subject) + 1
+    if slot := phrases.EMPTY_SLOT.search(body):
+        label = slot.group().strip()
+        span = (slot.start() - offset, slot.end() - offset) if slot.start() >= offset else None
+        return f"The line {_quote(label)} is empty: fill it in or take it out.", span
+    sign_off = max((m.start() for m in phrases.SIGN_OFF.finditer(body)), default=len(body))
+    link = phrases.URL.search(body, 0, sign_off)
+    if phrases.SHARING.search(body) and phrases.ARTICLE_NOUN.search(body):
+        if link or phrases.ATTACHED.search(body):
+            return None
+        return (
+            "Say what you are sharing: the article's title and its link, so they can open it "
+            "without searching.",
+            None,
+        )
+    if phrases.CONGRATULATION.search(body):
+        if _cue_with_substance(phrases.NEWS_CUE, body):
+            return None
+        return (
+            "Name their news (“congratulations on your move to the research team”): "
+            "congratulations on nothing in particular read as a form letter.",
+            None,
+        )
+    if (
+        link
+        or _cue_with_substance(phrases.DONE_SINCE, body)
+        or _cue_with_substance(phrases.NEWS_CUE, body)
+    ):
+        return None
+    if phrases.UPDATE_CUE.search(body):
+        return (
+            "Say what you did with their advice (a course started, a person met, an "
+            "application sent): an update with no news is a note they cannot answer.",
+            None,
+        )
+    return (
+        "Give them a reason for the note: an article with its title and link, an update on "
+        "what you did with their advice, or congratulations on their news.",
+        None,
+    )
+
+
+def check_touch_substance(draft: Draft) -> list[Finding]:
+    lacking = _touch_substance(draft)
+    if lacking is None:
+        return []
+    message, span = lacking
+    start, end = span or (None, None)
+    return [Finding("empty-touch", "error", message, start, end)]
+
+
 def _only(*names: str) -> frozenset[str]:
     return frozenset(names)
 
@@ -392,6 +558,7 @@ def _all_but(*names: str) -> frozenset[str]:
 
 
 RULES: list[Rule] = [
+    Rule("too-large", check_size),
     Rule("do-not-contact", check_do_not_contact),
     Rule("placeholder", check_placeholders),
     # A reply may attach the résumé they asked for.
@@ -403,6 +570,7 @@ RULES: list[Rule] = [
     Rule("no-thanks", check_thanks, kinds=_only("request", "nudge", "thank_you")),
     Rule("not-personal", check_personal, kinds=_only("request")),
     Rule("vague-thank-you", check_thank_you_specific, kinds=_only("thank_you")),
+    Rule("empty-touch", check_touch_substance, kinds=_only("keep_in_touch")),
     Rule("no-question", check_question, kinds=_only("request")),
     Rule("about-me", check_about_me, kinds=_only("request", "nudge")),
     Rule("not-informational", check_informational, kinds=_only("request")),
