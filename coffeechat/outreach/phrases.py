@@ -302,7 +302,7 @@ SHARING = re.compile(
 CONGRATULATION = re.compile(r"\bcongrat\w*|\bwell\s+done\b|\bmany\s+happy\s+returns\b", re.I)
 # "congratulations on your promotion to head of research": the news comes after these.
 NEWS_CUE = re.compile(
-    r"\bcongrat\w*[^.!?\n]{0,60}?\b(?:on|for)\b"
+    r"\bcongrat\w{0,12}[^.!?\n]{0,60}?\b(?:on|for)\b"
     r"|\b(?:saw|read|heard|noticed|seen|see|learned|learnt)\s+(?:that|about|on\s+\w+\s+that)\b"
     r"|\b(?:saw|read|heard|noticed|seen|see|learned|learnt)\s+(?:that\s+)?(?:you|your)\b"
     r"|\b(?:on|about)\s+your\s+(?:new|recent)\b",
