@@ -2,17 +2,17 @@
 
 Pure Python, no database. Each rule is one small function that takes a `Draft` and returns
 `Finding`s; `RULES` lists them with the kinds and channels they apply to. Adding a rule is
-adding a function and a row. The phrases the rules look for are in `phrases`.
+adding a function and a row. The phrases the rules look for are in `phrases`, and the
+helpers that read words and clauses in `lint_text`.
 """
 
-import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from coffeechat.lib.validation import LINE_LIMIT, TEXT_LIMIT
-from coffeechat.outreach import phrases
+from coffeechat.outreach import lint_text, phrases
+from coffeechat.outreach.lint_text import Span
 
 Severity = Literal["error", "warning", "tip"]
 
@@ -85,101 +85,7 @@ def _order(finding: Finding) -> tuple[int, int]:
     return SEVERITIES.index(finding.severity), -1 if finding.start is None else finding.start
 
 
-# Text helpers ------------------------------------------------------------------------------
-
-Span = tuple[int, int]
-
-
-def _words(text: str) -> list[str]:
-    return [w.casefold() for w in phrases.LETTERS.findall(text)]
-
-
-def _distinctive(text: str, min_length: int = 5) -> set[str]:
-    """Words in `text` specific enough to show a note was written for this person."""
-    found: set[str] = set()
-    for word in phrases.LETTERS.findall(text):
-        if word.isupper() and len(word) >= 2:
-            found.add(word.casefold())  # an acronym: MIT, UX
-        elif len(word) >= min_length and word.casefold() not in phrases.GENERIC_WORDS:
-            found.add(word.casefold())
-    return found
-
-
-def _related(a: str, b: str) -> bool:
-    """Same word give or take an ending: design/designer, accessible/accessibility."""
-    if a == b:
-        return True
-    shortest = min(len(a), len(b))
-    if shortest < 4:
-        return False
-    return len(os.path.commonprefix([a, b])) >= max(5, shortest - 3)
-
-
-def _mentions_any(text: str, keywords: Iterable[str]) -> bool:
-    words = set(_words(text))
-    # Related words share their first five letters (see `_related`), so only those are
-    # compared: the cost grows with the words, not with words times keywords.
-    by_stem: dict[str, list[str]] = {}
-    for word in words:
-        by_stem.setdefault(word[:5], []).append(word)
-    return any(
-        keyword in words or any(_related(keyword, w) for w in by_stem.get(keyword[:5], ()))
-        for keyword in keywords
-    )
-
-
-CLAUSE_LOOKBACK = 200  # characters; a clause is shorter, and the look-back must stay bounded
-
-
-def _clause_before(text: str, position: int) -> str:
-    window = max(0, position - CLAUSE_LOOKBACK)
-    start = max(text.rfind(mark, window, position) for mark in ".?!;,:\n—–")
-    return text[max(start + 1, window) : position]
-
-
-def _clause_after(text: str, position: int) -> str:
-    """The rest of the clause from `position`, at most CLAUSE_LOOKBACK characters."""
-    clause = phrases.CLAUSE.match(text, position, position + CLAUSE_LOOKBACK)
-    return clause.group() if clause else ""
-
-
-def _says_something(clause: str) -> bool:
-    """True when `clause` names something: a word beyond the stock ones, a name or a number."""
-    for word in phrases.WORD.findall(clause):
-        folded = word.casefold().strip("'’-")
-        if any(c.isdigit() for c in word):
-            return True
-        if len(folded) >= 4 and folded not in phrases.SAYS_NOTHING:
-            return True
-    return False
-
-
-def _cue_with_substance(pattern: re.Pattern[str], text: str) -> bool:
-    """True when `pattern` matches and the clause after a match names something."""
-    return any(_says_something(_clause_after(text, m.end())) for m in pattern.finditer(text))
-
-
-def _without_placeholders(text: str) -> str:
-    """`text` with unfilled merge fields blanked, so "{{ their_news }}" is not taken for news."""
-    pieces, done = [], 0
-    for start, end in _placeholders(text):
-        pieces += [text[done:start], " " * (end - start)]
-        done = end
-    return "".join(pieces) + text[done:]
-
-
-def _negated(text: str, position: int) -> bool:
-    """True when the clause leading up to `position` says "not", as in "I'm not asking for…"."""
-    return bool(phrases.NEGATION.search(_clause_before(text, position)))
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= 60 else text[:57] + '…'}”"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+# Rule helpers ------------------------------------------------------------------------------
 
 
 def _each_in_subject_and_body(
@@ -232,47 +138,30 @@ def check_do_not_contact(draft: Draft) -> list[Finding]:
     return [Finding("do-not-contact", "error", message)]
 
 
-def _placeholders(text: str) -> list[Span]:
-    found: list[Span] = []
-    for match in phrases.PLACEHOLDER.finditer(text):
-        square, angle = match.group("square"), match.group("angle")
-        if square and square.strip().casefold() in phrases.NOT_PLACEHOLDERS:
-            continue
-        if angle and angle.strip().casefold() in phrases.HTML_TAGS:
-            continue
-        found.append(match.span())
-    return found
-
-
 def check_placeholders(draft: Draft) -> list[Finding]:
     def message(phrase: str, field: str) -> str:
         where = "in the subject" if field == "subject" else "before sending"
         return (
-            f"Fill in or remove {_quote(phrase)} {where}: "
+            f"Fill in or remove {lint_text.quote(phrase)} {where}: "
             "a blank merge field tells the reader this is a form letter."
         )
 
-    return _each_in_subject_and_body(draft, "placeholder", "error", _placeholders, message)
-
-
-def _matches(text: str, patterns: list[re.Pattern[str]]) -> list[Span]:
-    return sorted(
-        {m.span() for pattern in patterns for m in pattern.finditer(text)},
-        key=lambda span: (span[0], -span[1]),
-    )
+    return _each_in_subject_and_body(draft, "placeholder", "error", lint_text.placeholders, message)
 
 
 def _job_asks(text: str, door_open_is_an_ask: bool) -> list[Span]:
-    spans = _matches(text, phrases.JOB_ASKS + (phrases.DOOR_OPEN if door_open_is_an_ask else []))
+    spans = lint_text.matches(
+        text, phrases.JOB_ASKS + (phrases.DOOR_OPEN if door_open_is_an_ask else [])
+    )
     # "Glad to hear of any news or openings" leaves a door open; it does not knock on it.
-    polite = [] if door_open_is_an_ask else _matches(text, phrases.DOOR_OPEN)
+    polite = [] if door_open_is_an_ask else lint_text.matches(text, phrases.DOOR_OPEN)
     kept: list[Span] = []
     for start, end in spans:
         if kept and start < kept[-1][1]:
             continue
         if any(s <= start and end <= e for s, e in polite):
             continue
-        if not _negated(text, start):
+        if not lint_text.negated(text, start):
             kept.append((start, end))
     return kept
 
@@ -282,7 +171,7 @@ def check_job_ask(draft: Draft) -> list[Finding]:
 
     def message(phrase: str, field: str) -> str:
         return (
-            f"{_quote(phrase)} reads as asking for a job. Ask for advice and insight instead; "
+            f"{lint_text.quote(phrase)} reads as asking for a job. Ask for advice and insight instead; "
             "if there is an opening, let them be the one to bring it up."
         )
 
@@ -300,7 +189,7 @@ def _linkedin_note_too_long(body: str) -> list[Finding]:
     over = len(text) - LINKEDIN_NOTE_LIMIT
     message = (
         f"A LinkedIn connection note holds {LINKEDIN_NOTE_LIMIT} characters and this "
-        f"one has {len(text)}, {_plural(over, 'character')} over. Keep who you are, "
+        f"one has {len(text)}, {lint_text.plural(over, 'character')} over. Keep who you are, "
         "why them, and the ask."
     )
     return [Finding("too-long", "error", message, offset + LINKEDIN_NOTE_LIMIT, offset + len(text))]
@@ -390,7 +279,7 @@ def check_time_ask_too_long(draft: Draft) -> list[Finding]:
         return []
     _, start, end = max(durations)
     message = (
-        f"{_quote(draft.body[start:end])} is a lot to ask of a stranger. "
+        f"{lint_text.quote(draft.body[start:end])} is a lot to ask of a stranger. "
         "Ask for 15–30 minutes; if the talk goes well they can offer more."
     )
     return [Finding("long-time-ask", "warning", message, start, end)]
@@ -424,10 +313,10 @@ def _is_personal(draft: Draft) -> bool:
     if phrases.PERSONAL.search(text) or _names_a_relation(text):
         return True
     context = (draft.their_work + "\n" + draft.connection)[:TEXT_LIMIT]
-    if _mentions_any(text, _distinctive(context)):
+    if lint_text.mentions_any(text, lint_text.distinctive(context)):
         return True
-    names = {w for w in _words(draft.referrer[:LINE_LIMIT]) if len(w) >= 3}
-    return bool(names & set(_words(text)))
+    names = {w for w in lint_text.words(draft.referrer[:LINE_LIMIT]) if len(w) >= 3}
+    return bool(names & set(lint_text.words(text)))
 
 
 def check_personal(draft: Draft) -> list[Finding]:
@@ -441,11 +330,11 @@ def check_personal(draft: Draft) -> list[Finding]:
 
 
 def _is_specific(draft: Draft) -> bool:
-    body = _without_placeholders(draft.body)
-    if phrases.QUOTED.search(body) or _cue_with_substance(phrases.SPECIFIC_CUE, body):
+    body = lint_text.without_placeholders(draft.body)
+    if phrases.QUOTED.search(body) or lint_text.cue_with_substance(phrases.SPECIFIC_CUE, body):
         return True
     takeaways = "\n".join(draft.takeaways)[:TEXT_LIMIT]
-    return _mentions_any(body, _distinctive(takeaways))
+    return lint_text.mentions_any(body, lint_text.distinctive(takeaways))
 
 
 def check_thank_you_specific(draft: Draft) -> list[Finding]:
@@ -474,8 +363,8 @@ def check_about_me(draft: Draft) -> list[Finding]:
     if mine < 6 or mine <= 2 * yours:
         return []
     message = (
-        f"This note says I, me or my {_plural(mine, 'time')} and you or your "
-        f"{_plural(yours, 'time')}. Turn a sentence or two toward them: their work, "
+        f"This note says I, me or my {lint_text.plural(mine, 'time')} and you or your "
+        f"{lint_text.plural(yours, 'time')}. Turn a sentence or two toward them: their work, "
         "their path, why you are asking them."
     )
     return [Finding("about-me", "tip", message)]
@@ -497,12 +386,12 @@ def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
     It reads plain text: the touch is told by its words (an article shared, congratulations,
     an update), and the substance is a link, the news named, or something done since.
     """
-    body = _without_placeholders(f"{draft.subject}\n{draft.body}")
+    body = lint_text.without_placeholders(f"{draft.subject}\n{draft.body}")
     offset = len(draft.subject) + 1
     if slot := phrases.EMPTY_SLOT.search(body):
         label = slot.group().strip()
         span = (slot.start() - offset, slot.end() - offset) if slot.start() >= offset else None
-        return f"The line {_quote(label)} is empty: fill it in or take it out.", span
+        return f"The line {lint_text.quote(label)} is empty: fill it in or take it out.", span
     sign_off = max((m.start() for m in phrases.SIGN_OFF.finditer(body)), default=len(body))
     link = phrases.URL.search(body, 0, sign_off)
     if phrases.SHARING.search(body) and phrases.ARTICLE_NOUN.search(body):
@@ -514,7 +403,7 @@ def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
             None,
         )
     if phrases.CONGRATULATION.search(body):
-        if _cue_with_substance(phrases.NEWS_CUE, body):
+        if lint_text.cue_with_substance(phrases.NEWS_CUE, body):
             return None
         return (
             "Name their news (“congratulations on your move to the research team”): "
@@ -523,8 +412,8 @@ def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
         )
     if (
         link
-        or _cue_with_substance(phrases.DONE_SINCE, body)
-        or _cue_with_substance(phrases.NEWS_CUE, body)
+        or lint_text.cue_with_substance(phrases.DONE_SINCE, body)
+        or lint_text.cue_with_substance(phrases.NEWS_CUE, body)
     ):
         return None
     if phrases.UPDATE_CUE.search(body):
