@@ -295,6 +295,9 @@ def check_thanks(draft: Draft) -> list[Finding]:
     return [Finding("no-thanks", "warning", message)]
 
 
+RELATION_REACH = 60  # characters from "speaks" to "your work"
+
+
 def _names_a_relation(text: str) -> bool:
     """ "My aunt, who worked with you at the Trust, …": a connection named by relation."""
     for sentence in phrases.SENTENCE.finditer(text):
@@ -302,7 +305,9 @@ def _names_a_relation(text: str) -> bool:
         if relation is None:
             continue
         verb = phrases.CONNECTING_VERB.search(sentence.group(), relation.end())
-        if verb and phrases.SECOND_PERSON_WORD.search(sentence.group(), verb.start()):
+        # "…speaks highly of your work": the reader comes within a few words of the verb.
+        near = verb.end() + RELATION_REACH if verb else 0
+        if verb and phrases.SECOND_PERSON_WORD.search(sentence.group(), verb.start(), near):
             return True
     return False
 

@@ -57,11 +57,6 @@ _HIRING = (
     r"(?:currently\s+|still\s+|actively\s+|now\s+)?(?:hiring|recruiting|looking\s+to\s+hire|"
     r"taking\s+on\s+(?:new\s+|junior\s+)?(?:people|staff|juniors|graduates|interns))\b"
 )
-# People one may fairly ask to be pointed to: "refer me to someone else I should talk to".
-_PEOPLE = (
-    r"(?:someone|somebody|anyone|anybody|others?|other\s+people|people|colleagues|friends|"
-    r"contacts|a\s+(?:colleague|friend|contact|few|couple)|one\s+or\s+two)\b"
-)
 JOB_ASKS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in [
@@ -84,15 +79,16 @@ JOB_ASKS = [
         r"\bopen\s+(?:positions?|roles?|jobs?|reqs?|headcount)\b",
         r"\b(?:positions?|roles?|jobs?|internships?)\s+(?:open|available|going)\b",
         r"\b(?:job|employment|work|hiring|internship)\s+opportunit(?:y|ies)\b",
-        rf"\b(?:a|any)\s+(?:\w+\s+)?{_JOB}\s+(?:for\s+me|on\s+your\s+{_TEAM}|at\s+your\s+{_TEAM})",
+        rf"\bany\s+(?:\w+\s+)?{_JOB}\s+(?:for\s+me|on\s+your\s+{_TEAM}|at\s+your\s+{_TEAM})",
+        rf"\ba\s+(?:\w+\s+)?{_JOB}\s+for\s+me\b",
         # hiring
         rf"\b(?:are|is)\s+(?:you|your\s+{_TEAM})\s+{_HIRING}",
         r"\bis\s+(?-i:[A-Z])[\w&.-]{0,40}(?:\s+(?-i:[A-Z])[\w&.-]{0,40}){0,3}\s+"
         r"(?:currently\s+|still\s+)?hiring\b",
         rf"\b(?:whether|if)\s+(?:you|they|your\s+{_TEAM}|[\w&.-]{{1,40}})\s+(?:are|is|['’]re)\s+"
         rf"{_HIRING}",
-        r"\b(?:anyone|anybody|any\s+(?:teams?|companies|firms|places))\s+(?:who\s+(?:is|are)\s+"
-        r"|that\s+(?:is|are)\s+)?(?:currently\s+|still\s+)?hiring\b",
+        r"\bknow\s+(?:of\s+)?(?:anyone|anybody|any\s+(?:teams?|companies|firms|places))\s+"
+        r"(?:who\s+(?:is|are)\s+|that\s+(?:is|are)\s+)?(?:currently\s+|still\s+)?hiring\b",
         r"\b(?:hire|employ|recruit)\s+me\b",
         r"\b(?:me|I)\s+(?:to\s+)?(?:be|get)\s+hired\b",
         r"\bI(?:['’]d|\s+would|['’]m|\s+am|\s+hope|\s+want|['’]ll|\s+will)\s+(?:\w+\s+){0,3}?"
@@ -107,7 +103,8 @@ JOB_ASKS = [
         rf"\brefer\s+me\s+(?:for|to)\s+(?:a|an|the|any|your|one\s+of\s+your)\s+"
         rf"(?:\w+\s+){{0,2}}?{_JOB}\b",
         r"\b(?:refer|recommend)\s+me\s+for\b",
-        rf"\brefer\s+me\b(?!\s+(?:to|on\s+to|onward\s+to)\s+{_PEOPLE})",
+        # "could you refer me?" on its own; "refer me to someone else" asks for a person
+        r"\brefer\s+me(?=\s*(?:[.?!,;)]|$)|\s+(?:internally|please|if|when|once|as|and|or)\b)",
         rf"\breferral\s+(?:for|to)\s+(?:a|an|the|any|your|one\s+of\s+your)\s+"
         rf"(?:\w+\s+){{0,2}}?(?:{_JOB}|team)\b",
         r"\b(?:employee|internal)\s+referral\b",
@@ -189,7 +186,8 @@ THANKS = re.compile(r"\b(?:thank\w*|thanks|thx|grateful|gratitude|appreciat\w*)"
 
 # Signs a note was written for this person: their work, their path, a shared past, who sent you.
 PERSONAL = re.compile(
-    r"\byour\s+(?:[\w-]{1,30}\s+){0,2}(?:work\s+on|talk|article|post|paper|book|podcast|"
+    r"\byour\s+(?:(?-i:[A-Z])[\w&-]{0,30}\s+|(?:recent|latest|new|last|great|excellent|"
+    r"brilliant|fascinating|wonderful|recorded)\s+){0,2}(?:work\s+on|talk|article|post|paper|book|podcast|"
     r"presentation|keynote|panel|interview|newsletter|blog|essay|research\s+on|thread|video|"
     r"webinar|session|piece|lecture|seminar|workshop|course|column|episode|chapter|speech|"
     r"poster|report|study|survey|exhibition|documentary|film|album|project\s+on|"
@@ -223,7 +221,8 @@ CONNECTING_VERB = re.compile(
     re.IGNORECASE,
 )
 SECOND_PERSON_WORD = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
-SENTENCE = re.compile(r"[^.!?\n]+")
+# A sentence, or half of one split by a semicolon; a clause stops at a comma or colon too.
+SENTENCE = re.compile(r"[^.!?;\n]+")
 CLAUSE = re.compile(r"[^.!?;,:\n]+")
 ORGANIZATION_FILLER = frozenset(
     """

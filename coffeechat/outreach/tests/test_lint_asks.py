@@ -19,7 +19,7 @@ from coffeechat.outreach.tests.test_lint import found, request, spans
         ("Here is my CV for context.", "Here is my CV"),
         ("I was wondering whether your team is hiring.", "whether your team is hiring"),
         ("Is your team recruiting right now?", "Is your team recruiting"),
-        ("Do you know anyone hiring in Montreal?", "anyone hiring"),
+        ("Do you know anyone hiring in Montreal?", "know anyone hiring"),
         ("I'd love to pick your brain about roles on your team.", "pick your brain about roles"),
         ("Are there any roles going?", "roles going"),
         ("Who should I send my application to?", "send my application"),
@@ -38,6 +38,9 @@ def test_job_ask_catches_polite_asks(body, phrase):
         "Can you recommend anyone else I should talk to?",
         "I'd love to pick your brain about your move into UX.",
         "What do you look for in a CV?",
+        "Could you refer me to your colleague Jan in policy?",
+        "How did you get a role at your company?",
+        "Who is hiring in this field, from what you see?",
     ],
 )
 def test_job_ask_leaves_asking_for_people_and_advice_alone(body):
@@ -101,6 +104,8 @@ def test_not_personal_accepts_a_connection_by_relation_or_their_path(body):
     [
         ("My aunt told me engineering is a good career.", {}),
         ("My friend said UX is a good field to get into.", {}),
+        ("My dad says nursing is hard; could you tell me what the work is like?", {}),
+        ("Thank you for your time to talk with me.", {}),
         ("I have long admired Lumen Analytics.", {"organization": "Lumen Analytics"}),
         ("I'd love to hear about your work at Acme.", {"organization": "Acme Corporation"}),
     ],
