@@ -149,17 +149,18 @@ def check_placeholders(draft: Draft) -> list[Finding]:
     return _each_in_subject_and_body(draft, "placeholder", "error", lint_text.placeholders, message)
 
 
-def _job_asks(text: str, door_open_is_an_ask: bool) -> list[Span]:
-    spans = lint_text.matches(
-        text, phrases.JOB_ASKS + (phrases.DOOR_OPEN if door_open_is_an_ask else [])
-    )
+def _job_asks(text: str, first_note: bool) -> list[Span]:
+    asks = phrases.JOB_ASKS + (phrases.FIRST_NOTE_ASKS if first_note else [])
+    spans = lint_text.matches(text, asks)
     # "Glad to hear of any news or openings" leaves a door open; it does not knock on it.
-    polite = [] if door_open_is_an_ask else lint_text.matches(text, phrases.DOOR_OPEN)
+    polite = [] if first_note else lint_text.matches(text, phrases.FIRST_NOTE_ASKS)
     kept: list[Span] = []
+    reach, next_polite = -1, 0  # the furthest end of the polite spans begun so far
     for start, end in spans:
-        if kept and start < kept[-1][1]:
-            continue
-        if any(s <= start and end <= e for s, e in polite):
+        while next_polite < len(polite) and polite[next_polite][0] <= start:
+            reach = max(reach, polite[next_polite][1])
+            next_polite += 1
+        if (kept and start < kept[-1][1]) or end <= reach:
             continue
         if not lint_text.negated(text, start):
             kept.append((start, end))
@@ -175,9 +176,9 @@ def check_job_ask(draft: Draft) -> list[Finding]:
             "if there is an opening, let them be the one to bring it up."
         )
 
-    door_open_is_an_ask = draft.kind not in ("thank_you", "keep_in_touch")
+    first_note = draft.kind not in ("thank_you", "keep_in_touch")
     return _each_in_subject_and_body(
-        draft, "job-ask", severity, lambda text: _job_asks(text, door_open_is_an_ask), message
+        draft, "job-ask", severity, lambda text: _job_asks(text, first_note), message
     )
 
 

@@ -135,14 +135,16 @@ JOB_ASKS = [
         r"hiring|recruit\w*|getting\s+(?:in|hired)|landing|applying|referrals?)\b",
     ]
 ]
-# Leaving the door open ("I'd be glad to hear of any opportunities") is good manners in a
-# thank-you or a keep-in-touch note; in a first request or a nudge it reads as the real ask.
-DOOR_OPEN = [
+# Asks in a first request or a nudge, but good manners or news in a thank-you or keep-in-touch
+# note: leaving the door open ("I'd be glad to hear of any opportunities"), or telling them
+# you applied for a role elsewhere, as their advice suggested.
+FIRST_NOTE_ASKS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in [
         r"\bkeep\s+me\s+in\s+mind\b",
         r"\bif\s+(?:anything|something)\s+(?:\w+\s+)?(?:comes|opens)\s+up\b",
         r"\bif\s+you\s+(?:hear|know)\s+of\s+(?:anything|any\s+(?:\w+\s+)?opportunit(?:y|ies))\b",
+        rf"\bapplied\s+(?:for|to)\s+(?:a|an|any|the|your)\s+(?:\w+\s+){{0,2}}?{_JOB}\b",
         r"\b(?:hear|know|learn)\s+(?:of|about)\s+(?:any\s+)?(?:\w+\s+){0,3}?"
         r"(?:opportunit(?:y|ies)|openings?)\b",
     ]

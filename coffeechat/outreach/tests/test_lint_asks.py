@@ -52,6 +52,7 @@ DOOR_OPEN = [
     "If you hear of any opportunities that fit, I'd be glad to know.",
     "Please keep me in mind if anything comes up.",
     "I'd love to hear about any news or openings you come across.",
+    "I took your advice and applied for the site safety internship with the city.",
 ]
 
 
