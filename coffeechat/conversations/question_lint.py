@@ -70,6 +70,13 @@ _POLITE_REQUEST = re.compile(
 )
 # Asking leave to mention their name is the one yes-or-no question worth asking as one.
 _NAME_PERMISSION = re.compile(r"\b(?:mention|use|give|drop|say|cite)\b[^?]*\bname\b", re.I)
+# Asking who else to talk to invites names, not a yes: "Can you recommend anyone else…?"
+_ASKS_FOR_NAMES = re.compile(
+    r"\b(?:recommend|suggest|introduce\s+me\s+to|point\s+me\s+to|think\s+of|know\s+of)\s+"
+    r"(?:anyone|anybody|someone|somebody|other\s+people|people|others)\b"
+    r"|\b(?:is|are)\s+there\s+(?:anyone|anybody|someone|somebody|other\s+people)\s+else\b",
+    re.I,
+)
 
 
 def _quote(text: str) -> str:
@@ -187,7 +194,7 @@ def _rephrasing(opening: re.Match[str]) -> str:
 def check_closed(text: str) -> list[QuestionFinding]:
     findings = []
     for question in _QUESTION.finditer(text):
-        if _NAME_PERMISSION.search(question.group()):
+        if _NAME_PERMISSION.search(question.group()) or _ASKS_FOR_NAMES.search(question.group()):
             continue
         opening = _closed_opening(question.group())
         if opening is None:
