@@ -140,3 +140,15 @@ def test_it_escapes_text_that_looks_like_markup():
 
 def test_it_drops_html_comments():
     assert "secret" not in render_markdown("<!-- secret -->visible")
+
+
+def test_it_shows_the_size_message_instead_of_reading_a_text_over_the_limit():
+    html = render_markdown("[" * 20_001)
+    assert html == '<p class="caution">Keep this to 20,000 characters (it has 20,001).</p>'
+    assert isinstance(html, SafeString)
+
+
+@pytest.mark.parametrize("text", ["- " * 10_000, "> " * 10_000, "1. " * 6_000, "[" * 20_000])
+def test_it_reads_deeply_nested_or_unclosed_markup_at_the_limit(text):
+    # Python-Markdown ran out of stack on the first and took minutes on the last.
+    assert render_markdown(text).startswith("<")
