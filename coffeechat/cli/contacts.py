@@ -57,8 +57,15 @@ def contacts_add(name: str, org: str, title: str, email: str, source: str, linke
 @click.option("--search", "query", default="", help="Only people matching these words.")
 def contacts_list(as_json: bool, query: str) -> None:
     """List the people in your network."""
-    from coffeechat.contacts.selectors import contact_list
+    from django.core.exceptions import ValidationError
 
+    from coffeechat.contacts.selectors import contact_list
+    from coffeechat.lib.validation import SEARCH_LIMIT, check_size
+
+    try:
+        check_size(query, limit=SEARCH_LIMIT)
+    except ValidationError as error:
+        raise click.ClickException(f"--search: {error.messages[0]}") from None
     _migrate()
     people = contact_list(owner=_owner(), query=query)
     rows = [_contact_json(c) for c in people]
