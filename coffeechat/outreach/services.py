@@ -17,7 +17,7 @@ from coffeechat.conversations.services import (
     conversation_transition,
 )
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import NAME_LIMIT, check_line, one_line
+from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_line, check_size, one_line
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -293,8 +293,19 @@ def reply_log(
 def message_lint(
     *, owner, message: Message, subject: str | None = None, body: str | None = None
 ) -> list[Finding]:
-    """The etiquette findings for a message, or for what the user is typing into it."""
+    """The etiquette findings for a message, or for what the user is typing into it.
+
+    A subject or body too long to be a message is not read: the one finding says so.
+    """
     check_owner(owner, message)
+    for field, text, limit in (
+        ("subject", message.subject if subject is None else subject, NAME_LIMIT),
+        ("body", message.body if body is None else body, TEXT_LIMIT),
+    ):
+        try:
+            check_size(text, limit=limit)
+        except ValidationError as error:
+            return [Finding("too-long-to-check", "error", error.messages[0], field=field)]
     contact = message.contact
     referrer = (
         contact.referred_by.name if contact.referred_by and contact.may_use_referrer_name else ""
