@@ -12,7 +12,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from coffeechat.lib.validation import TEXT_LIMIT, check_size
@@ -63,6 +63,25 @@ def _sub_heading(match: re.Match[str]) -> str:
     return f"<{match[1]}h{3 if match[2] == '1' else 4}"
 
 
+# The sanitiser's HTML parser takes time in the square of how deeply elements nest (2 s for
+# 10,000 quote markers, "> > > …"); no note nests anywhere near this deep.
+MAX_NESTING = 40
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _nesting(html: str) -> int:
+    """How deeply the elements of `html` nest, at most; an element left open counts as open."""
+    depth = deepest = 0
+    for tag in _TAG.finditer(html):
+        if tag[1]:
+            depth = max(depth - 1, 0)
+        elif tag[2].lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Relative links would point into coffeechat itself; only whole web or mail links stay.
     if attribute == "href" and not value.strip().lower().startswith(_ABSOLUTE_PREFIXES):
@@ -81,6 +100,11 @@ def render_markdown(text: str) -> SafeString:
     except ValidationError as error:
         return mark_safe(f'<p class="caution">{escape(error.messages[0])}</p>')  # noqa: S308
     html = _HEADING_TAG.sub(_sub_heading, cmarkgfm.markdown_to_html(text, options=_CMARK_OPTIONS))
+    if _nesting(html) > MAX_NESTING:
+        return mark_safe(  # noqa: S308 - escaped by linebreaks
+            '<p class="caution">This note nests too deeply to be formatted; here it is as '
+            f"typed.</p>{linebreaks(text, autoescape=True)}"
+        )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -152,3 +152,15 @@ def test_it_shows_the_size_message_instead_of_reading_a_text_over_the_limit():
 def test_it_reads_deeply_nested_or_unclosed_markup_at_the_limit(text):
     # Python-Markdown ran out of stack on the first and took minutes on the last.
     assert render_markdown(text).startswith("<")
+
+
+@pytest.mark.parametrize("text", ["> " * 50, "<div>" * 50, "<ul><li>" * 30])
+def test_it_shows_a_note_that_nests_too_deeply_as_typed(text):
+    html = render_markdown(text + "\n\n<script>x</script>")
+    assert html.startswith('<p class="caution">This note nests too deeply to be formatted')
+    assert "&lt;script&gt;" in html and "<script" not in html and "<div" not in html
+
+
+def test_it_formats_a_note_that_nests_a_little():
+    html = render_markdown("> " * 5 + "quoted\n\n- one\n  - two")
+    assert html.count("<blockquote>") == 5 and "<li>two</li>" in html
