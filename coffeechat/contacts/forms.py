@@ -110,7 +110,8 @@ class OrganizationForm(forms.ModelForm):
 
 
 class ContactFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    # Not stripped, so the size is checked on what was sent; the search splits it into words.
+    q = forms.CharField(label="Search", required=False, strip=False)
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
