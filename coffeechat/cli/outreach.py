@@ -24,11 +24,18 @@ from coffeechat.lib.files import write_private
 @_user_errors
 def draft(contact: str, template: str, eml: Path | None) -> None:
     """Write a draft to CONTACT (a name, part of one, or an id) from a template."""
+    from django.core.exceptions import ValidationError
+
     from coffeechat.contacts.selectors import contact_find
+    from coffeechat.lib.validation import NAME_LIMIT, check_size
     from coffeechat.outreach.delivery import eml_bytes
     from coffeechat.outreach.services import message_draft_create, message_lint
     from coffeechat.outreach.templating import BUILTINS, templates_for
 
+    try:
+        check_size(contact, limit=NAME_LIMIT)
+    except ValidationError as error:
+        raise ValidationError({"contact": error.messages}) from None
     _migrate()
     owner = _owner()
     person = contact_find(owner=owner, text=contact)
