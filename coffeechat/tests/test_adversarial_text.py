@@ -24,7 +24,13 @@ from coffeechat.lib.markdown import render_markdown
 from coffeechat.lib.validation import TEXT_LIMIT
 from coffeechat.outreach import services as outreach_services
 from coffeechat.outreach.lint import Draft, lint
-from coffeechat.outreach.templating import BUILTINS, MAX_TEMPLATE_CHARS, SAMPLE_FIELDS, render
+from coffeechat.outreach.templating import (
+    BUILTINS,
+    MAX_TEMPLATE_CHARS,
+    SAMPLE_FIELDS,
+    render,
+    template_check,
+)
 from coffeechat.portability.reading import name_part
 
 # A runaway call is stopped by an interval timer once past its budget.
@@ -213,6 +219,23 @@ UNITS = {
 def test_text_at_the_limit_costs_no_more_per_character_than_a_normal_message(reader, unit):
     text = unit * (TEXT_LIMIT // len(unit))
     _assert_bounded(reader, text, per_character=True)
+
+
+TEMPLATE_UNITS = ["{{", "{%", "{#", "{% if first_name %}", "{{ (", "{{ first_name ~ ", "}}\n"]
+
+
+@pytest.mark.parametrize("unit", TEMPLATE_UNITS)
+def test_a_template_at_its_limit_costs_no_more_per_character_than_a_normal_one(unit):
+    def check_and_fill(text: str) -> None:
+        try:
+            template_check(subject="", body=text)
+            render(text, SAMPLE_FIELDS)
+        except ValidationError:
+            pass
+
+    text = unit * (MAX_TEMPLATE_CHARS // len(unit))
+    normal = BUILTINS["request_email"].body
+    _assert_bounded(check_and_fill, text, normal=normal, per_character=True)
 
 
 @pytest.mark.parametrize(
