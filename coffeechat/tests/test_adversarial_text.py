@@ -9,6 +9,7 @@ that catches work that grows faster than the text (a quadratic pattern is hundre
 over it).
 """
 
+import json
 import signal
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from coffeechat.outreach.templating import (
     render,
     template_check,
 )
+from coffeechat.portability.backup_checks import nested_deeper_than
 from coffeechat.portability.reading import name_part
 
 # A runaway call is stopped by an interval timer once past its budget.
@@ -193,6 +195,14 @@ def test_a_name_cell_of_an_import_is_read_in_time(unit):
     size = 200_000
     hostile = unit * (size // len(unit)) + ")"
     _assert_bounded(read, hostile, normal=(NORMAL + " ") * (size // len(NORMAL)))
+
+
+@pytest.mark.parametrize("unit", ['\\"', '"', "[", "{", '"\\'])
+def test_the_nesting_of_a_backup_is_measured_in_time(unit):
+    # A backup may be large, so the measure is against a normal backup of the same length.
+    normal = json.dumps([{"name": "Ada Lovelace", "notes": "met at [the] {fair}"}] * 12_000)
+    hostile = '"' + unit * (len(normal) // len(unit))
+    _assert_bounded(lambda text: nested_deeper_than(text, 32), hostile, normal=normal)
 
 
 # Text just inside the limit --------------------------------------------------------------------
