@@ -59,6 +59,20 @@ def test_it_checks_the_text_live(alice_client, draft):
     assert "<html" not in response.text
 
 
+def test_it_does_not_check_a_text_too_long_to_be_a_message(alice_client, draft):
+    response = alice_client.post(
+        reverse("outreach:message_lint", args=[draft.pk]),
+        {"subject": "Hello", "body": "Are you hiring? " * 62_500},
+    )
+    assert response.status_code == 200
+    assert "Keep this to 20,000 characters (it has 1,000,000)." in response.text
+    assert "job-ask" not in response.text
+    subject = alice_client.post(
+        reverse("outreach:message_lint", args=[draft.pk]), {"subject": "x" * 201, "body": "Hi"}
+    )
+    assert "Keep this to 200 characters (it has 201)." in subject.text
+
+
 def test_it_saves_a_draft(alice_client, draft):
     response = alice_client.post(
         reverse("outreach:message_edit", args=[draft.pk]), {"subject": "New", "body": "Text"}
