@@ -8,6 +8,7 @@ chromium`, or COFFEECHAT_CHROMIUM) and the dev dependencies (Playwright).
 """
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -42,6 +43,8 @@ def start_demo_server(home: str) -> tuple[str, str]:
     call_command("migrate", verbosity=0)
     owner = local_user_get_or_create()
     demo_load(owner=owner)
+    # Waitress warns when requests queue up behind its threads; for screenshots that is noise.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(get_wsgi_application(), host="127.0.0.1", port=0, threads=2)
     threading.Thread(target=server.run, daemon=True).start()
     port = server.effective_port
