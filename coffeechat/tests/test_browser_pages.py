@@ -162,3 +162,33 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
 
     assert not overflowing, f"wider than 390 px (by px): {overflowing}"
     assert not failing, "\n".join(f"{where}: {found}" for where, found in failing.items())
+
+
+def test_the_phone_menu_opens_from_the_keyboard_without_javascript(live_server, browser):
+    from playwright.sync_api import expect
+
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+
+    owner = local_user_get_or_create()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    navigation = page.get_by_role("navigation", name="Main")
+    expect(navigation).to_be_hidden()
+
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")
+    menu = page.get_by_role("checkbox", name="Menu")
+    expect(menu).to_be_focused()
+    page.keyboard.press("Space")
+    expect(navigation).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(navigation.get_by_role("link", name="Today")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="People", exact=True)).to_be_visible()
+    expect(navigation).to_be_hidden()  # a new page starts with the menu closed
+    context.close()
