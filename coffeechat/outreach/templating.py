@@ -52,6 +52,15 @@ class TemplateChoice:
     body: str
     builtin: bool
 
+    # The user's words for the kind and the channel, as the rest of the app writes them.
+    @property
+    def kind_label(self) -> str:
+        return dict(MessageKind.choices).get(self.kind, self.kind)
+
+    @property
+    def channel_label(self) -> str:
+        return dict(Channel.choices).get(self.channel, self.channel)
+
 
 # How an empty field shows in a draft, so the gap is seen and filled before sending.
 _PLACEHOLDER_WORDS = {

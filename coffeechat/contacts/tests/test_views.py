@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -177,3 +179,16 @@ def test_it_sends_strangers_to_log_in(client, contact):
     response = client.get(contact.get_absolute_url())
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_every_help_text_has_the_id_its_field_points_at(alice_client, contact):
+    for url in (
+        reverse("contacts:contact_create"),
+        reverse("contacts:contact_edit", args=[contact.pk]),
+    ):
+        html = alice_client.get(url).text
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert described, url
+        for ids in described:
+            for id_ in ids.split():
+                assert f'id="{id_}"' in html, (url, id_)

@@ -21,6 +21,13 @@ def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
     assert 'value="builtin:request_referral"' not in response.text  # nobody referred Ada
 
 
+def test_it_names_kinds_and_channels_in_the_users_words(alice_client, contact):
+    html = alice_client.get(reverse("outreach:compose", args=[contact.pk])).text
+    assert '<span class="badge">Keep in touch</span>' in html
+    assert '<span class="badge">LinkedIn</span>' in html
+    assert "Keepintouch" not in html and ">Linkedin<" not in html
+
+
 def test_it_offers_only_linkedin_without_an_email(alice, alice_client, contact):
     contact.email = ""
     contact.save()
