@@ -1,6 +1,7 @@
 """After a bulk write the planner knows the new rows: the first page is planned as well as the
 hundredth."""
 
+import pytest
 from django.db import connection
 
 from coffeechat.contacts.models import Contact
@@ -56,3 +57,23 @@ def test_it_refreshes_the_statistics_after_loading_the_demo_network(alice):
 
     demo_load(owner=alice)
     assert planner_rows(Contact._meta.db_table) == Contact.objects.count()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite analyses again only where it judges it worthwhile (PRAGMA optimize)",
+)
+def test_it_refreshes_the_statistics_after_a_restore(alice, tmp_path):
+    from coffeechat.portability.backup import restore
+    from coffeechat.portability.exporters import export_json
+
+    import_contacts(owner=alice, incoming=people(PEOPLE))
+    path = tmp_path / "export.json"
+    with open(path, "wb") as out:
+        export_json(owner=alice, stream=out)
+    # The planner then counts more people than the export holds.
+    more = [IncomingContact(name=f"Later {n}", file="later.csv", line=n + 2) for n in range(50)]
+    import_contacts(owner=alice, incoming=more)
+    assert planner_rows(Contact._meta.db_table) == PEOPLE + 50
+    restore(path=path, owner=alice, force=True)
+    assert planner_rows(Contact._meta.db_table) == Contact.objects.count() == PEOPLE

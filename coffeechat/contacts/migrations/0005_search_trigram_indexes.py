@@ -42,5 +42,5 @@ def drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contacts", "0003_organization_name_index")]
+    dependencies = [("contacts", "0004_organization_name_index")]
     operations = [migrations.RunPython(create, drop, elidable=False)]

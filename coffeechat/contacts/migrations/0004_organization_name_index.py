@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0002_agenda_indexes'),
+        ('contacts', '0003_text_and_date_validators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
