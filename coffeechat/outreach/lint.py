@@ -115,14 +115,14 @@ def check_size(draft: Draft) -> list[Finding]:
     """Refuse text too large to be a message before any pattern reads it."""
     if len(draft.body) > TEXT_LIMIT:
         message = (
-            f"This is {len(draft.body):,} characters; a message is at most {TEXT_LIMIT:,}, "
-            "so it was not checked. Paste the message itself."
+            f"Keep this to {TEXT_LIMIT:,} characters (it has {len(draft.body):,}). "
+            "Text this long was not checked: paste the message itself."
         )
         return [Finding("too-large", "error", message)]
     if len(draft.subject) > LINE_LIMIT:
         message = (
-            f"This subject is {len(draft.subject):,} characters; keep it under {LINE_LIMIT:,} "
-            "(a good one is under 60) so the message can be checked."
+            f"Keep the subject to {LINE_LIMIT:,} characters (it has {len(draft.subject):,}); "
+            "a good one is under 60. The message was not checked."
         )
         return [Finding("too-large", "error", message, field="subject")]
     return []

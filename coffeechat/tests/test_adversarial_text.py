@@ -174,11 +174,6 @@ def test_a_reader_refuses_or_gets_through_a_hostile_megabyte_in_time(reader, hos
     _assert_bounded(reader, hostile)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="coffeechat.outreach.lint reads any length it is given and is quadratic on {{ "
-    "floods; its size check belongs there",
-)
 @pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
 def test_the_message_linter_refuses_or_gets_through_a_hostile_megabyte_in_time(hostile):
     _assert_bounded(_message_lint, hostile)
