@@ -84,13 +84,27 @@ class Contact(OwnedModel):
     location = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.COLD)
+    # Private notes: for the user's eyes only, never filled into a message.
     connection_note = models.TextField(
-        "how we are connected", blank=True, help_text="A mutual contact, a shared school, a group."
+        "how we are connected (private note)",
+        blank=True,
+        help_text="A mutual contact, a shared school, a group.",
     )
     their_work = models.TextField(
-        "their work to mention", blank=True, help_text="A project, publication or talk of theirs."
+        "their work (private note)", blank=True, help_text="A project, publication or talk."
     )
     research_notes = models.TextField(blank=True)
+    # Written to the person: these are what messages say.
+    why_them = models.TextField(
+        "why them, in one sentence to them",
+        blank=True,
+        help_text="Opens your requests and LinkedIn notes.",
+    )
+    our_connection = models.TextField(
+        "how we are connected, as you would say it",
+        blank=True,
+        help_text="Follows the greeting in your requests and LinkedIn notes.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     referred_by = models.ForeignKey(

@@ -12,8 +12,8 @@ from coffeechat.lib.text import normalize_name
 
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
-    "source connection_note their_work research_notes priority may_use_referrer_name "
-    "cadence_days do_not_contact connected_on"
+    "source connection_note their_work research_notes why_them our_connection priority "
+    "may_use_referrer_name cadence_days do_not_contact connected_on"
 ).split()
 
 
