@@ -3,14 +3,13 @@ from django.urls import reverse
 
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message, MessageStatus
 
 
 @pytest.fixture
 def draft(alice, contact):
-    return services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_email"
-    )
+    return message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
 
 
 def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
@@ -46,7 +45,7 @@ def test_it_explains_a_refused_draft(alice_client, contact):
     response = alice_client.post(
         reverse("outreach:compose", args=[contact.pk]), {"template": "builtin:missing"}, follow=True
     )
-    assert "Choose one of the templates offered." in response.text
+    assert "There is no template “builtin:missing”." in response.text
     assert not Message.objects.exists()
 
 
