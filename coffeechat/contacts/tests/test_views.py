@@ -118,6 +118,24 @@ def test_it_edits_a_contact(alice_client, contact):
     assert (contact.name, contact.organization, contact.priority) == ("Ada King", None, 1)
 
 
+def test_the_form_says_which_notes_reach_a_message(alice_client, contact):
+    url = reverse("contacts:contact_edit", args=[contact.pk])
+    page = alice_client.get(url).text
+    assert "Why them, in one sentence to them" in page
+    assert "It opens your requests, nudges and LinkedIn notes." in page
+    assert "How we are connected, as you would say it" in page
+    assert page.count("never put into a message") == 3  # connection, their work, research
+    alice_client.post(
+        url,
+        {"name": "Ada Lovelace", "source": "alumni", "priority": 2,
+         "why_them": "Your notes on the Engine are why I am writing.",
+         "our_connection": "We both studied with De Morgan."},
+    )  # fmt: skip
+    contact.refresh_from_db()
+    assert contact.why_them == "Your notes on the Engine are why I am writing."
+    assert contact.our_connection == "We both studied with De Morgan."
+
+
 def test_it_asks_before_deleting_a_contact(alice_client, contact):
     url = reverse("contacts:contact_delete", args=[contact.pk])
     assert "cannot be undone" in alice_client.get(url).text
