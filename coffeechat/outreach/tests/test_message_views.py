@@ -181,3 +181,11 @@ def test_it_shows_the_follow_up_on_the_contact_and_conversation_pages(alice, ali
     )
     assert "Write the nudge" in conversation_page.text
     assert "Did Ada reply?" in conversation_page.text
+
+
+def test_the_nudge_goes_on_linkedin_for_someone_without_email(alice_client, contact):
+    contact.email = ""
+    contact.save()
+    alice_client.post(reverse("outreach:compose", args=[contact.pk]), {"template": "nudge"})
+    message = Message.objects.get()
+    assert (message.kind, message.channel) == ("nudge", "linkedin")
