@@ -89,6 +89,8 @@ def draft(
             click.echo(f"{finding.severity} {finding.code}: {finding.message}", err=True)
         for tip in written.tips:
             click.echo(f"Before you go: {tip}", err=True)
+    for caution in written.cautions:
+        click.echo(f"Caution: {caution}", err=True)
     if eml:
         click.echo(f"Wrote {eml}.", err=True)
     click.echo(f"Saved as a draft for {person.name}.", err=True)

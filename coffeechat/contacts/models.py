@@ -143,5 +143,14 @@ class Contact(OwnedModel):
         return Stage(stage).label if stage else ""
 
     @property
+    def researched(self) -> bool:
+        """Whether any research is noted on them or their organisation: the prep sheet, the
+        agenda and the draft service all ask this before a request or a conversation."""
+        organization = self.organization
+        return bool(
+            self.research_notes.strip() or (organization and organization.research_notes.strip())
+        )
+
+    @property
     def emails(self) -> list[str]:
         return [e for e in [self.email, *self.other_emails] if e]

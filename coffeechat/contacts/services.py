@@ -119,14 +119,22 @@ def organization_delete(*, owner, organization: Organization) -> None:
     organization.delete()
 
 
-def coworker_warning(*, owner, organization: Organization | None) -> str:
-    """A caution when `organization` is where the user works now, else ""."""
-    if organization is None:
-        return ""
+def coworker_warning(*, owner, organization: Organization | None, source: str = "") -> str:
+    """A caution when `organization` is where the user works now, or the person is marked
+    as a co-worker (`source`), else ""."""
     employer = getattr(getattr(owner, "profile", None), "current_employer", "")
-    if employer and normalize_name(employer) == normalize_name(organization.name):
+    if (
+        organization is not None
+        and employer
+        and normalize_name(employer) == normalize_name(organization.name)
+    ):
         return (
             f"You work at {organization.name}. Asking a current co-worker for an informational "
+            "interview can reach your manager before you are ready: think it through first."
+        )
+    if source == Source.CO_WORKER:
+        return (
+            "You know them as a co-worker. Asking a current co-worker for an informational "
             "interview can reach your manager before you are ready: think it through first."
         )
     return ""

@@ -112,7 +112,9 @@ def _contact_form_page(
 def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
     name = form["organization_name"].value() or ""
     organization = selectors.organization_list(owner=request.user).filter(name__iexact=name.strip())
-    return services.coworker_warning(owner=request.user, organization=organization.first())
+    return services.coworker_warning(
+        owner=request.user, organization=organization.first(), source=form["source"].value()
+    )
 
 
 @require_GET
@@ -141,7 +143,7 @@ def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
         "timeline": selectors.contact_timeline(owner=request.user, contact=contact),
         "referrals": contact.referrals.filter(owner=request.user),
         "coworker_warning": services.coworker_warning(
-            owner=request.user, organization=contact.organization
+            owner=request.user, organization=contact.organization, source=contact.source
         ),
     }
     return render(request, "contacts/contact_detail.html", context)

@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from coffeechat.contacts.models import Contact
+from coffeechat.contacts.services import coworker_warning
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_open_get, conversation_start
 from coffeechat.lib.owned import check_owner
@@ -62,6 +63,7 @@ class MessageDraft:
     body: str
     findings: list[Finding] = field(default_factory=list)
     tips: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -125,7 +127,8 @@ def message_draft(
         body=body,
     )
     tips = DAY_OF_ETIQUETTE if choice.family == "reminder" else ()
-    return MessageDraft(contact, conversation, choice, subject, body, findings, tips)
+    cautions = draft_cautions(owner=owner, contact=contact, kind=choice.kind)
+    return MessageDraft(contact, conversation, choice, subject, body, findings, tips, cautions)
 
 
 @transaction.atomic
@@ -148,9 +151,27 @@ def message_draft_save(*, owner, draft: MessageDraft) -> Message:
     )
 
 
-def message_draft_create(**arguments: Any) -> Message:
-    """`message_draft` with the same arguments, kept as a draft message."""
-    return message_draft_save(owner=arguments["owner"], draft=message_draft(**arguments))
+def message_draft_create(
+    *,
+    owner,
+    contact: Contact,
+    template: str,
+    channel: str | None = None,
+    conversation: Conversation | None = None,
+    takeaway: str | None = None,
+    slots: dict[str, str] | None = None,
+) -> Message:
+    """`message_draft`, kept as a draft message: what the pages call."""
+    draft = message_draft(
+        owner=owner,
+        contact=contact,
+        template=template,
+        channel=channel,
+        conversation=conversation,
+        takeaway=takeaway,
+        slots=slots,
+    )
+    return message_draft_save(owner=owner, draft=draft)
 
 
 # The rules, each written once ----------------------------------------------------------
@@ -336,6 +357,25 @@ def _check_output(contact: Contact, choice: TemplateChoice, subject: str, body: 
             f"{LINKEDIN_NOTE_LIMIT}: shorten what you wrote for it, or send an e-mail.",
             code="too_long",
         )
+
+
+def draft_cautions(*, owner, contact: Contact, kind: str) -> tuple[str, ...]:
+    """What to think about before writing to `contact` at all: not the message's wording
+    (that is the linter's) but whom it goes to and what you know of them."""
+    cautions = []
+    coworker = coworker_warning(
+        owner=owner, organization=contact.organization, source=contact.source
+    )
+    if coworker:
+        cautions.append(coworker)
+    if kind == MessageKind.REQUEST and not contact.researched:
+        where = contact.organization.name if contact.organization else "their organisation"
+        cautions.append(
+            f"You have noted no research on {contact.name} or {where}. Read their profile "
+            "and what the organisation has done lately first: it is how a request shows "
+            "why them, and it keeps your questions to what a search cannot answer."
+        )
+    return tuple(cautions)
 
 
 def draft_findings(

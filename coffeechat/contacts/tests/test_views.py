@@ -177,3 +177,10 @@ def test_it_sends_strangers_to_log_in(client, contact):
     response = client.get(contact.get_absolute_url())
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_it_cautions_about_someone_known_as_a_co_worker(alice_client, contact):
+    contact.source = "co_worker"
+    contact.save()
+    response = alice_client.get(contact.get_absolute_url())
+    assert "You know them as a co-worker." in response.text

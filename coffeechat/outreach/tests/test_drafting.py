@@ -4,6 +4,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact
@@ -311,3 +312,30 @@ def test_the_slots_are_named_for_the_linter():
 )
 def test_interests_read_naturally_mid_sentence(typed, read):
     assert natural_list(typed) == read
+
+
+# Cautions about whom a message goes to
+
+
+def test_a_request_without_any_research_comes_with_a_caution(alice, contact):
+    draft = message_draft(owner=alice, contact=contact, template="request")
+    assert any("no research on Ada Lovelace or Analytical Engines" in c for c in draft.cautions)
+    contact.organization.research_notes = "Builds engines; a new model this year."
+    contact.organization.save()
+    draft = message_draft(owner=alice, contact=contact, template="request")
+    assert draft.cautions == ()
+    assert message_draft(owner=alice, contact=contact, template="nudge").cautions == ()
+
+
+def test_a_co_worker_comes_with_a_caution_by_source_alone(alice, contact):
+    contact.source = "co_worker"
+    contact.organization.research_notes = "Known well."
+    contact.organization.save()
+    draft = message_draft(owner=alice, contact=contact, template="nudge")
+    assert draft.cautions and "co-worker" in draft.cautions[0]
+
+
+def test_the_editor_shows_the_cautions(alice, alice_client, contact):
+    message = message_draft_create(owner=alice, contact=contact, template="request")
+    page = alice_client.get(reverse("outreach:message_edit", args=[message.pk])).text
+    assert "You have noted no research on Ada Lovelace" in page

@@ -392,3 +392,26 @@ def test_it_gets_a_template_by_key(alice, bob):
     for key in (f"own:{own.pk}", "builtin:nope", "own:x", "request_email", ""):
         with pytest.raises(LookupError):
             template_get(owner=bob if key.startswith("own:") else alice, key=key)
+
+
+def test_a_customised_builtin_follows_its_new_key(alice):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "coffeechat.outreach.migrations.0003_builtin_keys_by_family_and_channel"
+    )
+    mine = Template.objects.create(
+        owner=alice,
+        name="My update",
+        kind="keep_in_touch",
+        subject="News",
+        body="Hi {{ first_name }}, {{ update }}.",
+        builtin_key="keep_in_touch_update",
+    )
+    migration.rename(apps, None)
+    mine.refresh_from_db()
+    assert mine.builtin_key == "keep_in_touch_update_email"
+    offered = _keys(templates_for(owner=alice, kind="keep_in_touch"))
+    assert f"own:{mine.pk}" in offered and "builtin:keep_in_touch_update_email" not in offered

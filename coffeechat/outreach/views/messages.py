@@ -11,7 +11,7 @@ from coffeechat.conversations.services import conversation_transition
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
 from coffeechat.outreach import delivery, services
-from coffeechat.outreach.drafting import message_draft_create
+from coffeechat.outreach.drafting import draft_cautions, message_draft_create
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.selectors import message_list
 from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
@@ -52,7 +52,7 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
             "choices": [(choice, _slot_fields(choice)) for choice in choices],
             "kind": kind,
             "coworker_warning": coworker_warning(
-                owner=request.user, organization=contact.organization
+                owner=request.user, organization=contact.organization, source=contact.source
             ),
         },
     )
@@ -78,9 +78,7 @@ def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
         "smtp": delivery.smtp_description(),
         "mailto": delivery.mailto_url(message) if message.contact.email else "",
         "linkedin_limit": 300 if message.channel == Channel.LINKEDIN else None,
-        "coworker_warning": coworker_warning(
-            owner=request.user, organization=message.contact.organization
-        ),
+        "cautions": draft_cautions(owner=request.user, contact=message.contact, kind=message.kind),
     }
 
 
