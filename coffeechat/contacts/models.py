@@ -6,11 +6,28 @@ from django.urls import reverse
 from coffeechat.lib.owned import OwnedModel
 
 
+class PersonResearch(models.TextChoices):
+    """What to find out about a person before asking them for their time."""
+
+    PROFILE = "profile", "Read their profile and the path that led to their role"
+    WORK = "work", "Read, watched or listened to something they made"
+
+
+class OrganizationResearch(models.TextChoices):
+    """What to find out about their organisation and its field."""
+
+    MISSION = "mission", "Read the organisation's site: what it does, for whom, and why"
+    NEWS = "news", "Read its recent news, projects and reports"
+    INDUSTRY = "industry", "Read about the trends and challenges in its industry"
+
+
 class Organization(OwnedModel):
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
     industry = models.CharField(max_length=200, blank=True)
     research_notes = models.TextField(blank=True)
+    # Which of OrganizationResearch is done, by value.
+    research_done = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -94,6 +111,8 @@ class Contact(OwnedModel):
         "their work (private note)", blank=True, help_text="A project, publication or talk."
     )
     research_notes = models.TextField(blank=True)
+    # Which of PersonResearch is done, by value.
+    research_done = models.JSONField(default=list, blank=True)
     # Written to the person: these are what messages say.
     why_them = models.TextField(
         "why them, in one sentence to them",
@@ -144,11 +163,15 @@ class Contact(OwnedModel):
 
     @property
     def researched(self) -> bool:
-        """Whether any research is noted on them or their organisation: the prep sheet, the
-        agenda and the draft service all ask this before a request or a conversation."""
+        """Whether any research is done on them or their organisation, noted or ticked off:
+        the prep sheet, the agenda and the draft service all ask this."""
         organization = self.organization
         return bool(
-            self.research_notes.strip() or (organization and organization.research_notes.strip())
+            self.research_notes.strip()
+            or self.research_done
+            or (
+                organization and (organization.research_notes.strip() or organization.research_done)
+            )
         )
 
     @property

@@ -4,9 +4,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
-from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.contacts.models import (
+    Contact,
+    Organization,
+    OrganizationResearch,
+    PersonResearch,
+    Source,
+    Tag,
+)
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
 
@@ -117,6 +124,32 @@ def organization_delete(*, owner, organization: Organization) -> None:
     """Deleting an organisation keeps its people; they just lose the link."""
     check_owner(owner, organization)
     organization.delete()
+
+
+def _checked(done: list[str], choices: type[models.TextChoices], where: str) -> list[str]:
+    unknown = [item for item in done if item not in choices.values]
+    if unknown:
+        raise ValidationError(
+            {"research_done": f"“{unknown[0]}” is not on the research checklist for {where}."}
+        )
+    # Kept in the checklist's order, each once.
+    return [item for item in choices.values if item in done]
+
+
+@transaction.atomic
+def contact_research_set(
+    *, owner, contact: Contact, person: list[str], organization: list[str]
+) -> Contact:
+    """Records which items of the research checklist are done, for the person and for
+    their organisation (ignored when they have none)."""
+    check_owner(owner, contact, contact.organization)
+    contact.research_done = _checked(person, PersonResearch, contact.name)
+    contact.save(update_fields=["research_done", "updated_at"])
+    if contact.organization is not None:
+        org = contact.organization
+        org.research_done = _checked(organization, OrganizationResearch, org.name)
+        org.save(update_fields=["research_done", "updated_at"])
+    return contact
 
 
 def coworker_warning(*, owner, organization: Organization | None, source: str = "") -> str:

@@ -6,14 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts import selectors, services
 from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
-from coffeechat.contacts.models import Contact, Organization
+from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
 from coffeechat.conversations.services import conversation_open_get
-from coffeechat.lib.forms import apply_validation_error
+from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
 from coffeechat.outreach.selectors import message_list
@@ -145,8 +145,35 @@ def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
         "coworker_warning": services.coworker_warning(
             owner=request.user, organization=contact.organization, source=contact.source
         ),
+        "person_research": [
+            (value, label, value in contact.research_done)
+            for value, label in PersonResearch.choices
+        ],
+        "organization_research": contact.organization
+        and [
+            (value, label, value in contact.organization.research_done)
+            for value, label in OrganizationResearch.choices
+        ],
     }
     return render(request, "contacts/contact_detail.html", context)
+
+
+@require_POST
+def contact_research(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    """The research checklist on a person's page: what is done, for them and their organisation."""
+    contact = _contact_for_user(request, contact_pk)
+    try:
+        services.contact_research_set(
+            owner=request.user,
+            contact=contact,
+            person=request.POST.getlist("person"),
+            organization=request.POST.getlist("organization"),
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "Research checklist saved.")
+    return redirect(contact.get_absolute_url() + "#research")
 
 
 @require_http_methods(["GET", "POST"])

@@ -371,9 +371,10 @@ def draft_cautions(*, owner, contact: Contact, kind: str) -> tuple[str, ...]:
     if kind == MessageKind.REQUEST and not contact.researched:
         where = contact.organization.name if contact.organization else "their organisation"
         cautions.append(
-            f"You have noted no research on {contact.name} or {where}. Read their profile "
-            "and what the organisation has done lately first: it is how a request shows "
-            "why them, and it keeps your questions to what a search cannot answer."
+            f"You have noted no research on {contact.name} or {where}, and nothing on "
+            "their research checklist is done. Read their profile and what the organisation "
+            "has done lately first: it is how a request shows why them, and it keeps your "
+            "questions to what a search cannot answer."
         )
     return tuple(cautions)
 

@@ -184,3 +184,33 @@ def test_it_cautions_about_someone_known_as_a_co_worker(alice_client, contact):
     contact.save()
     response = alice_client.get(contact.get_absolute_url())
     assert "You know them as a co-worker." in response.text
+
+
+def test_it_keeps_the_research_checklist(alice_client, contact):
+    page = alice_client.get(contact.get_absolute_url()).text
+    assert "Research checklist" in page and 'name="organization" value="news"' in page
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    response = alice_client.post(url, {"person": ["work", "profile"], "organization": ["news"]})
+    assert response.status_code == 302 and response.url.endswith("#research")
+    contact.refresh_from_db()
+    assert contact.research_done == ["profile", "work"]
+    assert contact.organization.research_done == ["news"]
+    assert contact.researched
+    assert 'value="news" checked' in alice_client.get(contact.get_absolute_url()).text
+
+
+def test_it_refuses_an_item_not_on_the_checklist(alice_client, contact):
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    response = alice_client.post(url, {"person": ["gossip"]}, follow=True)
+    assert "“gossip” is not on the research checklist for Ada Lovelace." in response.text
+    contact.refresh_from_db()
+    assert contact.research_done == []
+
+
+def test_the_research_checklist_refuses_get_and_strangers(client, bob, alice_client, contact):
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    assert alice_client.get(url).status_code == 405
+    client.force_login(bob)
+    assert client.post(url, {"person": ["profile"]}).status_code == 404
+    contact.refresh_from_db()
+    assert contact.research_done == []

@@ -339,3 +339,9 @@ def test_the_editor_shows_the_cautions(alice, alice_client, contact):
     message = message_draft_create(owner=alice, contact=contact, template="request")
     page = alice_client.get(reverse("outreach:message_edit", args=[message.pk])).text
     assert "You have noted no research on Ada Lovelace" in page
+
+
+def test_one_item_of_the_research_checklist_clears_the_caution(alice, contact):
+    contact.research_done = ["profile"]
+    contact.save()
+    assert message_draft(owner=alice, contact=contact, template="request").cautions == ()
