@@ -338,19 +338,34 @@ def _names_of(person: Contact) -> list[str]:
     return sorted(n for n in names if len(n) >= 2)
 
 
-def _check_output(contact: Contact, choice: TemplateChoice, subject: str, body: str) -> None:
+def unnamed_referrer_in(contact: Contact, text: str) -> tuple[int, int] | None:
+    """Where `text` names the person who referred `contact` but asked not to be named, or
+    None. Names count as written with their capital: "Grace", not "grace period"."""
     referrer = contact.referred_by
-    if referrer is not None and not contact.may_use_referrer_name:
-        text = f"{subject}\n{body}"
-        # As a word with a capital, as names are written: "Grace" but not "grace period".
-        for name in _names_of(referrer):
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-                raise ValidationError(
-                    f"This draft names {referrer.name}, who asked not to be named to "
-                    f"{contact.name}: take the name out of what you wrote for this message "
-                    "or for their page.",
-                    code="confidence",
-                )
+    if referrer is None or contact.may_use_referrer_name:
+        return None
+    for name in _names_of(referrer):
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        if found:
+            return found.span()
+    return None
+
+
+def confidence_broken(contact: Contact, subject: str, body: str) -> str:
+    """Why this text breaks a referrer's confidence, or "" when it does not."""
+    referrer = contact.referred_by
+    if referrer is None or unnamed_referrer_in(contact, f"{subject}\n{body}") is None:
+        return ""
+    return f"This names {referrer.name}, who asked not to be named to {contact.name}."
+
+
+def _check_output(contact: Contact, choice: TemplateChoice, subject: str, body: str) -> None:
+    refusal = confidence_broken(contact, subject, body)
+    if refusal:
+        raise ValidationError(
+            f"{refusal} Take the name out of what you wrote for this message or on their page.",
+            code="confidence",
+        )
     if choice.channel == Channel.LINKEDIN and len(body) > LINKEDIN_NOTE_LIMIT:
         raise ValidationError(
             f"This LinkedIn message would be {len(body)} characters and LinkedIn takes "
@@ -388,12 +403,26 @@ def draft_findings(
     subject: str,
     body: str,
 ) -> list[Finding]:
-    """The etiquette linter's findings for a message to `contact`."""
+    """The etiquette linter's findings for a message to `contact`, and first an error when
+    what the user typed names a referrer who asked not to be."""
     referrer = contact.referred_by.name if _referral_usable(contact) else ""
+    confidence = []
+    refusal = confidence_broken(contact, subject, body)
+    if refusal:
+        span = unnamed_referrer_in(contact, body)
+        confidence.append(
+            Finding(
+                "named-referrer",
+                "error",
+                f"{refusal} Take the name out before sending.",
+                *(span or (None, None)),
+                field="body" if span else "subject",
+            )
+        )
     takeaways: tuple[str, ...] = ()
     if conversation is not None:
         takeaways = tuple(conversation.takeaways.values_list("text", flat=True))
-    return lint(
+    return confidence + lint(
         Draft(
             body=body,
             subject=subject,

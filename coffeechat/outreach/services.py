@@ -19,6 +19,7 @@ from coffeechat.conversations.services import (
 from coffeechat.lib.owned import check_owner
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.drafting import (
+    confidence_broken,
     draft_findings,
     refuse_do_not_contact,
     thank_you_refusal,
@@ -190,6 +191,9 @@ def message_send(*, owner, message: Message) -> Message:
         raise ValidationError("Only e-mail messages can be sent from coffeechat.")
     # Checked before the e-mail leaves, not only when it is recorded as sent.
     _refuse_thank_you_out_of_turn(message)
+    broken = confidence_broken(message.contact, message.subject, message.body)
+    if broken:
+        raise ValidationError(f"{broken} Take the name out, then send.", code="confidence")
     smtp_send(owner=owner, message=message)
     return message_mark_sent(owner=owner, message=message)
 

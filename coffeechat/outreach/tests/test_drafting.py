@@ -345,3 +345,21 @@ def test_one_item_of_the_research_checklist_clears_the_caution(alice, contact):
     contact.research_done = ["profile"]
     contact.save()
     assert message_draft(owner=alice, contact=contact, template="request").cautions == ()
+
+
+def test_typing_the_referrers_name_is_an_error_and_it_is_not_sent(alice, demo, settings):
+    from coffeechat.outreach import services
+
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.DEFAULT_FROM_EMAIL = "jordan@example.org"
+    leila = demo["Leila Nasser"]
+    message = message_draft_create(owner=alice, contact=leila, template="request")
+    body = message.body.replace("Dear Leila,", "Dear Leila, Grace Adeyemi mentioned you.")
+    findings = services.message_lint(owner=alice, message=message, body=body)
+    assert findings[0].code == "named-referrer" and findings[0].severity == "error"
+    assert body[findings[0].start : findings[0].end] == "Adeyemi"
+    services.message_update(owner=alice, message=message, subject=message.subject, body=body)
+    with pytest.raises(ValidationError, match="asked not to be named to Leila Nasser"):
+        services.message_send(owner=alice, message=message)
+    message.refresh_from_db()
+    assert message.status == "draft"
