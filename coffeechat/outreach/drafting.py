@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 
 from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import coworker_warning
@@ -286,7 +287,7 @@ def _latest(owner, contact: Contact, states: tuple[str, ...]) -> Conversation | 
     return (
         Conversation.objects.owned_by(owner)
         .filter(contact=contact, state__in=states)
-        .order_by("-held_at", "-created_at", "-pk")
+        .order_by(F("held_at").desc(nulls_last=True), "-created_at", "-pk")
         .first()
     )
 
