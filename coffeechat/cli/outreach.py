@@ -52,7 +52,7 @@ def draft(
     eml: Path | None,
     as_json: bool,
 ) -> None:
-    """Write a draft to CONTACT (a name, part of one, or an id) and keep it as a draft."""
+    """Draft a message to CONTACT (a name, part of one, or an id) and keep it as a draft."""
     from django.db import transaction
 
     from coffeechat.contacts.selectors import contact_find
