@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from django import forms
 
 from coffeechat.accounts.models import Profile
+from coffeechat.lib.validation import NAME_LIMIT, check_line
 
 
 class ProfileForm(forms.ModelForm):
@@ -34,6 +35,11 @@ class ProfileForm(forms.ModelForm):
             "goal_organizations": forms.Textarea(attrs={"rows": 2}),
             "signature": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_display_name(self) -> str:
+        # The name goes into mail headers and calendar invitations, where a line break would
+        # start a header or property of its own.
+        return check_line(self.cleaned_data["display_name"], limit=NAME_LIMIT)
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data["time_zone"].strip()

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from coffeechat.cli import _migrate, _owner, _user_errors, main
+from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main
+from coffeechat.lib.files import write_private
 
 
 def _slot(text: str) -> tuple[str, str]:
@@ -43,7 +44,7 @@ def _slot(text: str) -> tuple[str, str]:
     help="Also write the draft as an .eml file to open in a mail program.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the draft and its findings as JSON.")
-@_user_errors
+@_user_errors(options={"template": "--template"})
 def draft(
     contact: str,
     template: str,
@@ -56,12 +57,14 @@ def draft(
     from django.db import transaction
 
     from coffeechat.contacts.selectors import contact_find
+    from coffeechat.lib.validation import check_line
     from coffeechat.outreach.delivery import eml_bytes
     from coffeechat.outreach.drafting import message_draft, message_draft_save
 
+    template = check_option("--template", template, check_line)
     _migrate()
     owner = _owner()
-    person = contact_find(owner=owner, text=contact)
+    person = check_option("CONTACT", contact, lambda text: contact_find(owner=owner, text=text))
     written = message_draft(
         owner=owner,
         contact=person,
@@ -76,7 +79,7 @@ def draft(
         message = message_draft_save(owner=owner, draft=written)
         if eml:
             try:
-                eml.write_bytes(eml_bytes(owner=owner, message=message))
+                write_private(eml, eml_bytes(owner=owner, message=message))
             except OSError as error:
                 raise click.ClickException(f"Cannot write {eml}: {error.strerror}.") from None
     if as_json:

@@ -19,8 +19,9 @@ from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import coworker_warning
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_open_get, conversation_start
+from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import LINE_LIMIT, check_line
+from coffeechat.lib.validation import LINE_LIMIT, check_line, one_line
 from coffeechat.outreach.builtin_templates import FAMILIES
 from coffeechat.outreach.lint import LINKEDIN_NOTE_LIMIT, Draft, Finding, lint
 from coffeechat.outreach.models import Channel, Direction, Message, MessageKind, MessageStatus
@@ -116,7 +117,8 @@ def message_draft(
     conversation = _conversation_for(owner, contact, choice, conversation)
     _check_slots(choice, slots)
     fields = merge_fields(owner=owner, contact=contact, conversation=conversation, slots=slots)
-    subject = _tidy(render(choice.subject, fields)) if choice.subject else ""
+    # A name saved before names were held to one line must not break the subject.
+    subject = one_line(render(choice.subject, fields)) if choice.subject else ""
     body = _tidy(render(choice.body, fields))
     _check_output(contact, choice, subject, body)
     findings = draft_findings(
@@ -139,7 +141,7 @@ def message_draft_save(*, owner, draft: MessageDraft) -> Message:
     check_owner(owner, contact, conversation)
     if conversation is None and draft.kind in (MessageKind.REQUEST, MessageKind.NUDGE):
         conversation = conversation_start(owner=owner, contact=contact)
-    return Message.objects.create(
+    message = Message(
         owner=owner,
         contact=contact,
         conversation=conversation,
@@ -150,6 +152,9 @@ def message_draft_save(*, owner, draft: MessageDraft) -> Message:
         subject=draft.subject,
         body=draft.body,
     )
+    validate_instance(message)
+    message.save()
+    return message
 
 
 def message_draft_create(

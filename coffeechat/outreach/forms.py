@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 
+from coffeechat.lib.validation import NAME_LIMIT, check_line
 from coffeechat.outreach.models import Channel
 from coffeechat.outreach.templating import (
     MAX_TEMPLATE_CHARS,
@@ -40,6 +41,9 @@ class TemplateForm(forms.Form):
                 preview, **{"hx-trigger": "input changed delay:300ms"}
             )
         self.fields["channel"].widget.attrs.update(preview, **{"hx-trigger": "change"})
+
+    def clean_subject(self) -> str:
+        return check_line(self.cleaned_data["subject"], limit=NAME_LIMIT)
 
     def clean(self):
         data = super().clean()

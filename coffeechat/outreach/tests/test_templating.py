@@ -400,7 +400,7 @@ def test_a_customised_builtin_follows_its_new_key(alice):
     from django.apps import apps
 
     migration = importlib.import_module(
-        "coffeechat.outreach.migrations.0003_builtin_keys_by_family_and_channel"
+        "coffeechat.outreach.migrations.0004_builtin_keys_by_family_and_channel"
     )
     mine = Template.objects.create(
         owner=alice,

@@ -24,7 +24,7 @@ def rename_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0002_agenda_indexes"),
+        ("outreach", "0003_text_and_date_validators"),
     ]
 
     operations = [migrations.RunPython(rename, rename_back)]
