@@ -57,11 +57,13 @@ def draft(
     from django.db import transaction
 
     from coffeechat.contacts.selectors import contact_find
-    from coffeechat.lib.validation import check_line
+    from coffeechat.lib.validation import NAME_LIMIT, check_line, check_size
     from coffeechat.outreach.delivery import eml_bytes
     from coffeechat.outreach.drafting import message_draft, message_draft_save
 
     template = check_option("--template", template, check_line)
+    # Read no further than a name could be: a long argument is refused before any lookup.
+    check_option("CONTACT", contact, lambda text: check_size(text, limit=NAME_LIMIT))
     _migrate()
     owner = _owner()
     person = check_option("CONTACT", contact, lambda text: contact_find(owner=owner, text=text))

@@ -14,6 +14,7 @@ from coffeechat.contacts.forms import ContactFilterForm, ContactForm, Organizati
 from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.lib.validation import SEARCH_LIMIT, check_size
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
 from coffeechat.outreach.selectors import message_list
@@ -34,12 +35,16 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     tags = list(selectors.tag_list(owner=request.user).values_list("name", flat=True))
     filter_form = ContactFilterForm(request.GET, tags=tags)
     filters = filter_form.filters()
+    search_error = filter_form.search_error()
     contacts = selectors.contact_list(owner=request.user, **filters)
+    if search_error:
+        contacts = contacts.none()
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter_form": filter_form,
+        "search_error": search_error,
         "page": page,
         "query_string": query.urlencode(),
         "filtered": any(v for k, v in filters.items() if k != "sort"),
@@ -192,10 +197,22 @@ def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    query, search_error = request.GET.get("q", ""), ""
+    try:
+        check_size(query, limit=SEARCH_LIMIT)
+    except ValidationError as error:
+        query, search_error = "", error.messages[0]
     organizations = selectors.organization_list(owner=request.user, query=query)
+    if search_error:
+        organizations = organizations.none()
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "contacts/organization_list.html", {"page": page, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "search_error": search_error,
+        "search_limit": SEARCH_LIMIT,
+    }
+    return render(request, "contacts/organization_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

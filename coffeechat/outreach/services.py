@@ -18,7 +18,7 @@ from coffeechat.conversations.services import (
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import check_year
+from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.drafting import (
     confidence_broken,
@@ -251,8 +251,20 @@ def reply_log(
 def message_lint(
     *, owner, message: Message, subject: str | None = None, body: str | None = None
 ) -> list[Finding]:
-    """The etiquette findings for a message, or for what the user is typing into it."""
+    """The etiquette findings for a message, or for what the user is typing into it.
+
+    A subject or body too long to be a message is not read: one too-large finding says so,
+    in the words every size check uses.
+    """
     check_owner(owner, message)
+    for field, text, limit in (
+        ("subject", message.subject if subject is None else subject, NAME_LIMIT),
+        ("body", message.body if body is None else body, TEXT_LIMIT),
+    ):
+        try:
+            check_size(text, limit=limit)
+        except ValidationError as error:
+            return [Finding("too-large", "error", error.messages[0], field=field)]
     return draft_findings(
         contact=message.contact,
         conversation=message.conversation,

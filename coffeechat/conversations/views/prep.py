@@ -128,7 +128,10 @@ def question_remove(
 def question_lint(request: HttpRequest) -> HttpResponse:
     """The findings for a question being written, checked as the user types (htmx)."""
     text = request.POST.get("text", "")
-    context = {"findings": lint_question(text), "checked": bool(text.strip())}
+    try:
+        context = {"findings": lint_question(text), "checked": bool(text.strip())}
+    except ValidationError as error:
+        context = {"refusal": _plain(error)}
     return render(request, "conversations/prep.html#findings", context)
 
 

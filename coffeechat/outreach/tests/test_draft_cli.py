@@ -170,6 +170,8 @@ def test_it_gives_the_day_of_etiquette_with_a_reminder(me, ada):
             ["Ada", "--template", "request", "--channel", "linkedin", "--eml", "x.eml"],
             "An .eml file is for e-mail",
         ),
+        (["9" * 5000, "--template", "request"], "CONTACT: Keep this to 200 characters"),
+        (["a" * 60_000, "--template", "request"], "CONTACT: Keep this to 200 characters"),
     ],
 )
 def test_it_explains_what_it_cannot_do(ada, me, args, message):
