@@ -109,7 +109,91 @@ DETAILS = {
     "Ben Castellanos": {"referred_by": "Nadia Haddad", "may_use_referrer_name": True},
 }
 
-# Opens each request: why this person and no other.
+# What the user wrote to each person for their messages: how we are connected, as they would
+# say it, and why them. Kept apart from the private notes above, which never reach a message:
+# Leila's has Grace's name in it, and Grace asked not to be named.
+WRITTEN_FOR_MESSAGES = {
+    "Ines Carvalho": (
+        "We spoke briefly in the Q&A after your talk at the Service Design Gathering.",
+        "Your work testing flood maps with residents is what I most want to learn about.",
+    ),
+    "Tomasz Wróbel": (
+        "We both studied human geography at Northbank, two years apart.",
+        "You moved from geography into service design, the step I am hoping to take.",
+    ),
+    "Hannah Osei": (
+        "",
+        "Your case study on simplifying a housing charity's repair form showed me what "
+        "good research can change.",
+    ),
+    "Chloé Martin": (
+        "We are both members of the UX Research Guild.",
+        "Your ResearchOps clinics changed how I think about participants' time.",
+    ),
+    "Daniel Achebe": (
+        "We taught together at Eastgate Academy.",
+        "You made the move from teaching into research, and you are the person I most want "
+        "to ask about it.",
+    ),
+    "Aisha Rahman": (
+        "",
+        "Your post on the research behind the bin-collection service is the clearest case "
+        "for user research I have read.",
+    ),
+    "Oliver Brennan": (
+        "We both studied geography at Northbank.",
+        "Your research on how people choose between cycling and the bus is close to what I taught.",
+    ),
+    "Sofia Marchetti": (
+        "We met at the Climate Designers meetup in Leeds.",
+        "You kindly offered to say more about moving from architecture into service design.",
+    ),
+    "Nadia Haddad": (
+        "",
+        "Your Guild newsletter article on designing council services with residents is why "
+        "I started reading about service design.",
+    ),
+    "Marcus Webb": (
+        "Ruth suggested I write to you.",
+        "You have mentored many designers who came from another career, as I hope to.",
+    ),
+    "Elena Petrova": (
+        "We overlapped at Northbank.",
+        "Your post on explaining flood-risk uncertainty to insurers is close to what I "
+        "taught my students.",
+    ),
+    "Grace Adeyemi": (
+        "",
+        "Your UX Leeds talk on research with patients on wards stayed with me, especially "
+        "keeping sessions short.",
+    ),
+    "Jonah Feld": (
+        "",
+        "Your research for climate charities is the kind of work I hope to move into.",
+    ),
+    "Leila Nasser": (
+        "",
+        "Your case study on rewriting payment-difficulty letters with customers is the kind "
+        "of research I hope to do.",
+    ),
+    "Ben Castellanos": (
+        "",
+        "You lead user research at Northbank, where I studied, and I would value your view "
+        "of the field.",
+    ),
+    "Lucas Moreau": (
+        "",
+        "Your point on the Urban Mobility Forum panel about designing for the second ride "
+        "made me want to learn more.",
+    ),
+    "Fiona Gallagher": (
+        "",
+        "I read the community-energy report you led and wondered how research with "
+        "residents shaped it.",
+    ),
+}
+
+# Opens each request already sent: why this person and no other.
 WHY = {
     "Chloé Martin": "I have been coming to the ResearchOps clinics you run for the UX Research "
     "Guild, and your session on consent forms changed how I think about participants' time.",
@@ -301,6 +385,8 @@ class _Loader:
         for name, org, title, source, priority, added, tags in _rows(PEOPLE):
             first, last = _ascii(name).split(" ", 1)
             fields = dict(DETAILS.get(name, {}))
+            our_connection, why_them = WRITTEN_FOR_MESSAGES.get(name, ("", ""))
+            fields.update(our_connection=our_connection, why_them=why_them)
             if "referred_by" in fields:
                 fields["referred_by"] = self.people[fields["referred_by"]]
             contact = contact_create(

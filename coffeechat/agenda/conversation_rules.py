@@ -56,9 +56,7 @@ def prep_missing(conversation: Any, profile: Profile) -> list[str]:
     read from the snapshot: prep_status asks the database once per conversation."""
     contact, organization = conversation.contact, conversation.contact.organization
     missing = []
-    if not (
-        contact.research_notes.strip() or (organization and organization.research_notes.strip())
-    ):
+    if not contact.researched:
         where = organization.name if organization else "their organisation"
         missing.append(f"Research notes on {contact.name} or {where}")
     if conversation.question_count < ENOUGH_QUESTIONS:

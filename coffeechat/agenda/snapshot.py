@@ -165,8 +165,10 @@ class _Reader:
             )
         if research_notes:
             more["research_notes"] = row[prefix + "research_notes"]
+            more["research_done"] = row[prefix + "research_done"]
             if contact.organization is not None:
                 contact.organization.research_notes = row[prefix + "organization__research_notes"]
+                contact.organization.research_done = row[prefix + "organization__research_done"]
         if more:
             contact.__dict__.update(more)
         return contact
@@ -188,7 +190,12 @@ def _contact_fields(prefix: str) -> tuple[tuple[str, str], ...]:
 def contact_lookups(prefix: str = "", research_notes: bool = False) -> list[str]:
     lookups = [lookup for _, lookup in _contact_fields(prefix)] + [prefix + "organization__name"]
     if research_notes:
-        lookups += [prefix + "research_notes", prefix + "organization__research_notes"]
+        lookups += [
+            prefix + "research_notes",
+            prefix + "research_done",
+            prefix + "organization__research_notes",
+            prefix + "organization__research_done",
+        ]
     return lookups
 
 

@@ -56,7 +56,9 @@ def contacts_add(name: str, org: str, title: str, email: str, source: str, linke
         source=source,
         linkedin_url=linkedin,
     )
-    warning = coworker_warning(owner=owner, organization=contact.organization)
+    warning = coworker_warning(
+        owner=owner, organization=contact.organization, source=contact.source
+    )
     if warning:
         click.echo(f"Caution: {warning}", err=True)
     at = f" at {contact.organization}" if contact.organization else ""

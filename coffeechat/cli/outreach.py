@@ -1,5 +1,6 @@
 """`coffeechat draft …`"""
 
+import json
 from pathlib import Path
 
 import click
@@ -8,27 +9,57 @@ from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main
 from coffeechat.lib.files import write_private
 
 
+def _slot(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise click.ClickException(f"Give a slot as NAME=VALUE, e.g. takeaway=…, not “{text}”.")
+    return name.strip(), value
+
+
 @main.command()
 @click.argument("contact")
 @click.option(
     "--template",
     "template",
     required=True,
-    help="A kind (request, nudge, thank_you, …) or a template key such as request_linkedin.",
+    help="A kind (request, nudge, reminder, thank_you, keep_in_touch, introduction…) or a "
+    "template key such as request_linkedin or own:12.",
+)
+@click.option(
+    "--channel",
+    type=click.Choice(["email", "linkedin"]),
+    help="E-mail or a LinkedIn message; by default e-mail when they have an address.",
+)
+@click.option(
+    "--slot",
+    "slots",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="What you write for this message: takeaway, article_title, article_link, update, "
+    "their_news, moved_by (me or them), introduce_to, introduce_why. Repeat for each.",
 )
 @click.option(
     "--eml",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the draft as an .eml file to open in a mail program.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the draft and its findings as JSON.")
 @_user_errors(options={"template": "--template"})
-def draft(contact: str, template: str, eml: Path | None) -> None:
-    """Write a draft to CONTACT (a name, part of one, or an id) from a template."""
+def draft(
+    contact: str,
+    template: str,
+    channel: str | None,
+    slots: tuple[str, ...],
+    eml: Path | None,
+    as_json: bool,
+) -> None:
+    """Draft a message to CONTACT (a name, part of one, or an id) and keep it as a draft."""
+    from django.db import transaction
+
     from coffeechat.contacts.selectors import contact_find
     from coffeechat.lib.validation import NAME_LIMIT, check_line, check_size
     from coffeechat.outreach.delivery import eml_bytes
-    from coffeechat.outreach.services import message_draft_create, message_lint
-    from coffeechat.outreach.templating import BUILTINS, templates_for
+    from coffeechat.outreach.drafting import message_draft, message_draft_save
 
     template = check_option("--template", template, check_line)
     # Read no further than a name could be: a long argument is refused before any lookup.
@@ -36,25 +67,35 @@ def draft(contact: str, template: str, eml: Path | None) -> None:
     _migrate()
     owner = _owner()
     person = check_option("CONTACT", contact, lambda text: contact_find(owner=owner, text=text))
-    key = template if ":" in template else f"builtin:{template}" if template in BUILTINS else ""
-    if not key:
-        offered = templates_for(owner=owner, contact=person, kind=template)
-        if not offered:
-            raise click.ClickException(
-                f"No template of kind “{template}” fits {person.name}. "
-                f"Built-in keys: {', '.join(BUILTINS)}."
-            )
-        key = offered[0].key
-    message = message_draft_create(owner=owner, contact=person, template_key=key)
-    if message.subject:
-        click.echo(f"Subject: {message.subject}\n")
-    click.echo(message.body)
-    for finding in message_lint(owner=owner, message=message):
-        click.echo(f"{finding.severity} {finding.code}: {finding.message}", err=True)
+    written = message_draft(
+        owner=owner,
+        contact=person,
+        template=template,
+        channel=channel,
+        slots=dict(_slot(text) for text in slots),
+    )
+    if eml and written.channel != "email":
+        raise click.ClickException("An .eml file is for e-mail: leave out --eml for LinkedIn.")
+    # The .eml is written inside the transaction: when it cannot be, no draft is kept either.
+    with transaction.atomic():
+        message = message_draft_save(owner=owner, draft=written)
+        if eml:
+            try:
+                write_private(eml, eml_bytes(owner=owner, message=message))
+            except OSError as error:
+                raise click.ClickException(f"Cannot write {eml}: {error.strerror}.") from None
+    if as_json:
+        click.echo(json.dumps(written.as_json(), ensure_ascii=False, indent=2))
+    else:
+        if written.subject:
+            click.echo(f"Subject: {written.subject}\n")
+        click.echo(written.body)
+        for finding in written.findings:
+            click.echo(f"{finding.severity} {finding.code}: {finding.message}", err=True)
+        for tip in written.tips:
+            click.echo(f"Before you go: {tip}", err=True)
+    for caution in written.cautions:
+        click.echo(f"Caution: {caution}", err=True)
     if eml:
-        try:
-            write_private(eml, eml_bytes(owner=owner, message=message))
-        except OSError as error:
-            raise click.ClickException(f"Cannot write {eml}: {error.strerror}.") from None
         click.echo(f"Wrote {eml}.", err=True)
     click.echo(f"Saved as a draft for {person.name}.", err=True)

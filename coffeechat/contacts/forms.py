@@ -26,19 +26,40 @@ class ContactForm(forms.Form):
     )
     source = forms.ChoiceField(label="How you know them", choices=Source.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
-    connection_note = forms.CharField(
-        label="How we are connected",
+    why_them = forms.CharField(
+        label="Why them, in one sentence to them",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A mutual contact, a shared school or group: the reason they may say yes.",
+        help_text="Written to them, e.g. “Your talk on flood maps at the Service Design "
+        "Gathering is why I am writing.” It opens your requests, nudges and LinkedIn notes.",
+    )
+    our_connection = forms.CharField(
+        label="How we are connected, as you would say it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Written to them, e.g. “We both studied geography at Northbank.” It follows "
+        "the greeting in your requests and LinkedIn notes. Name a referrer here only if they "
+        "said you may.",
+    )
+    connection_note = forms.CharField(
+        label="How we are connected (private note)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For you only, never put into a message: a mutual contact, a shared school "
+        "or group, what a referrer asked of you.",
     )
     their_work = forms.CharField(
-        label="Their work to mention",
+        label="Their work (private note)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A project, article or talk of theirs that made you want to talk to them.",
+        help_text="For you only, never put into a message: a project, article or talk of theirs "
+        "to read before you write.",
     )
-    research_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    research_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For you only, never put into a message; they appear on the prep sheet.",
+    )
     tags = forms.CharField(required=False, help_text="Separate tags with commas.")
     referred_by = forms.ModelChoiceField(
         queryset=Contact.objects.none(), required=False, empty_label="—"

@@ -29,11 +29,45 @@ def validate_emails(value: list) -> None:
         validate_email(email)
 
 
+class PersonResearch(models.TextChoices):
+    """What to find out about a person before asking them for their time."""
+
+    PROFILE = "profile", "Read their profile and the path that led to their role"
+    WORK = "work", "Read, watched or listened to something they made"
+
+
+class OrganizationResearch(models.TextChoices):
+    """What to find out about their organisation and its field."""
+
+    MISSION = "mission", "Read the organisation's site: what it does, for whom, and why"
+    NEWS = "news", "Read its recent news, projects and reports"
+    INDUSTRY = "industry", "Read about the trends and challenges in its industry"
+
+
+def _validate_checklist(value: list, choices: type[models.TextChoices]) -> None:
+    if not isinstance(value, list) or any(item not in choices.values for item in value):
+        raise ValidationError(
+            "The research checklist is a list of: " + ", ".join(choices.values) + "."
+        )
+
+
+def validate_person_research(value: list) -> None:
+    _validate_checklist(value, PersonResearch)
+
+
+def validate_organization_research(value: list) -> None:
+    _validate_checklist(value, OrganizationResearch)
+
+
 class Organization(OwnedModel):
     name = models.CharField(max_length=200, validators=[LINE])
     website = models.URLField(blank=True, validators=[LINE])
     industry = models.CharField(max_length=200, blank=True, validators=[LINE])
     research_notes = models.TextField(blank=True, validators=[TextValidator()])
+    # Which of OrganizationResearch is done, by value.
+    research_done = models.JSONField(
+        default=list, blank=True, validators=[validate_organization_research]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -111,19 +145,37 @@ class Contact(OwnedModel):
     location = models.CharField(max_length=200, blank=True, validators=[LINE])
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.COLD)
+    # Private notes: for the user's eyes only, never filled into a message.
     connection_note = models.TextField(
-        "how we are connected",
+        "how we are connected (private note)",
         blank=True,
         validators=[TextValidator(NOTE_LIMIT)],
         help_text="A mutual contact, a shared school, a group.",
     )
     their_work = models.TextField(
-        "their work to mention",
+        "their work (private note)",
         blank=True,
         validators=[TextValidator(NOTE_LIMIT)],
-        help_text="A project, publication or talk of theirs.",
+        help_text="A project, publication or talk.",
     )
     research_notes = models.TextField(blank=True, validators=[TextValidator()])
+    # Which of PersonResearch is done, by value.
+    research_done = models.JSONField(
+        default=list, blank=True, validators=[validate_person_research]
+    )
+    # Written to the person: these are what messages say.
+    why_them = models.TextField(
+        "why them, in one sentence to them",
+        blank=True,
+        validators=[TextValidator(NOTE_LIMIT)],
+        help_text="Opens your requests and LinkedIn notes.",
+    )
+    our_connection = models.TextField(
+        "how we are connected, as you would say it",
+        blank=True,
+        validators=[TextValidator(NOTE_LIMIT)],
+        help_text="Follows the greeting in your requests and LinkedIn notes.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     referred_by = models.ForeignKey(
@@ -160,6 +212,19 @@ class Contact(OwnedModel):
         """The stage in words; the stage itself is computed by the contact selectors."""
         stage = getattr(self, "stage", None)
         return Stage(stage).label if stage else ""
+
+    @property
+    def researched(self) -> bool:
+        """Whether any research is done on them or their organisation, noted or ticked off:
+        the prep sheet, the agenda and the draft service all ask this."""
+        organization = self.organization
+        return bool(
+            self.research_notes.strip()
+            or self.research_done
+            or (
+                organization and (organization.research_notes.strip() or organization.research_done)
+            )
+        )
 
     @property
     def emails(self) -> list[str]:

@@ -4,9 +4,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
-from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.contacts.models import (
+    Contact,
+    Organization,
+    OrganizationResearch,
+    PersonResearch,
+    Source,
+    Tag,
+)
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
@@ -17,8 +24,8 @@ TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
-    "source connection_note their_work research_notes priority may_use_referrer_name "
-    "cadence_days do_not_contact connected_on"
+    "source connection_note their_work research_notes why_them our_connection priority "
+    "may_use_referrer_name cadence_days do_not_contact connected_on"
 ).split()
 
 
@@ -136,14 +143,50 @@ def organization_delete(*, owner, organization: Organization) -> None:
     organization.delete()
 
 
-def coworker_warning(*, owner, organization: Organization | None) -> str:
-    """A caution when `organization` is where the user works now, else ""."""
-    if organization is None:
-        return ""
+def _checked(done: list[str], choices: type[models.TextChoices], where: str) -> list[str]:
+    unknown = [item for item in done if item not in choices.values]
+    if unknown:
+        raise ValidationError(
+            {"research_done": f"“{unknown[0]}” is not on the research checklist for {where}."}
+        )
+    # Kept in the checklist's order, each once.
+    return [item for item in choices.values if item in done]
+
+
+@transaction.atomic
+def contact_research_set(
+    *, owner, contact: Contact, person: list[str], organization: list[str]
+) -> Contact:
+    """Records which items of the research checklist are done, for the person and for
+    their organisation (ignored when they have none)."""
+    check_owner(owner, contact, contact.organization)
+    contact.research_done = _checked(person, PersonResearch, contact.name)
+    validate_instance(contact, fields=["research_done"])
+    contact.save(update_fields=["research_done", "updated_at"])
+    if contact.organization is not None:
+        org = contact.organization
+        org.research_done = _checked(organization, OrganizationResearch, org.name)
+        validate_instance(org, fields=["research_done"])
+        org.save(update_fields=["research_done", "updated_at"])
+    return contact
+
+
+def coworker_warning(*, owner, organization: Organization | None, source: str = "") -> str:
+    """A caution when `organization` is where the user works now, or the person is marked
+    as a co-worker (`source`), else ""."""
     employer = getattr(getattr(owner, "profile", None), "current_employer", "")
-    if employer and normalize_name(employer) == normalize_name(organization.name):
+    if (
+        organization is not None
+        and employer
+        and normalize_name(employer) == normalize_name(organization.name)
+    ):
         return (
             f"You work at {organization.name}. Asking a current co-worker for an informational "
+            "interview can reach your manager before you are ready: think it through first."
+        )
+    if source == Source.CO_WORKER:
+        return (
+            "You know them as a co-worker. Asking a current co-worker for an informational "
             "interview can reach your manager before you are ready: think it through first."
         )
     return ""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:contact_pk>/", views.contact_detail, name="contact_detail"),
     path("<int:contact_pk>/edit/", views.contact_edit, name="contact_edit"),
     path("<int:contact_pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:contact_pk>/research/", views.contact_research, name="contact_research"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path(

@@ -6,14 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts import selectors, services
 from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
-from coffeechat.contacts.models import Contact, Organization
+from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
 from coffeechat.conversations.services import conversation_open_get
-from coffeechat.lib.forms import apply_validation_error
+from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.lib.validation import SEARCH_LIMIT, check_size
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
@@ -117,7 +117,9 @@ def _contact_form_page(
 def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
     name = form["organization_name"].value() or ""
     organization = selectors.organization_list(owner=request.user).filter(name__iexact=name.strip())
-    return services.coworker_warning(owner=request.user, organization=organization.first())
+    return services.coworker_warning(
+        owner=request.user, organization=organization.first(), source=form["source"].value()
+    )
 
 
 @require_GET
@@ -146,10 +148,37 @@ def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
         "timeline": selectors.contact_timeline(owner=request.user, contact=contact),
         "referrals": contact.referrals.filter(owner=request.user),
         "coworker_warning": services.coworker_warning(
-            owner=request.user, organization=contact.organization
+            owner=request.user, organization=contact.organization, source=contact.source
         ),
+        "person_research": [
+            (value, label, value in contact.research_done)
+            for value, label in PersonResearch.choices
+        ],
+        "organization_research": contact.organization
+        and [
+            (value, label, value in contact.organization.research_done)
+            for value, label in OrganizationResearch.choices
+        ],
     }
     return render(request, "contacts/contact_detail.html", context)
+
+
+@require_POST
+def contact_research(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    """The research checklist on a person's page: what is done, for them and their organisation."""
+    contact = _contact_for_user(request, contact_pk)
+    try:
+        services.contact_research_set(
+            owner=request.user,
+            contact=contact,
+            person=request.POST.getlist("person"),
+            organization=request.POST.getlist("organization"),
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "Research checklist saved.")
+    return redirect(contact.get_absolute_url() + "#research")
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,6 +49,14 @@ class ScheduleForm(forms.Form):
         required=False,
         help_text="For your history, e.g. “they had a clash”.",
     )
+    moved_by = forms.ChoiceField(
+        label="Who asked to move it",
+        choices=[("them", "They did"), ("me", "I did")],
+        initial="them",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The note about the new time thanks them, or apologises, accordingly.",
+    )
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data["time_zone"].strip()

@@ -298,10 +298,7 @@ def prep_status(*, owner, conversation: Conversation) -> PrepStatus:
         )
     )
     missing = []
-    researched = contact.research_notes.strip() or (
-        organization is not None and organization.research_notes.strip()
-    )
-    if not researched:
+    if not contact.researched:
         where = organization.name if organization else "their organisation"
         missing.append(f"Research notes on {contact.name} or {where}")
     if len(categories) < ENOUGH_QUESTIONS:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact
-from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.models import State
 from coffeechat.conversations.services import (
     conversation_open_get,
     conversation_record_reply,
@@ -18,12 +18,15 @@ from coffeechat.conversations.services import (
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import (
-    check_year,
-    one_line,
-)
+from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
 from coffeechat.outreach.delivery import smtp_send
-from coffeechat.outreach.lint import Draft, Finding, lint
+from coffeechat.outreach.drafting import (
+    confidence_broken,
+    draft_findings,
+    refuse_do_not_contact,
+    thank_you_refusal,
+)
+from coffeechat.outreach.lint import Finding
 from coffeechat.outreach.models import (
     Channel,
     Direction,
@@ -37,10 +40,7 @@ from coffeechat.outreach.templating import (
     BUILTINS,
     TEMPLATE_CHANNELS,
     TEMPLATE_KINDS,
-    merge_fields,
-    render,
     template_check,
-    template_get,
 )
 
 # Templates
@@ -132,58 +132,6 @@ def template_delete(*, owner, template: Template) -> None:
 # Messages
 
 
-def _refuse_do_not_contact(contact: Contact) -> None:
-    if contact.do_not_contact:
-        raise ValidationError(
-            f"{contact.name} is marked “do not contact”: coffeechat will not write to them.",
-            code="do_not_contact",
-        )
-
-
-@transaction.atomic
-def message_draft_create(
-    *,
-    owner,
-    contact: Contact,
-    template_key: str,
-    conversation: Conversation | None = None,
-    takeaway: str = "",
-) -> Message:
-    """A draft written from a template for `contact`, ready to edit, lint and send."""
-    check_owner(owner, contact, conversation)
-    _refuse_do_not_contact(contact)
-    try:
-        template = template_get(owner=owner, key=template_key)
-    except LookupError:
-        raise ValidationError({"template": "Choose one of the templates offered."}) from None
-    if template.channel == Channel.EMAIL and not contact.email:
-        raise ValidationError(
-            {"template": f"{contact.name} has no e-mail address: write a LinkedIn note instead."}
-        )
-    if conversation is None:
-        conversation = conversation_start(owner=owner, contact=contact)
-    elif conversation.contact_id != contact.pk:
-        raise ValidationError("That conversation is with someone else.")
-    fields = merge_fields(
-        owner=owner, contact=contact, conversation=conversation, takeaway=takeaway
-    )
-    message = Message(
-        owner=owner,
-        contact=contact,
-        conversation=conversation,
-        kind=template.kind,
-        channel=template.channel,
-        direction=Direction.OUT,
-        status=MessageStatus.DRAFT,
-        # A name saved before names were held to one line must not break the subject.
-        subject=one_line(render(template.subject, fields)) if template.subject else "",
-        body=render(template.body, fields),
-    )
-    validate_instance(message)
-    message.save()
-    return message
-
-
 def _check_draft(message: Message) -> None:
     if message.status != MessageStatus.DRAFT:
         raise ValidationError("This message was already sent; it can no longer change.")
@@ -207,18 +155,10 @@ def message_update(*, owner, message: Message, subject: str, body: str) -> Messa
 
 def _refuse_thank_you_out_of_turn(message: Message) -> None:
     """A thank-you follows a conversation that was held, once."""
-    if message.kind != MessageKind.THANK_YOU:
-        return
-    conversation = message.conversation
-    if conversation is not None and conversation.state == State.THANKED:
-        raise ValidationError(
-            f"You have already thanked {message.contact.name} for this conversation.",
-            code="transition",
-        )
-    if conversation is None or conversation.state != State.HELD:
-        raise ValidationError(
-            "A thank-you can only follow a conversation that was held.", code="transition"
-        )
+    if message.kind == MessageKind.THANK_YOU:
+        refusal = thank_you_refusal(message.conversation, message.contact)
+        if refusal:
+            raise ValidationError(refusal, code="transition")
 
 
 @transaction.atomic
@@ -228,7 +168,7 @@ def message_mark_sent(*, owner, message: Message, at: datetime | None = None) ->
     was not held is refused before anything is written."""
     check_owner(owner, message)
     _check_draft(message)
-    _refuse_do_not_contact(message.contact)
+    refuse_do_not_contact(message.contact)
     if not message.body.strip():
         raise ValidationError({"body": "The message is empty."})
     _refuse_thank_you_out_of_turn(message)
@@ -260,11 +200,14 @@ def message_send(*, owner, message: Message) -> Message:
     """Sends a draft e-mail over SMTP, then records it as sent. A refusal changes nothing."""
     check_owner(owner, message)
     _check_draft(message)
-    _refuse_do_not_contact(message.contact)
+    refuse_do_not_contact(message.contact)
     if message.channel != Channel.EMAIL:
         raise ValidationError("Only e-mail messages can be sent from coffeechat.")
     # Checked before the e-mail leaves, not only when it is recorded as sent.
     _refuse_thank_you_out_of_turn(message)
+    broken = confidence_broken(message.contact, message.subject, message.body)
+    if broken:
+        raise ValidationError(f"{broken} Take the name out, then send.", code="confidence")
     smtp_send(owner=owner, message=message)
     return message_mark_sent(owner=owner, message=message)
 
@@ -310,26 +253,23 @@ def message_lint(
 ) -> list[Finding]:
     """The etiquette findings for a message, or for what the user is typing into it.
 
-    A subject or body too long to be a message is not read: the linter's one finding says so.
+    A subject or body too long to be a message is not read: one too-large finding says so,
+    in the words every size check uses.
     """
     check_owner(owner, message)
-    contact = message.contact
-    referrer = (
-        contact.referred_by.name if contact.referred_by and contact.may_use_referrer_name else ""
-    )
-    takeaways: tuple[str, ...] = ()
-    if message.conversation is not None:
-        takeaways = tuple(message.conversation.takeaways.values_list("text", flat=True))
-    draft = Draft(
-        body=message.body if body is None else body,
-        subject=message.subject if subject is None else subject,
+    for field, text, limit in (
+        ("subject", message.subject if subject is None else subject, NAME_LIMIT),
+        ("body", message.body if body is None else body, TEXT_LIMIT),
+    ):
+        try:
+            check_size(text, limit=limit)
+        except ValidationError as error:
+            return [Finding("too-large", "error", error.messages[0], field=field)]
+    return draft_findings(
+        contact=message.contact,
+        conversation=message.conversation,
         kind=message.kind,
         channel=message.channel,
-        do_not_contact=contact.do_not_contact,
-        their_work=contact.their_work,
-        connection=contact.connection_note,
-        organization=contact.organization.name if contact.organization else "",
-        referrer=referrer,
-        takeaways=takeaways,
+        subject=message.subject if subject is None else subject,
+        body=message.body if body is None else body,
     )
-    return lint(draft)

@@ -1,5 +1,7 @@
 """The merge fields a template can use: what each means, and their values for a message."""
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,8 +16,8 @@ FIELDS: dict[str, str] = {
     "full_name": "Their whole name as you saved it.",
     "organization": "The organisation they work for.",
     "title": "Their job title.",
-    "their_work": "The project, article or talk of theirs you noted as a reason to write.",
-    "connection": "How you are connected: a mutual contact, a shared school or group.",
+    "why_them": "Why you are writing to them: the sentence you wrote to them on their page.",
+    "our_connection": "How you are connected, as you wrote it to them on their page.",
     "referrer": "Who suggested you contact them, only when they said you may use the name.",
     "area": "What you are exploring, from the fields (or roles) on your pitch page.",
     "my_name": "Your name, from your pitch page.",
@@ -27,18 +29,61 @@ FIELDS: dict[str, str] = {
     "time_zone": "The time zone the date and time are given in.",
     "place": "Where you meet, or the link or number for the call.",
     "format": "How you meet: phone call, video call, coffee, lunch or meeting in person.",
-    "takeaway": "The one thing from the conversation you chose to thank them for.",
+    # Slots: written for one message when it is drafted, never read from a record.
+    "takeaway": "The one thing from the conversation you thank them for, in your own words.",
+    "article_title": "The title of the article you are sharing.",
+    "article_link": "The link to the article you are sharing.",
+    "update": "What you did with their advice since you spoke.",
+    "their_news": "Their news you are congratulating them on, e.g. their new role.",
+    "moved_by": "Who moved the conversation, “me” or “them”.",
+    "introduce_to": "Who you would like to be introduced to, e.g. Leila Nasser at Fernleaf.",
+    "introduce_why": "Why you would like to meet them, in one sentence.",
 }
 
-# Values for the live preview: an invented person, a booked call and a takeaway.
+# The fields the user writes for each message. A template that uses one cannot be drafted
+# until it is filled: an article without a title or congratulations without the news would
+# be a shell that tells the reader it came from a form.
+SLOTS: dict[str, str] = {
+    name: FIELDS[name]
+    for name in (
+        "takeaway",
+        "article_title",
+        "article_link",
+        "update",
+        "their_news",
+        "moved_by",
+        "introduce_to",
+        "introduce_why",
+    )
+}
+# How each slot is named to the user when it is missing.
+SLOT_LABELS = {
+    "takeaway": "the takeaway",
+    "article_title": "the article's title",
+    "article_link": "the article's link",
+    "update": "your update",
+    "their_news": "their news",
+    "moved_by": "who moved it",
+    "introduce_to": "who you would like to meet",
+    "introduce_why": "why you would like to meet them",
+}
+MOVED_BY = ("me", "them")
+
+# Fields that were private notes and are no longer filled into messages, with what to use.
+RETIRED_FIELDS = {
+    "their_work": "why_them",
+    "connection": "our_connection",
+}
+
+# Values for the live preview: an invented person, a booked call and each slot filled.
 SAMPLE_FIELDS: dict[str, str] = {
     "first_name": "Priya",
     "last_name": "Raman",
     "full_name": "Priya Raman",
     "organization": "Northwind Transit",
     "title": "Senior Service Designer",
-    "their_work": "your talk on redesigning bus timetables with riders",
-    "connection": "We both studied at Northbank University",
+    "why_them": "Your talk on redesigning bus timetables with riders is why I am writing.",
+    "our_connection": "We both studied at Northbank University.",
     "referrer": "Sam Okafor",
     "minutes": "20",
     "date": "Tuesday 24 November",
@@ -47,6 +92,13 @@ SAMPLE_FIELDS: dict[str, str] = {
     "place": "https://meet.example/priya-raman",
     "format": "video call",
     "takeaway": "your advice to run one small study with real riders before applying anywhere",
+    "article_title": "Timetables people can read",
+    "article_link": "https://example.org/timetables",
+    "update": "I ran a small study with six riders and wrote it up as a case study",
+    "their_news": "your new role leading design at Northwind",
+    "moved_by": "them",
+    "introduce_to": "Sam Okafor at Northwind Transit",
+    "introduce_why": "I would like to hear how their team researches with riders",
 }
 
 _FORMAT_WORDS = {
@@ -61,6 +113,47 @@ _FORMAT_WORDS = {
 def _one_line(text: str) -> str:
     """A note made fit for the middle of a sentence: one line, no closing full stop."""
     return " ".join((text or "").split()).rstrip(" .")
+
+
+def _sentence(text: str) -> str:
+    """A sentence the user wrote to the person: one line, capitalised, ending in a stop."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
+
+
+def _looks_proper(word: str) -> bool:
+    """An acronym (UX), a name with capitals inside (GitHub), or a word with digits."""
+    return word.isupper() or any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+
+
+def natural_list(text: str) -> str:
+    """Interests typed as a list, made to read mid-sentence: "Climate adaptation, public
+    services, energy" becomes "climate adaptation, public services and energy".
+
+    The first item loses its capital (the user capitalised it because it began the field),
+    as do all items when every one was capitalised (a list typed in title case); acronyms
+    and names with capitals inside keep theirs, and so does anything after the first word.
+    """
+    items = [" ".join(i.split()).strip(" .") for i in re.split(r"[,;\n]", text or "")]
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    all_capitalised = all(i[0].isupper() for i in items)
+    lowered = []
+    for position, item in enumerate(items):
+        first = item.split(" ", 1)[0]
+        if (position == 0 or all_capitalised) and not _looks_proper(first):
+            item = item[0].lower() + item[1:]
+        lowered.append(item)
+    if len(lowered) == 1:
+        return lowered[0]
+    if " and " in lowered[-1]:
+        # Already joined by the user: "a, b and c".
+        return ", ".join(lowered)
+    return ", ".join(lowered[:-1]) + " and " + lowered[-1]
 
 
 def _zone(*names: str) -> ZoneInfo:
@@ -84,7 +177,7 @@ def _my_fields(owner, profile) -> dict[str, str]:
     """The sender's own fields, from their pitch page."""
     my_name = profile.display_name.strip() or owner.get_full_name()
     return {
-        "area": _one_line(profile.goal_fields) or _one_line(profile.goal_roles),
+        "area": natural_list(profile.goal_fields) or natural_list(profile.goal_roles),
         "my_name": my_name,
         "my_pitch": profile.pitch.strip(),
         "signature": profile.signature.strip() or my_name,
@@ -110,8 +203,15 @@ def _meeting_fields(conversation, contact, profile) -> dict[str, str]:
     return fields
 
 
-def merge_fields(*, owner, contact, conversation=None, takeaway: str = "") -> dict[str, str]:
-    """The values of every field for a message from `owner` to `contact`."""
+def merge_fields(
+    *, owner, contact, conversation=None, slots: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The values of every field for a message from `owner` to `contact`.
+
+    Only what the user wrote for messages goes in: the private notes on a person (how you
+    are connected, their work, research) are never read here, and a referrer is named only
+    when they said their name may be used.
+    """
     if contact.owner_id != owner.pk or (
         conversation is not None and conversation.owner_id != owner.pk
     ):
@@ -124,8 +224,8 @@ def merge_fields(*, owner, contact, conversation=None, takeaway: str = "") -> di
         "full_name": contact.name,
         "organization": contact.organization.name if contact.organization else "",
         "title": contact.title,
-        "their_work": _one_line(contact.their_work),
-        "connection": _one_line(contact.connection_note),
+        "why_them": _sentence(contact.why_them),
+        "our_connection": _sentence(contact.our_connection),
         "referrer": referrer.name if referrer is not None else "",
         **_my_fields(owner, profile),
         "minutes": DEFAULT_MINUTES,
@@ -134,9 +234,11 @@ def merge_fields(*, owner, contact, conversation=None, takeaway: str = "") -> di
         "time_zone": "",
         "place": "",
         "format": "",
-        "takeaway": _one_line(takeaway),
     }
     fields.update(_meeting_fields(conversation, contact, profile))
+    for name, value in (slots or {}).items():
+        if name in SLOTS:
+            fields[name] = _one_line(value) if name != "article_link" else value.strip()
     return {name: (value or "").strip() for name, value in fields.items()}
 
 

@@ -26,7 +26,7 @@ from coffeechat.outreach.models import Channel, MessageKind, Template
 
 # Imported from here by the views, services and tests.
 from coffeechat.outreach.template_fields import DEFAULT_MINUTES as DEFAULT_MINUTES
-from coffeechat.outreach.template_fields import FIELDS
+from coffeechat.outreach.template_fields import FIELDS, RETIRED_FIELDS, SLOTS
 from coffeechat.outreach.template_fields import SAMPLE_FIELDS as SAMPLE_FIELDS
 from coffeechat.outreach.template_fields import merge_fields as merge_fields
 from coffeechat.outreach.template_fields import sample_fields as sample_fields
@@ -51,6 +51,12 @@ class TemplateChoice:
     subject: str
     body: str
     builtin: bool
+    family: str = ""  # what a built-in (or the user's version of one) is for; "" for own
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """The slots this template uses: each must be written before it can be drafted."""
+        return template_slots(subject=self.subject, body=self.body)
 
     # The user's words for the kind and the channel, as the rest of the app writes them.
     @property
@@ -233,6 +239,11 @@ def _refusals(node: "nodes.Node") -> list[str]:
 
 
 def _unknown_field(name: str) -> str:
+    if name in RETIRED_FIELDS:
+        return (
+            f"{{{{ {name} }}}} was a private note and is no longer put into messages; "
+            f"use {{{{ {RETIRED_FIELDS[name]} }}}}, which you write to them on their page."
+        )
     close = difflib.get_close_matches(name, FIELDS, n=1)
     hint = f" Did you mean {{{{ {close[0]} }}}}?" if close else " See the list of fields."
     return f"there is no field {{{{ {name} }}}}.{hint}"
@@ -324,12 +335,14 @@ BUILTINS: dict[str, TemplateChoice] = {
         subject=subject,
         body=body.strip(),
         builtin=True,
+        family=family,
     )
-    for slug, (name, kind, channel, subject, body) in BUILTIN_TEXTS.items()
+    for slug, (name, family, kind, channel, subject, body) in BUILTIN_TEXTS.items()
 }
 
 
 def _choice_from(template: Template) -> TemplateChoice:
+    builtin = BUILTINS.get(template.builtin_key)
     return TemplateChoice(
         key=f"own:{template.pk}",
         name=template.name,
@@ -338,7 +351,20 @@ def _choice_from(template: Template) -> TemplateChoice:
         subject=template.subject,
         body=template.body,
         builtin=False,
+        family=builtin.family if builtin is not None else "",
     )
+
+
+def template_slots(*, subject: str, body: str) -> tuple[str, ...]:
+    """The slots `subject` and `body` use, in the order of `SLOTS`."""
+    used = _fields_in(subject or "") | _fields_in(body or "")
+    return tuple(name for name in SLOTS if name in used)
+
+
+def builtin_version(*, owner, slug: str) -> TemplateChoice:
+    """The built-in `slug`, or the owner's version of it when they customised it."""
+    template = Template.objects.owned_by(owner).filter(builtin_key=slug).first()
+    return _choice_from(template) if template is not None else BUILTINS[slug]
 
 
 @lru_cache(maxsize=1024)
@@ -351,14 +377,14 @@ def _fields_in(text: str) -> frozenset[str]:
         return frozenset()
 
 
-def _uses_field(choice: TemplateChoice, name: str) -> bool:
+def uses_field(choice: TemplateChoice, name: str) -> bool:
     return name in _fields_in(choice.subject) or name in _fields_in(choice.body)
 
 
 def _suits(choice: TemplateChoice, contact) -> bool:
     if choice.channel == Channel.EMAIL and not contact.emails:
         return False
-    if _uses_field(choice, "referrer"):
+    if uses_field(choice, "referrer"):
         return bool(contact.referred_by_id and contact.may_use_referrer_name)
     return True
 
@@ -381,10 +407,11 @@ def templates_for(*, owner, contact=None, kind: str | None = None) -> list[Templ
 
 
 def template_get(*, owner, key: str) -> TemplateChoice:
-    """The template `key` names; LookupError when there is none or it is another user's."""
+    """The template `key` names; LookupError when there is none or it is another user's.
+    A built-in's key gives the user's version of it when they customised it."""
     source, _, rest = (key or "").partition(":")
     if source == "builtin" and rest in BUILTINS:
-        return BUILTINS[rest]
+        return builtin_version(owner=owner, slug=rest)
     if source == "own" and rest.isdigit():
         template = Template.objects.owned_by(owner).filter(pk=int(rest)).first()
         if template is not None:

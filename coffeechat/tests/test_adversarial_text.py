@@ -23,7 +23,7 @@ from coffeechat.cli import main
 from coffeechat.conversations.question_lint import lint_question
 from coffeechat.lib.markdown import render_markdown
 from coffeechat.lib.validation import TEXT_LIMIT
-from coffeechat.outreach import services as outreach_services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.lint import Draft, lint
 from coffeechat.outreach.templating import (
     BUILTINS,
@@ -270,9 +270,7 @@ def test_a_template_at_its_limit_stops_at_the_output_cap_in_time(template):
 
 @pytest.fixture
 def draft(alice, contact):
-    return outreach_services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_linkedin"
-    )
+    return message_draft_create(owner=alice, contact=contact, template="builtin:request_linkedin")
 
 
 def _posts(client, draft) -> dict[str, tuple[Callable[[str], object], str]]:

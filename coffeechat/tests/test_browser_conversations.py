@@ -85,9 +85,9 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
 
     expect(page.get_by_role("heading", name="Confirmation to Rosa Delgado")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(f"Booked for {date_words}, 10:00 your time.")
-    expect(page.get_by_label("Subject")).to_have_value(f"Confirming our video call on {date_words}")
+    expect(page.get_by_label("Subject")).to_have_value(f"Confirmed: {date_words} at 10:00")
     body = page.get_by_label("Message", exact=True)
-    expect(body).to_have_value(re.compile(rf"To confirm: {date_words} at 10:00 \({MY_ZONE}"))
+    expect(body).to_have_value(re.compile(rf"To confirm: {date_words} at 10:00 {MY_ZONE}"))
     expect(body).to_have_value(re.compile(re.escape(LINK)))
     page.get_by_role("button", name="I sent it — mark as sent").click()
     expect(page.get_by_role("status")).to_contain_text("Marked as sent to Rosa Delgado.")
@@ -200,7 +200,7 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     thanks.get_by_role("button", name="Write the thank-you").click()
     expect(page.get_by_role("heading", name="Thank-you to Rosa Delgado")).to_be_visible()
     expect(page.get_by_label("Message", exact=True)).to_have_value(
-        re.compile(f"One thing you said has stayed with me: {GAP}")
+        re.compile(f"One thing I took from our conversation in particular: {GAP}")
     )
     page.get_by_role("button", name="I sent it — mark as sent").click()
     expect(page.get_by_role("status")).to_contain_text("Marked as sent to Rosa Delgado.")

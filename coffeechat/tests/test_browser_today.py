@@ -66,6 +66,9 @@ def test_it_snoozes_and_restores_an_item_then_clears_a_thank_you(live_server, pa
     sofia.get_by_role("link", name="Write the thank-you").click()
     expect(page.get_by_role("heading", name="Conversation with Sofia Marchetti")).to_be_visible()
     thanks = page.get_by_role("region", name="Write the thank-you")
+    thanks.get_by_label("Or say it in your own words").fill(
+        "your advice to start with one service map from my fieldwork"
+    )
     thanks.get_by_role("button", name="Write the thank-you").click()
     expect(page.get_by_role("heading", name="Thank-you to Sofia Marchetti")).to_be_visible()
     page.get_by_label("Message", exact=True).fill(

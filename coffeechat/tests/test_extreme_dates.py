@@ -21,6 +21,7 @@ from coffeechat.cli import main
 from coffeechat.contacts.services import contact_create
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import MessageStatus
 
 pytestmark = pytest.mark.django_db
@@ -203,10 +204,10 @@ def test_an_overlong_booking_in_range_is_written_at_the_longest_length(me_client
 @pytest.mark.parametrize("extreme", EXTREMES, indirect=True)
 def test_a_message_about_it_is_sent_without_an_invitation(me, extreme, smtp_server):
     odd, _ = extreme
-    draft = services.message_draft_create(
+    draft = message_draft_create(
         owner=me,
         contact=odd.contact,
-        template_key="builtin:confirmation_email",
+        template="builtin:confirmation_email",
         conversation=odd,
     )
     services.message_send(owner=me, message=draft)

@@ -463,7 +463,9 @@ def test_prepare_lists_what_is_missing_and_goes_when_nothing_is(alice, pitched, 
     assert rule_items(alice, at(10, 11), "prepare") == {}
 
 
-@pytest.mark.parametrize("research", ["", "contact", "organization"])
+@pytest.mark.parametrize(
+    "research", ["", "contact", "organization", "contact_checklist", "organization_checklist"]
+)
 @pytest.mark.parametrize("questions", [0, 2, 3])
 @pytest.mark.parametrize("pitch", ["", "I taught geography."])
 def test_the_prep_check_agrees_with_the_prep_sheet(alice, booked, research, questions, pitch):
@@ -474,6 +476,12 @@ def test_the_prep_check_agrees_with_the_prep_sheet(alice, booked, research, ques
     if research == "organization":
         Organization.objects.filter(pk=booked.contact.organization_id).update(
             research_notes="Builds engines."
+        )
+    if research == "contact_checklist":
+        Contact.objects.filter(pk=booked.contact_id).update(research_done=["profile"])
+    if research == "organization_checklist":
+        Organization.objects.filter(pk=booked.contact.organization_id).update(
+            research_done=["news"]
         )
     [snapshot] = AgendaData.load(owner=alice, now=at(9)).conversations
     booked.refresh_from_db()

@@ -138,6 +138,24 @@ def test_it_edits_a_contact(alice_client, contact):
     assert (contact.name, contact.organization, contact.priority) == ("Ada King", None, 1)
 
 
+def test_the_form_says_which_notes_reach_a_message(alice_client, contact):
+    url = reverse("contacts:contact_edit", args=[contact.pk])
+    page = alice_client.get(url).text
+    assert "Why them, in one sentence to them" in page
+    assert "It opens your requests, nudges and LinkedIn notes." in page
+    assert "How we are connected, as you would say it" in page
+    assert page.count("never put into a message") == 3  # connection, their work, research
+    alice_client.post(
+        url,
+        {"name": "Ada Lovelace", "source": "alumni", "priority": 2,
+         "why_them": "Your notes on the Engine are why I am writing.",
+         "our_connection": "We both studied with De Morgan."},
+    )  # fmt: skip
+    contact.refresh_from_db()
+    assert contact.why_them == "Your notes on the Engine are why I am writing."
+    assert contact.our_connection == "We both studied with De Morgan."
+
+
 def test_it_asks_before_deleting_a_contact(alice_client, contact):
     url = reverse("contacts:contact_delete", args=[contact.pk])
     assert "cannot be undone" in alice_client.get(url).text
@@ -179,6 +197,43 @@ def test_it_sends_strangers_to_log_in(client, contact):
     response = client.get(contact.get_absolute_url())
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_it_cautions_about_someone_known_as_a_co_worker(alice_client, contact):
+    contact.source = "co_worker"
+    contact.save()
+    response = alice_client.get(contact.get_absolute_url())
+    assert "You know them as a co-worker." in response.text
+
+
+def test_it_keeps_the_research_checklist(alice_client, contact):
+    page = alice_client.get(contact.get_absolute_url()).text
+    assert "Research checklist" in page and 'name="organization" value="news"' in page
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    response = alice_client.post(url, {"person": ["work", "profile"], "organization": ["news"]})
+    assert response.status_code == 302 and response.url.endswith("#research")
+    contact.refresh_from_db()
+    assert contact.research_done == ["profile", "work"]
+    assert contact.organization.research_done == ["news"]
+    assert contact.researched
+    assert 'value="news" checked' in alice_client.get(contact.get_absolute_url()).text
+
+
+def test_it_refuses_an_item_not_on_the_checklist(alice_client, contact):
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    response = alice_client.post(url, {"person": ["gossip"]}, follow=True)
+    assert "“gossip” is not on the research checklist for Ada Lovelace." in response.text
+    contact.refresh_from_db()
+    assert contact.research_done == []
+
+
+def test_the_research_checklist_refuses_get_and_strangers(client, bob, alice_client, contact):
+    url = reverse("contacts:contact_research", args=[contact.pk])
+    assert alice_client.get(url).status_code == 405
+    client.force_login(bob)
+    assert client.post(url, {"person": ["profile"]}).status_code == 404
+    contact.refresh_from_db()
+    assert contact.research_done == []
 
 
 def test_every_help_text_has_the_id_its_field_points_at(alice_client, contact):

@@ -313,16 +313,31 @@ def test_the_thank_you_offers_insights_and_advice_first(alice_client, alice, hel
 
 
 def test_the_conversation_page_links_a_thank_you_draft_already_started(alice_client, held):
-    alice_client.post(reverse("conversations:thank_you", args=[held.pk]))
+    alice_client.post(
+        reverse("conversations:thank_you", args=[held.pk]), {"takeaway_words": "your advice"}
+    )
     draft = Message.objects.get()
     page = alice_client.get(_detail(held)).text
     assert "You have started one" in page
     assert reverse("outreach:message_edit", args=[draft.pk]) in page
 
 
-def test_a_thank_you_can_leave_the_takeaway_to_write_in(alice_client, held):
-    alice_client.post(reverse("conversations:thank_you", args=[held.pk]), {"takeaway": ""})
-    assert "[takeaway]" in Message.objects.get().body
+def test_a_thank_you_names_the_takeaway_in_the_users_own_words(alice_client, held, gap):
+    alice_client.post(
+        reverse("conversations:thank_you", args=[held.pk]),
+        {"takeaway": gap.pk, "takeaway_words": "your advice to learn SQL before anything else"},
+    )
+    body = Message.objects.get().body
+    assert "your advice to learn SQL before anything else." in body
+    assert "Learn SQL" not in body
+
+
+def test_a_thank_you_without_a_takeaway_is_refused_with_the_reason(alice_client, held):
+    response = alice_client.post(
+        reverse("conversations:thank_you", args=[held.pk]), {"takeaway": ""}, follow=True
+    )
+    assert "This message needs the takeaway" in response.text
+    assert not Message.objects.exists()
 
 
 def test_the_thank_you_uses_the_users_own_version(alice_client, alice, held, gap):
@@ -368,12 +383,15 @@ def test_the_thank_you_names_only_a_takeaway_of_this_conversation(alice_client, 
     assert not Message.objects.exists()
 
 
-def test_the_thank_you_explains_a_contact_without_email(alice_client, held, contact):
+def test_the_thank_you_goes_on_linkedin_for_a_contact_without_email(
+    alice_client, held, contact, gap
+):
     contact.email = ""
     contact.save()
-    response = alice_client.post(reverse("conversations:thank_you", args=[held.pk]), follow=True)
-    assert "has no e-mail address" in response.text
-    assert not Message.objects.exists()
+    alice_client.post(reverse("conversations:thank_you", args=[held.pk]), {"takeaway": gap.pk})
+    message = Message.objects.get()
+    assert (message.kind, message.channel, message.subject) == ("thank_you", "linkedin", "")
+    assert "Learn SQL" in message.body and len(message.body) <= 300
 
 
 # Another user

@@ -97,15 +97,18 @@ def test_it_uses_my_version_of_the_confirmation(alice, alice_client, conversatio
     assert Message.objects.get().body == "Dear Ada, see you at 10:00."
 
 
-def test_booking_without_an_email_skips_the_draft_and_says_so(alice_client, conversation, contact):
+def test_booking_without_an_email_drafts_a_linkedin_confirmation(
+    alice_client, conversation, contact
+):
     contact.email = ""
     contact.save()
     response = alice_client.post(_url("schedule", conversation), _form(), follow=True)
     conversation.refresh_from_db()
     assert conversation.state == State.SCHEDULED
-    assert not Message.objects.exists()
-    assert response.redirect_chain[-1][0] == _url("conversation_detail", conversation)
-    assert "has no e-mail address, so no confirmation was drafted" in response.text
+    message = Message.objects.get()
+    assert (message.kind, message.channel) == ("confirmation", "linkedin")
+    assert len(message.body) <= 300 and "Ada" in message.body
+    assert "calendar invitation" not in response.text
 
 
 def test_the_booking_page_shows_the_current_time_on_both_clocks(alice, alice_client, booked):
@@ -135,7 +138,15 @@ def test_rescheduling_drafts_a_new_time_message(alice_client, booked):
     assert move.reason == "A clash on their side"
     message = Message.objects.get()
     assert message.kind == MessageKind.RESCHEDULE and "15:30" in message.body
+    assert "Thank you for letting me know" in message.body and "sorry" not in message.body
     assert response.url == reverse("outreach:message_edit", args=[message.pk])
+
+
+def test_a_time_i_moved_is_worded_as_mine(alice_client, booked):
+    assert 'name="moved_by"' in alice_client.get(_url("schedule", booked)).text
+    alice_client.post(_url("schedule", booked), _form(time="15:30", moved_by="me"))
+    body = Message.objects.get().body
+    assert "letting me move our conversation" in body and "sorry" in body
 
 
 @pytest.mark.parametrize(

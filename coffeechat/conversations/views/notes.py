@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coffeechat.conversations import takeaways as service
 from coffeechat.conversations.models import (
     Conversation,
-    State,
     Takeaway,
     TakeawayKind,
     TakeawayStatus,
@@ -19,11 +18,8 @@ from coffeechat.conversations.models import (
 from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, TakeawayStatusForm
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import MessageKind
-from coffeechat.outreach.services import message_draft_create
-from coffeechat.outreach.templating import templates_for
-
-NOT_HELD = "A thank-you can only follow a conversation that was held."
 
 
 def _takeaway_for_user(request: HttpRequest, pk: int) -> Takeaway:
@@ -129,27 +125,14 @@ def takeaway_delete(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
     return _back(request, _detail_url(takeaway.conversation) + "#takeaways")
 
 
-def _thank_you_template_key(owner, contact) -> str:
-    """The built-in thank-you, or the user's version of it, when it suits the contact; else
-    the first thank-you template of theirs that does (a LinkedIn note for someone without
-    an e-mail address)."""
-    choices = templates_for(owner=owner, contact=contact, kind=MessageKind.THANK_YOU)
-    return choices[0].key if choices else "builtin:thank_you_email"
-
-
 @require_POST
 def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
-    """A thank-you draft naming the chosen takeaway, opened in the message editor."""
+    """A thank-you draft naming the takeaway, in the user's words or as noted, opened in the
+    message editor. Whether a thank-you may be written now is the draft service's to say."""
     conversation = conversation_for_user(request, conversation_pk)
-    if conversation.state != State.HELD:
-        refusal = NOT_HELD
-        if conversation.state == State.THANKED:
-            refusal = f"You have already thanked {conversation.contact.name} for this conversation."
-        messages.error(request, refusal)
-        return redirect(_detail_url(conversation))
+    text = request.POST.get("takeaway_words", "").strip()
     chosen = request.POST.get("takeaway", "").strip()
-    text = ""
-    if chosen:
+    if chosen and not text:
         if not chosen.isdigit():
             raise Http404
         takeaways = service.takeaway_list(owner=request.user).filter(conversation=conversation)
@@ -158,7 +141,7 @@ def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
         message = message_draft_create(
             owner=request.user,
             contact=conversation.contact,
-            template_key=_thank_you_template_key(request.user, conversation.contact),
+            template=MessageKind.THANK_YOU,
             conversation=conversation,
             takeaway=text,
         )

@@ -15,8 +15,8 @@ from coffeechat.conversations.services import TRANSITIONS
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.outreach import delivery
-from coffeechat.outreach.services import message_draft_create
-from coffeechat.outreach.templating import BUILTINS, templates_for
+from coffeechat.outreach.drafting import message_draft_create
+from coffeechat.outreach.models import Channel, MessageKind
 
 
 def _back(conversation: Conversation) -> HttpResponse:
@@ -61,7 +61,9 @@ def conversation_schedule(request: HttpRequest, conversation_pk: int) -> HttpRes
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            return _draft_and_edit(request, conversation, rebooking=rebooking)
+            return _draft_and_edit(
+                request, conversation, rebooking=rebooking, moved_by=data.get("moved_by", "")
+            )
     return render(
         request, "conversations/schedule.html", _page_context(request, conversation, form)
     )
@@ -85,18 +87,8 @@ def _page_context(request: HttpRequest, conversation: Conversation, form: Schedu
     }
 
 
-def _template_key(owner, slug: str) -> str:
-    """The built-in `slug`, or the user's own version of it where they customised it."""
-    builtin = BUILTINS[slug]
-    # Built-ins come first, each already replaced by the user's version when there is one.
-    for choice in templates_for(owner=owner, kind=builtin.kind):
-        if choice.channel == builtin.channel:
-            return choice.key
-    return builtin.key
-
-
 def _draft_and_edit(
-    request: HttpRequest, conversation: Conversation, *, rebooking: bool
+    request: HttpRequest, conversation: Conversation, *, rebooking: bool, moved_by: str
 ) -> HttpResponse:
     contact = conversation.contact
     _, start = scheduling.local_times(
@@ -104,29 +96,23 @@ def _draft_and_edit(
     )[0]
     verb = "Moved to" if rebooking else "Booked for"
     booked = f"{verb} {start:%A} {start.day} {start:%B}, {start:%H:%M} your time."
-    if not contact.email:
-        flash.warning(
-            request,
-            f"{booked} {contact.name} has no e-mail address, so no confirmation was drafted: "
-            "confirm the time with them another way.",
-        )
-        return _back(conversation)
-    slug = "reschedule_email" if rebooking else "confirmation_email"
     try:
         message = message_draft_create(
             owner=request.user,
             contact=contact,
-            template_key=_template_key(request.user, slug),
+            template=MessageKind.RESCHEDULE if rebooking else MessageKind.CONFIRMATION,
             conversation=conversation,
+            slots={"moved_by": moved_by or "them"} if rebooking else None,
         )
     except ValidationError as error:
         flash.warning(request, f"{booked} No message was drafted: {error_text(error)}")
         return _back(conversation)
-    flash.success(
-        request,
-        f"{booked} Check this message and send it; sent from coffeechat it carries the "
-        "calendar invitation.",
+    invitation = (
+        "; sent from coffeechat it carries the calendar invitation"
+        if message.channel == Channel.EMAIL
+        else ""
     )
+    flash.success(request, f"{booked} Check this message and send it{invitation}.")
     return redirect("outreach:message_edit", message_pk=message.pk)
 
 

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 
 from coffeechat.lib.validation import LINE_LIMIT, TEXT_LIMIT
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.lint import Draft, lint
-from coffeechat.outreach.services import message_draft_create
 from coffeechat.outreach.tests.test_lint_cli import run
 
 NORMAL = """Dear Ms. Okafor,
@@ -132,7 +132,7 @@ def test_the_command_shows_the_refusal_on_one_line(tmp_path):
 
 
 def test_the_editor_shows_the_refusal_as_one_finding(alice, alice_client, contact):
-    draft = message_draft_create(owner=alice, contact=contact, template_key="builtin:request_email")
+    draft = message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
     response = alice_client.post(
         reverse("outreach:message_lint", args=[draft.pk]),
         {"subject": "Hello", "body": repeat("[{<(", MEGABYTE)},

@@ -7,34 +7,34 @@ from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import contact_create, contact_update
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message, MessageStatus, Template
 
 
 @pytest.fixture
 def draft(alice, contact):
     profile_update(owner=alice, display_name="Alice Ng", goal_fields="computing history")
-    contact.their_work = "your notes on the Analytical Engine"
-    contact.connection_note = "we both studied at the Bletchley summer school"
+    contact.why_them = "your notes on the Analytical Engine are why I am writing"
+    contact.our_connection = "we both studied at the Bletchley summer school"
+    contact.their_work = "Private: read the notes twice before writing"
     contact.save()
-    return services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_email"
-    )
+    return message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
 
 
 def test_it_drafts_a_request_from_a_template_with_the_fields_filled(alice, contact, draft):
     assert draft.status == MessageStatus.DRAFT and draft.direction == "out"
     assert draft.kind == "request" and draft.channel == "email"
     assert "Ada" in draft.body
-    assert "your notes on the Analytical Engine" in draft.body
+    assert "Your notes on the Analytical Engine are why I am writing." in draft.body
+    assert "We both studied at the Bletchley summer school." in draft.body
+    assert "Private" not in draft.body
     assert "{{" not in draft.body and draft.subject
     assert draft.conversation.state == State.PLANNED
     assert draft.conversation.contact == contact
 
 
 def test_it_reuses_the_open_conversation(alice, contact, draft):
-    again = services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_linkedin"
-    )
+    again = message_draft_create(owner=alice, contact=contact, template="builtin:request_linkedin")
     assert again.conversation == draft.conversation
     assert Conversation.objects.count() == 1
 
@@ -42,12 +42,10 @@ def test_it_reuses_the_open_conversation(alice, contact, draft):
 def test_it_refuses_an_email_template_for_a_contact_without_email(alice):
     person = contact_create(owner=alice, name="No Mail")
     with pytest.raises(ValidationError) as caught:
-        services.message_draft_create(
-            owner=alice, contact=person, template_key="builtin:request_email"
-        )
+        message_draft_create(owner=alice, contact=person, template="builtin:request_email")
     assert "has no e-mail address" in str(caught.value)
-    linkedin = services.message_draft_create(
-        owner=alice, contact=person, template_key="builtin:request_linkedin"
+    linkedin = message_draft_create(
+        owner=alice, contact=person, template="builtin:request_linkedin"
     )
     assert linkedin.channel == "linkedin"
 
@@ -55,16 +53,14 @@ def test_it_refuses_an_email_template_for_a_contact_without_email(alice):
 def test_it_refuses_a_do_not_contact_person_and_writes_nothing(alice, contact):
     contact_update(owner=alice, contact=contact, do_not_contact=True)
     with pytest.raises(ValidationError) as caught:
-        services.message_draft_create(
-            owner=alice, contact=contact, template_key="builtin:request_email"
-        )
+        message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
     assert "do not contact" in str(caught.value)
     assert not Message.objects.exists() and not Conversation.objects.exists()
 
 
 def test_it_refuses_an_unknown_template(alice, contact):
     with pytest.raises(ValidationError):
-        services.message_draft_create(owner=alice, contact=contact, template_key="builtin:nope")
+        message_draft_create(owner=alice, contact=contact, template="builtin:nope")
 
 
 def test_it_marks_a_request_sent_and_moves_the_conversation(alice, draft):
@@ -164,9 +160,7 @@ def test_a_name_stored_on_two_lines_is_one_line_in_a_drafted_subject(alice, cont
         subject="Hello {{ first_name }}",
         body="Dear {{ first_name }}",
     )
-    draft = services.message_draft_create(
-        owner=alice, contact=contact, template_key=f"own:{template.pk}"
-    )
+    draft = message_draft_create(owner=alice, contact=contact, template=f"own:{template.pk}")
     assert draft.subject == "Hello Ada Bcc: x@evil.example"
 
 
@@ -180,7 +174,5 @@ def test_it_writes_no_draft_whose_text_would_pass_the_output_cap(alice, contact)
         body="{{ " + " ~ ".join(["my_pitch"] * 440) + " }}",
     )
     with pytest.raises(ValidationError, match="longer than 100,000 characters"):
-        services.message_draft_create(
-            owner=alice, contact=contact, template_key=f"own:{template.pk}"
-        )
+        message_draft_create(owner=alice, contact=contact, template=f"own:{template.pk}")
     assert not Message.objects.exists() and not Conversation.objects.exists()

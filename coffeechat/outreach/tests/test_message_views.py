@@ -3,14 +3,13 @@ from django.urls import reverse
 
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message, MessageStatus
 
 
 @pytest.fixture
 def draft(alice, contact):
-    return services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_email"
-    )
+    return message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
 
 
 def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
@@ -18,7 +17,7 @@ def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
     assert response.status_code == 200
     assert 'value="builtin:request_email"' in response.text
     assert 'value="builtin:request_linkedin"' in response.text
-    assert 'value="builtin:request_referral"' not in response.text  # nobody referred Ada
+    assert 'value="builtin:request_referral_email"' not in response.text  # nobody referred Ada
 
 
 def test_it_names_kinds_and_channels_in_the_users_words(alice_client, contact):
@@ -49,11 +48,38 @@ def test_it_makes_a_draft_and_opens_the_editor(alice_client, contact):
     assert "Download .eml" in page.text
 
 
+def test_it_asks_for_the_slots_a_keep_in_touch_message_needs(alice_client, contact):
+    url = reverse("outreach:compose", args=[contact.pk])
+    page = alice_client.get(url, {"kind": "keep_in_touch"}).text
+    for name in ("article_title", "article_link", "update", "their_news"):
+        assert f'name="{name}"' in page
+    alice_client.post(
+        url,
+        {
+            "template": "builtin:keep_in_touch_article_email",
+            "article_title": "Engines of the future",
+            "article_link": "https://example.org/engines",
+        },
+    )
+    body = Message.objects.get().body
+    assert "“Engines of the future”" in body and "https://example.org/engines" in body
+
+
+def test_an_empty_slot_is_refused_with_its_name(alice_client, contact):
+    response = alice_client.post(
+        reverse("outreach:compose", args=[contact.pk]),
+        {"template": "builtin:keep_in_touch_congratulations_email", "their_news": "  "},
+        follow=True,
+    )
+    assert "This message needs their news" in response.text
+    assert not Message.objects.exists()
+
+
 def test_it_explains_a_refused_draft(alice_client, contact):
     response = alice_client.post(
         reverse("outreach:compose", args=[contact.pk]), {"template": "builtin:missing"}, follow=True
     )
-    assert "Choose one of the templates offered." in response.text
+    assert "There is no template “builtin:missing”." in response.text
     assert not Message.objects.exists()
 
 
@@ -176,3 +202,11 @@ def test_it_shows_the_follow_up_on_the_contact_and_conversation_pages(alice, ali
     )
     assert "Write the nudge" in conversation_page.text
     assert "Did Ada reply?" in conversation_page.text
+
+
+def test_the_nudge_goes_on_linkedin_for_someone_without_email(alice_client, contact):
+    contact.email = ""
+    contact.save()
+    alice_client.post(reverse("outreach:compose", args=[contact.pk]), {"template": "nudge"})
+    message = Message.objects.get()
+    assert (message.kind, message.channel) == ("nudge", "linkedin")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.validation import TEXT_LIMIT
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message, MessageStatus, Template
 
 GOOD = {
@@ -28,9 +29,7 @@ BAD_TEMPLATES = [
 
 @pytest.fixture
 def draft(alice, contact):
-    return services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:request_email"
-    )
+    return message_draft_create(owner=alice, contact=contact, template="builtin:request_email")
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_TEMPLATES)
@@ -69,16 +68,16 @@ def test_it_refuses_a_bad_edit_of_a_draft(alice, draft, subject, body, field):
 
 
 def test_it_refuses_a_draft_whose_text_would_not_fit(alice, contact):
-    template = services.template_create(owner=alice, **{**GOOD, "body": "{{ their_work }}"})
-    contact.their_work = "x" * 2_000
+    template = services.template_create(owner=alice, **{**GOOD, "body": "{{ why_them }}"})
+    contact.why_them = "x" * 2_000
     contact.save()
     # Each merge field is short, but a template may repeat one: the draft is checked whole.
     long = services.template_create(
-        owner=alice, **{**GOOD, "name": "Long", "body": "{{ their_work }} " * 20}
+        owner=alice, **{**GOOD, "name": "Long", "body": "{{ why_them }} " * 20}
     )
-    services.message_draft_create(owner=alice, contact=contact, template_key=f"own:{template.pk}")
+    message_draft_create(owner=alice, contact=contact, template=f"own:{template.pk}")
     with pytest.raises(ValidationError) as refusal:
-        services.message_draft_create(owner=alice, contact=contact, template_key=f"own:{long.pk}")
+        message_draft_create(owner=alice, contact=contact, template=f"own:{long.pk}")
     assert "body" in refusal.value.message_dict
     assert Message.objects.count() == 1
 

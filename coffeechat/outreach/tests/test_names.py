@@ -23,6 +23,7 @@ from coffeechat.agenda.feed import feed_token_create
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.scheduling import conversation_schedule
 from coffeechat.outreach import delivery, services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message
 
 NAMES = [
@@ -58,8 +59,8 @@ def _name_everyone(alice, contact, name: str) -> None:
 
 
 def _confirmation(alice, contact, booked) -> Message:
-    return services.message_draft_create(
-        owner=alice, contact=contact, template_key="builtin:confirmation_email", conversation=booked
+    return message_draft_create(
+        owner=alice, contact=contact, template="builtin:confirmation_email", conversation=booked
     )
 
 

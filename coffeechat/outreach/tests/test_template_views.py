@@ -39,7 +39,8 @@ def test_it_lists_builtins_fields_and_an_empty_state(alice_client):
     assert "Request by e-mail" in text and "Thank-you" in text
     assert reverse("outreach:template_customise", args=["request_email"]) in text
     assert "You have no templates of your own yet." in text
-    assert "{{ their_work }}" in text and "The one thing from the conversation" in text
+    assert "{{ why_them }}" in text and "The one thing from the conversation" in text
+    assert "{{ their_work }}" not in text  # a private note is not a field
 
 
 def test_it_lists_own_templates_and_customised_builtins(alice_client, template, override):
@@ -67,10 +68,10 @@ def test_it_creates_a_template(alice, alice_client):
 
 def test_it_shows_what_is_wrong_and_saves_nothing(alice_client):
     response = alice_client.post(
-        reverse("outreach:template_create"), {**FORM, "body": "Hi\n\n{{ thier_work }}"}
+        reverse("outreach:template_create"), {**FORM, "body": "Hi\n\n{{ tilte }}"}
     )
     assert response.status_code == 200
-    assert "Line 3: there is no field {{ thier_work }}. Did you mean {{ their_work }}?" in (
+    assert "Line 3: there is no field {{ tilte }}. Did you mean {{ title }}?" in (
         response.content.decode().replace("&#x27;", "'")
     )
     assert not Template.objects.exists()
@@ -88,7 +89,7 @@ def test_it_fills_the_customise_form_from_the_builtin(alice_client):
     response = alice_client.get(reverse("outreach:template_customise", args=["thank_you_email"]))
     assert response.status_code == 200
     assert "Customise “Thank-you”" in response.text
-    assert "One thing you said has stayed with me" in response.text
+    assert "One thing I took from our conversation in particular" in response.text
 
 
 def test_it_saves_a_customised_builtin(alice, alice_client):
@@ -159,12 +160,12 @@ def test_it_previews_with_sample_values(alice, alice_client):
     profile_update(owner=alice, display_name="Jordan Ellery")
     response = alice_client.post(
         reverse("outreach:template_preview"),
-        {"subject": "Hi {{ first_name }}", "body": "From {{ my_name }} about {{ their_work }}"},
+        {"subject": "Hi {{ first_name }}", "body": "From {{ my_name }}. {{ why_them }}"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200 and "<html" not in response.text
     assert "Hi Priya" in response.text
-    assert "From Jordan Ellery about your talk on redesigning bus timetables" in response.text
+    assert "From Jordan Ellery. Your talk on redesigning bus timetables" in response.text
 
 
 def test_it_previews_the_problems(alice_client):

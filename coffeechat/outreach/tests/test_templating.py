@@ -11,6 +11,7 @@ from coffeechat.outreach.models import Template
 from coffeechat.outreach.templating import (
     BUILTINS,
     FIELDS,
+    SLOTS,
     merge_fields,
     render,
     template_check,
@@ -25,8 +26,8 @@ DEMO_FIELDS = {
     "full_name": "Ines Carvalho",
     "organization": "Tidewater Analytics",
     "title": "Head of Research",
-    "their_work": "Talk “Maps people can act on”: testing flood maps with residents",
-    "connection": "I heard your talk at the Service Design Gathering and we spoke in the Q&A",
+    "why_them": "Your work testing flood maps with residents is what I most want to learn about.",
+    "our_connection": "We spoke in the Q&A after your talk at the Service Design Gathering.",
     "referrer": "Marcus Webb",
     "area": "Climate adaptation, public services, energy",
     "my_name": "Jordan Ellery",
@@ -39,6 +40,13 @@ DEMO_FIELDS = {
     "place": "https://meet.example/ines",
     "format": "video call",
     "takeaway": "research teams in councils often hire people who have taught",
+    "article_title": "Maps people can act on",
+    "article_link": "https://example.org/maps",
+    "update": "I wrote up my flood-data fieldwork as a case study",
+    "their_news": "your new role as Head of Research",
+    "moved_by": "them",
+    "introduce_to": "Leila Nasser at Fernleaf Energy",
+    "introduce_why": "Her work on payment letters is close to what I hope to do",
 }
 
 
@@ -58,8 +66,8 @@ def test_it_fills_in_fields():
 
 
 def test_it_shows_an_empty_field_as_a_placeholder():
-    text = render("About {{ their_work }} and {{ my_name }}.", {"their_work": "  "})
-    assert text == "About [their work] and [your name]."
+    text = render("About {{ why_them }} and {{ my_name }}.", {"why_them": "  "})
+    assert text == "About [why them] and [your name]."
 
 
 def test_it_treats_an_empty_field_as_false_in_if():
@@ -145,10 +153,8 @@ def test_it_accepts_fields_ifs_and_filters():
 
 
 def test_it_names_an_unknown_field_with_its_line_and_a_guess():
-    errors = _errors(subject="Hi", body="Dear {{ first_name }},\n\nAbout {{ thier_work }}.")
-    assert errors == {
-        "body": ["Line 3: there is no field {{ thier_work }}. Did you mean {{ their_work }}?"]
-    }
+    errors = _errors(subject="Hi", body="Dear {{ first_name }},\n\nAbout {{ tilte }}.")
+    assert errors == {"body": ["Line 3: there is no field {{ tilte }}. Did you mean {{ title }}?"]}
 
 
 def test_it_names_broken_syntax_with_its_line():
@@ -184,21 +190,45 @@ def test_every_builtin_passes_its_check_and_fills_in_completely(slug):
     assert "{" not in text
 
 
-def test_it_has_the_builtins_the_workflow_needs():
-    assert {
-        "request_email",
-        "request_linkedin",
+def test_every_family_has_an_email_and_a_linkedin_form():
+    families = {
+        "request",
         "request_referral",
-        "nudge_email",
-        "confirmation_email",
-        "reschedule_email",
-        "thank_you_email",
+        "nudge",
+        "confirmation",
+        "reminder",
+        "reschedule",
+        "thank_you",
         "keep_in_touch_article",
         "keep_in_touch_update",
         "keep_in_touch_congratulations",
-    } <= set(BUILTINS)
+        "introduction",
+    }
+    assert set(BUILTINS) == {f"{f}_{c}" for f in families for c in ("email", "linkedin")}
+    for slug, builtin in BUILTINS.items():
+        assert slug == f"{builtin.family}_{builtin.channel}"
+        assert bool(builtin.subject) == (builtin.channel == "email"), slug
     kinds = {slug: b.kind for slug, b in BUILTINS.items()}
-    assert kinds["nudge_email"] == "nudge" and kinds["thank_you_email"] == "thank_you"
+    assert kinds["nudge_email"] == "nudge" and kinds["thank_you_linkedin"] == "thank_you"
+    assert kinds["reminder_email"] == "confirmation" and kinds["introduction_email"] == "other"
+
+
+def test_the_keep_in_touch_messages_have_required_slots():
+    assert BUILTINS["keep_in_touch_article_email"].slots == ("article_title", "article_link")
+    assert BUILTINS["keep_in_touch_update_linkedin"].slots == ("update",)
+    assert BUILTINS["keep_in_touch_congratulations_email"].slots == ("their_news",)
+    assert BUILTINS["reschedule_email"].slots == ("moved_by",)
+    assert BUILTINS["thank_you_linkedin"].slots == ("takeaway",)
+    assert BUILTINS["introduction_email"].slots == ("introduce_to", "introduce_why")
+    assert BUILTINS["request_email"].slots == ()
+
+
+def test_the_reschedule_is_worded_for_who_moved_it():
+    body = BUILTINS["reschedule_email"].body
+    theirs = render(body, DEMO_FIELDS)
+    mine = render(body, {**DEMO_FIELDS, "moved_by": "me"})
+    assert "sorry" in mine and "sorry" not in theirs
+    assert "Thank you for letting me know" in theirs
 
 
 def test_the_email_request_is_short_personal_and_a_question():
@@ -206,7 +236,7 @@ def test_the_email_request_is_short_personal_and_a_question():
     assert (builtin.kind, builtin.channel) == ("request", "email")
     words = len((builtin.subject + " " + builtin.body).replace("{{ ", "{{").split())
     assert words <= 90
-    for field in ("{{ minutes }}", "{{ their_work }}", "{{ connection }}"):
+    for field in ("{{ minutes }}", "{{ why_them }}", "{{ our_connection }}"):
         assert field in builtin.body
     assert "?" in builtin.body and "thank you" in builtin.body.lower()
     assert "job" in builtin.body.lower()  # says it is not asking for one
@@ -219,14 +249,15 @@ def test_the_linkedin_request_fits_in_a_note_with_long_values():
         **DEMO_FIELDS,
         "first_name": "Alexandra",
         "my_name": "Jordan Ellery-Okonkwo",
-        "connection": "We met at the Service Design Gathering in Leeds last spring",
+        "why_them": "We met at the Service Design Gathering in Leeds last spring, and your "
+        "talk on maps stayed with me.",
         "area": "climate adaptation and public services",
     }
     assert len(render(builtin.body, long_values)) <= 300
 
 
 def test_the_referral_request_names_the_referrer():
-    builtin = BUILTINS["request_referral"]
+    builtin = BUILTINS["request_referral_email"]
     assert "{{ referrer }} suggested I contact you" in builtin.subject + builtin.body
     assert "Marcus Webb suggested I contact you" in render(builtin.subject, DEMO_FIELDS)
 
@@ -248,14 +279,18 @@ def test_it_merges_the_contact_and_the_profile(alice, contact):
     )
     contact.their_work = "A talk on\nflood maps."
     contact.connection_note = "Same university."
+    contact.why_them = "your talk on\nflood maps is why I am writing"
+    contact.our_connection = "We both studied at Northbank "
     contact.save()
-    fields = merge_fields(owner=alice, contact=contact, takeaway="Start small. ")
-    assert set(fields) == set(FIELDS)
+    fields = merge_fields(owner=alice, contact=contact, slots={"takeaway": "Start small. "})
+    assert set(fields) == set(FIELDS) - set(SLOTS) | {"takeaway"}
     assert fields["first_name"] == "Ada" and fields["full_name"] == "Ada Lovelace"
     assert fields["organization"] == "Analytical Engines" and fields["title"] == "Analyst"
-    assert fields["their_work"] == "A talk on flood maps"
-    assert fields["connection"] == "Same university"
-    assert fields["area"] == "Climate adaptation"
+    assert fields["why_them"] == "Your talk on flood maps is why I am writing."
+    assert fields["our_connection"] == "We both studied at Northbank."
+    # The private notes are nowhere among the values.
+    assert not any("flood maps." in v or "Same university" in v for v in fields.values())
+    assert fields["area"] == "climate adaptation"
     assert fields["my_name"] == fields["signature"] == "Jordan Ellery"
     assert fields["my_pitch"] == "I taught geography."
     assert fields["minutes"] == "20" and fields["takeaway"] == "Start small"
@@ -304,7 +339,8 @@ def test_it_offers_the_builtins_and_own_templates(alice, bob):
     keys = _keys(templates_for(owner=alice))
     assert keys[: len(BUILTINS)] == [b.key for b in BUILTINS.values()]
     assert keys[len(BUILTINS) :] == [f"own:{own.pk}"]
-    assert _keys(templates_for(owner=alice, kind="nudge")) == ["builtin:nudge_email"]
+    nudges = _keys(templates_for(owner=alice, kind="nudge"))
+    assert nudges == ["builtin:nudge_email", "builtin:nudge_linkedin"]
 
 
 def test_a_customised_builtin_replaces_the_original(alice, bob):
@@ -318,8 +354,10 @@ def test_a_customised_builtin_replaces_the_original(alice, bob):
     assert f"own:{mine.pk}" in keys and "builtin:nudge_email" not in keys
     assert keys.count(f"own:{mine.pk}") == 1
     assert "builtin:request_email" in keys
-    offered = templates_for(owner=alice, kind="nudge")
-    assert [(c.name, c.builtin) for c in offered] == [("My nudge", False)]
+    offered = templates_for(owner=alice, kind="nudge", contact=None)
+    assert [(c.name, c.builtin, c.family) for c in offered][0] == ("My nudge", False, "nudge")
+    # Asked for by the built-in's key, it is still the user's version.
+    assert template_get(owner=alice, key="builtin:nudge_email").key == f"own:{mine.pk}"
 
 
 def test_it_offers_the_referral_request_only_when_the_name_may_be_used(alice, contact):
@@ -328,19 +366,20 @@ def test_it_offers_the_referral_request_only_when_the_name_may_be_used(alice, co
     )
     person = Contact.objects.create(owner=alice, name="Bea Smith", email="bea@example.com")
     keys = _keys(templates_for(owner=alice, contact=person))
-    assert "builtin:request_referral" not in keys and f"own:{own.pk}" not in keys
+    assert "builtin:request_referral_email" not in keys and f"own:{own.pk}" not in keys
     person.referred_by = contact
     keys = _keys(templates_for(owner=alice, contact=person))
-    assert "builtin:request_referral" not in keys
+    assert "builtin:request_referral_email" not in keys
     person.may_use_referrer_name = True
     keys = _keys(templates_for(owner=alice, contact=person))
-    assert "builtin:request_referral" in keys and f"own:{own.pk}" in keys
+    assert "builtin:request_referral_email" in keys and f"own:{own.pk}" in keys
 
 
 def test_it_offers_only_linkedin_templates_without_an_email(alice):
     person = Contact.objects.create(owner=alice, name="Bea Smith")
     offered = templates_for(owner=alice, contact=person)
-    assert _keys(offered) == ["builtin:request_linkedin"]
+    assert offered and {c.channel for c in offered} == {"linkedin"}
+    assert "builtin:thank_you_linkedin" in _keys(offered)
     person.other_emails = ["bea@example.com"]
     assert "builtin:request_email" in _keys(templates_for(owner=alice, contact=person))
 
@@ -353,6 +392,29 @@ def test_it_gets_a_template_by_key(alice, bob):
     for key in (f"own:{own.pk}", "builtin:nope", "own:x", "request_email", ""):
         with pytest.raises(LookupError):
             template_get(owner=bob if key.startswith("own:") else alice, key=key)
+
+
+def test_a_customised_builtin_follows_its_new_key(alice):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "coffeechat.outreach.migrations.0004_builtin_keys_by_family_and_channel"
+    )
+    mine = Template.objects.create(
+        owner=alice,
+        name="My update",
+        kind="keep_in_touch",
+        subject="News",
+        body="Hi {{ first_name }}, {{ update }}.",
+        builtin_key="keep_in_touch_update",
+    )
+    migration.rename(apps, None)
+    mine.refresh_from_db()
+    assert mine.builtin_key == "keep_in_touch_update_email"
+    offered = _keys(templates_for(owner=alice, kind="keep_in_touch"))
+    assert f"own:{mine.pk}" in offered and "builtin:keep_in_touch_update_email" not in offered
 
 
 # Bounded output

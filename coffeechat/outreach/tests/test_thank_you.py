@@ -8,18 +8,31 @@ from django.utils import timezone
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_transition
 from coffeechat.outreach import services
+from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Message, MessageStatus
 
 NOT_HELD = "A thank-you can only follow a conversation that was held."
 
 
 def _thank_you(alice, contact, conversation) -> Message:
-    return services.message_draft_create(
+    return message_draft_create(
         owner=alice,
         contact=contact,
-        template_key="builtin:thank_you_email",
+        template="builtin:thank_you_email",
         conversation=conversation,
         takeaway="run one small study with real users before applying anywhere.",
+    )
+
+
+def _written_by_hand(alice, contact, conversation) -> Message:
+    """A thank-you draft that did not come from the draft service (typed in, or imported)."""
+    return Message.objects.create(
+        owner=alice,
+        contact=contact,
+        conversation=conversation,
+        kind="thank_you",
+        subject="Thank you",
+        body="Thank you for your advice about small studies.",
     )
 
 
@@ -55,7 +68,10 @@ def test_a_thank_you_before_the_conversation_was_held_is_refused_and_nothing_wri
     alice, contact, state
 ):
     conversation = Conversation.objects.create(owner=alice, contact=contact, state=state)
-    draft = _thank_you(alice, contact, conversation)
+    with pytest.raises(ValidationError) as caught:
+        _thank_you(alice, contact, conversation)
+    assert caught.value.messages == [NOT_HELD]
+    draft = _written_by_hand(alice, contact, conversation)
     with pytest.raises(ValidationError) as caught:
         services.message_mark_sent(owner=alice, message=draft)
     assert caught.value.messages == [NOT_HELD]
@@ -93,7 +109,7 @@ def smtp(settings):
 def test_a_thank_you_is_not_emailed_before_the_conversation_was_held(
     alice, contact, conversation, smtp, mailoutbox
 ):
-    draft = _thank_you(alice, contact, conversation)
+    draft = _written_by_hand(alice, contact, conversation)
     with pytest.raises(ValidationError) as caught:
         services.message_send(owner=alice, message=draft)
     assert caught.value.messages == [NOT_HELD]
@@ -108,11 +124,12 @@ def test_emailing_a_thank_you_thanks_the_conversation(alice, contact, held, smtp
 
 
 def test_other_messages_leave_a_held_conversation_as_it_is(alice, contact, held):
-    draft = services.message_draft_create(
+    draft = message_draft_create(
         owner=alice,
         contact=contact,
-        template_key="builtin:keep_in_touch_article",
+        template="builtin:keep_in_touch_article_email",
         conversation=held,
+        slots={"article_title": "Small studies", "article_link": "https://example.org/s"},
     )
     services.message_mark_sent(owner=alice, message=draft)
     held.refresh_from_db()
@@ -132,7 +149,7 @@ def test_marking_a_thank_you_sent_on_the_page_thanks_the_conversation(
 def test_marking_an_early_thank_you_sent_on_the_page_explains_the_refusal(
     alice_client, alice, contact, conversation
 ):
-    draft = _thank_you(alice, contact, conversation)
+    draft = _written_by_hand(alice, contact, conversation)
     response = alice_client.post(
         reverse("outreach:message_mark_sent", args=[draft.pk]), follow=True
     )

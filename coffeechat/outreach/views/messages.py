@@ -13,8 +13,10 @@ from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
+from coffeechat.outreach.drafting import draft_cautions, message_draft_create
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.selectors import message_list
+from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
 from coffeechat.outreach.templating import templates_for
 
 
@@ -29,12 +31,14 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
     if request.method == "POST":
         conversation_pk = request.POST.get("conversation")
         conversation = conversation_for_user(request, conversation_pk) if conversation_pk else None
+        slots = {name: request.POST[name] for name in SLOTS if request.POST.get(name)}
         try:
-            message = services.message_draft_create(
+            message = message_draft_create(
                 owner=request.user,
                 contact=contact,
-                template_key=request.POST.get("template", ""),
+                template=request.POST.get("template", ""),
                 conversation=conversation,
+                slots=slots,
             )
         except ValidationError as error:
             flash.error(request, error_text(error))
@@ -47,13 +51,21 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
         "outreach/compose.html",
         {
             "contact": contact,
-            "choices": choices,
+            "choices": [(choice, _slot_fields(choice)) for choice in choices],
             "kind": kind,
             "coworker_warning": coworker_warning(
-                owner=request.user, organization=contact.organization
+                owner=request.user, organization=contact.organization, source=contact.source
             ),
         },
     )
+
+
+def _slot_fields(choice) -> list[dict[str, str]]:
+    """The inputs a template's slots need on the compose page."""
+    return [
+        {"name": name, "label": SLOT_LABELS[name].capitalize(), "help": SLOTS[name]}
+        for name in choice.slots
+    ]
 
 
 def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
@@ -68,9 +80,7 @@ def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
         "smtp": delivery.smtp_description(),
         "mailto": delivery.mailto_url(message) if message.contact.email else "",
         "linkedin_limit": 300 if message.channel == Channel.LINKEDIN else None,
-        "coworker_warning": coworker_warning(
-            owner=request.user, organization=message.contact.organization
-        ),
+        "cautions": draft_cautions(owner=request.user, contact=message.contact, kind=message.kind),
     }
 
 
