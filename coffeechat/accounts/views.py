@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coffeechat.accounts.forms import ProfileForm
+from coffeechat.accounts.forms import PitchForm, ProfileForm
 from coffeechat.accounts.services import login_link_use, profile_get, profile_update
 from coffeechat.lib.forms import apply_validation_error
 from coffeechat.lib.text import speaking_time, word_count
@@ -62,7 +62,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved your pitch and goals.")
             return redirect("accounts:profile")
-    pitch = form["pitch"].value() or ""
+    pitch = form.cleaned_data.get("pitch", "") if form.is_bound else current.pitch
     return render(
         request,
         "accounts/profile.html",
@@ -73,7 +73,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pitch_timing(request: HttpRequest) -> HttpResponse:
     """The live word count and speaking time under the pitch field."""
-    pitch = request.POST.get("pitch", "")
+    form = PitchForm(request.POST)
+    pitch = form.cleaned_data["pitch"] if form.is_valid() else ""
     return render(
         request,
         "accounts/profile.html#timing",

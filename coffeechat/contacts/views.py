@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts import selectors, services
-from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
+from coffeechat.contacts.forms import (
+    ContactFilterForm,
+    ContactForm,
+    CoworkerCheckForm,
+    OrganizationForm,
+    SearchForm,
+)
 from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error
@@ -35,13 +41,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, tags=tags)
     filters = filter_form.filters()
     contacts = selectors.contact_list(owner=request.user, **filters)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(contacts, PAGE_SIZE).get_page(filter_form.cleaned_data.get("page"))
     context = {
         "filter_form": filter_form,
         "page": page,
-        "query_string": query.urlencode(),
+        "query_string": filter_form.query_string(),
         "filtered": any(v for k, v in filters.items() if k != "sort"),
         "has_any": page.paginator.count > 0 or Contact.objects.owned_by(request.user).exists(),
     }
@@ -53,7 +57,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
-    initial = {"organization_name": request.GET.get("organization_name", "")}
+    initial = {"organization_name": CoworkerCheckForm(request.GET).name()}
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     return _contact_form_page(
         request, form, None, lambda data: services.contact_create(owner=request.user, **data)
@@ -110,7 +114,11 @@ def _contact_form_page(
 
 
 def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
-    name = form["organization_name"].value() or ""
+    if form.is_bound:
+        form.is_valid()
+        name = form.cleaned_data.get("organization_name") or ""
+    else:
+        name = form.initial.get("organization_name") or ""
     organization = selectors.organization_list(owner=request.user).filter(name__iexact=name.strip())
     return services.coworker_warning(owner=request.user, organization=organization.first())
 
@@ -118,7 +126,7 @@ def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
 @require_GET
 def coworker_check(request: HttpRequest) -> HttpResponse:
     """The caution shown live on the contact form as the organisation is typed."""
-    name = request.GET.get("organization_name", "").strip()
+    name = CoworkerCheckForm(request.GET).name()
     employer = profile_get(owner=request.user).current_employer
     warning = ""
     if name and employer:
@@ -163,9 +171,10 @@ def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
+    search = SearchForm(request.GET)
+    query = search.value("q")
     organizations = selectors.organization_list(owner=request.user, query=query)
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(organizations, PAGE_SIZE).get_page(search.value("page"))
     return render(request, "contacts/organization_list.html", {"page": page, "query": query})
 
 

@@ -1,7 +1,9 @@
 from django import forms
 from django.urls import reverse
 
-from coffeechat.outreach.models import Channel
+from coffeechat.lib.forms import IdField, LineField, TextField
+from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT
+from coffeechat.outreach.models import Channel, MessageKind, ReplyOutcome
 from coffeechat.outreach.templating import (
     MAX_TEMPLATE_CHARS,
     TEMPLATE_CHANNELS,
@@ -13,13 +15,15 @@ from coffeechat.outreach.templating import (
 class TemplateForm(forms.Form):
     """Validates a template as typed; the service does the writing."""
 
-    name = forms.CharField(max_length=100, help_text="For you only, e.g. “Request to alumni”.")
+    name = LineField(max_length=100, help_text="For you only, e.g. “Request to alumni”.")
     kind = forms.ChoiceField(label="Used for", choices=TEMPLATE_KINDS)
     channel = forms.ChoiceField(choices=TEMPLATE_CHANNELS)
-    subject = forms.CharField(
-        max_length=200, required=False, help_text="E-mail only; a LinkedIn note has no subject."
+    subject = LineField(
+        max_length=NAME_LIMIT,
+        required=False,
+        help_text="E-mail only; a LinkedIn note has no subject.",
     )
-    body = forms.CharField(
+    body = TextField(
         label="Message",
         max_length=MAX_TEMPLATE_CHARS,
         strip=False,
@@ -56,3 +60,51 @@ class TemplateForm(forms.Form):
                     if field not in self.errors:
                         self.add_error(field, messages)
         return data
+
+
+class ComposeForm(forms.Form):
+    """The template chosen for a draft, and the conversation it belongs to, if any."""
+
+    template = LineField(max_length=100, required=False)
+    conversation = IdField(required=False)
+
+
+class ComposeFilterForm(forms.Form):
+    """The query string of the compose page: which kind of message, for which conversation."""
+
+    kind = forms.ChoiceField(choices=[("", "Any"), *MessageKind.choices], required=False)
+    conversation = IdField(required=False)
+
+    def value(self, name: str):
+        """The field's value when valid, else None: a bad link shows every template."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
+
+
+class MessageForm(forms.Form):
+    """A draft's subject and body as typed in the editor."""
+
+    subject = LineField(max_length=NAME_LIMIT, required=False)
+    body = TextField(max_length=TEXT_LIMIT, required=False, strip=False)
+
+
+class ReplyForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=ReplyOutcome.choices,
+        error_messages=dict.fromkeys(
+            ("required", "invalid_choice"), "Say whether they accepted, declined or other."
+        ),
+    )
+    body = TextField(max_length=TEXT_LIMIT, required=False)
+
+
+class TemplatePreviewForm(forms.Form):
+    """The fields the live preview reads; it shows what it cannot fill in rather than fail."""
+
+    subject = LineField(max_length=NAME_LIMIT, required=False)
+    body = TextField(max_length=MAX_TEMPLATE_CHARS, required=False, strip=False)
+    channel = forms.ChoiceField(choices=TEMPLATE_CHANNELS, required=False)
+
+
+class TemplateKindForm(forms.Form):
+    kind = forms.ChoiceField(choices=TEMPLATE_KINDS, required=False)

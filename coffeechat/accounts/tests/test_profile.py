@@ -50,7 +50,7 @@ def test_it_refuses_an_unknown_time_zone(alice, alice_client):
         reverse("accounts:profile"), _profile_data(time_zone="Mars/Olympus")
     )
     assert response.status_code == 200
-    assert "“Mars/Olympus” is not a time zone coffeechat knows." in response.text
+    assert "“Mars/Olympus” is not a time zone; use a name such as Europe/London." in response.text
     assert profile_get(owner=alice).time_zone == "UTC"
 
 

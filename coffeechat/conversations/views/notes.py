@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.conversations import takeaways as service
+from coffeechat.conversations.forms import NextForm, ThankYouForm
 from coffeechat.conversations.models import (
     Conversation,
     State,
@@ -36,7 +37,8 @@ def _detail_url(conversation: Conversation) -> str:
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form was on, when it is one of ours."""
-    target = request.POST.get("next", "")
+    form = NextForm(request.POST)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -147,11 +149,11 @@ def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
             refusal = f"You have already thanked {conversation.contact.name} for this conversation."
         messages.error(request, refusal)
         return redirect(_detail_url(conversation))
-    chosen = request.POST.get("takeaway", "").strip()
-    text = ""
+    form = ThankYouForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such takeaway.")
+    chosen, text = form.cleaned_data["takeaway"], ""
     if chosen:
-        if not chosen.isdigit():
-            raise Http404
         takeaways = service.takeaway_list(owner=request.user).filter(conversation=conversation)
         text = get_object_or_404(takeaways, pk=chosen).text
     try:
