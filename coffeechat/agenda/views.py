@@ -77,7 +77,7 @@ class TodayForm(forms.Form):
 
 
 class DigestForm(forms.Form):
-    digest = forms.BooleanField(required=False)
+    digest = forms.ChoiceField(choices=[("on", "On")], required=False)
 
 
 # The page
@@ -306,7 +306,10 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 @require_POST
 def digest_toggle(request: HttpRequest) -> HttpResponse:
     form = DigestForm(request.POST)
-    on = form.is_valid() and form.cleaned_data["digest"]
+    if not form.is_valid():
+        messages.error(request, "Turn the digest on or off with its button.")
+        return redirect("agenda:feed_settings")
+    on = form.cleaned_data["digest"] == "on"
     try:
         profile_update(owner=request.user, digest_opt_in=on)
     except ValidationError as error:

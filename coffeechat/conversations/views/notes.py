@@ -39,10 +39,11 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form was on, when it is one of ours."""
     form = NextForm(request.POST)
     target = form.cleaned_data["next"] if form.is_valid() else ""
-    safe = url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would read a bare word as the name of a view.
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if target and safe else default)
+    return redirect(target if safe else default)
 
 
 def _notes_page(
