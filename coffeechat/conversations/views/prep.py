@@ -85,7 +85,7 @@ def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
             category=data["category"],
         )
     except ValidationError as error:
-        if form.data.get("key"):
+        if form.cleaned_data.get("key") or form.has_error("key"):
             return _changed(request, conversation, error=_plain(error))
         # Keep what they wrote, with the reason next to it.
         own = {
