@@ -5,26 +5,47 @@ Every default makes a fresh checkout run: SQLite in the user's data directory, o
 
 import os
 import secrets
+import stat
+import sys
 from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from coffeechat.lib.validation import parse_int
 
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+# A wrong value stops every command and `serve` with one line naming the variable
+# (ImproperlyConfigured, turned into "Error: …" by the command line), never a traceback.
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"{name} must be 1 or 0 (true/false, yes/no, on/off), not “{value[:40]}”."
+        )
+    return value in _TRUE
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31 - 1) -> int:
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return parse_int(value, minimum=minimum, maximum=maximum)
+    except ValidationError as error:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number from {minimum:,} to {maximum:,}, not “{value[:40]}”."
+        ) from error
 
 
 def _load_or_create_secret_key(home: Path) -> str:
@@ -39,9 +60,50 @@ def _load_or_create_secret_key(home: Path) -> str:
     return key
 
 
+def _private_home(home: Path) -> Path:
+    """The data directory, made or tightened so that only its owner may enter it: it holds the
+    contacts, the session keys and the secret key."""
+    where = "COFFEECHAT_HOME" if env_str("COFFEECHAT_HOME") else "The data directory"
+    if home.exists() and not home.is_dir():
+        raise ImproperlyConfigured(f"{where} {home} is not a folder.")
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(home.stat().st_mode)
+        if mode & 0o077:
+            home.chmod(0o700)
+            print(
+                f"coffeechat: made {home} private (mode {mode:o} to 700): it holds your data.",
+                file=sys.stderr,
+            )
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{where} {home} cannot be used: {error.strerror or error}."
+        ) from None
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(f"{where} {home} is not writable.")
+    return home
+
+
+def _private_file(path: Path) -> None:
+    """Creates `path` with mode 0600 if it is missing, before SQLite opens it: SQLite gives
+    its -wal and -shm files the mode of the database file, whatever the umask."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+        # An older coffeechat left them to the umask; the directory above is private anyway.
+        for kept in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if kept.exists() and stat.S_IMODE(kept.stat().st_mode) & 0o077:
+                kept.chmod(0o600)
+    except OSError as error:
+        where = "COFFEECHAT_DATABASE_URL: the" if env_str("COFFEECHAT_DATABASE_URL") else "The"
+        raise ImproperlyConfigured(
+            f"{where} database {path} cannot be opened: {error.strerror or error}."
+        ) from None
+
+
 BASE_DIR = Path(__file__).resolve().parent
-HOME = Path(env_str("COFFEECHAT_HOME") or platformdirs.user_data_dir("coffeechat", appauthor=False))
-HOME.mkdir(parents=True, exist_ok=True)
+HOME = _private_home(
+    Path(env_str("COFFEECHAT_HOME") or platformdirs.user_data_dir("coffeechat", appauthor=False))
+)
 
 SECRET_KEY = env_str("COFFEECHAT_SECRET_KEY") or _load_or_create_secret_key(HOME)
 DEBUG = env_bool("COFFEECHAT_DEBUG")
@@ -101,9 +163,34 @@ TEMPLATES = [
     }
 ]
 
-DATABASE_URL = env_str("COFFEECHAT_DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+
+def _database_from_url(url: str) -> dict:
+    """COFFEECHAT_DATABASE_URL as Django's database settings. The URL itself is not kept as
+    a setting: it carries the password, and Django's debug page lists every setting."""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError:
+        database = {"ENGINE": ""}
+    if "://" not in url:
+        raise ImproperlyConfigured(
+            "COFFEECHAT_DATABASE_URL is not a database URL; use "
+            "postgresql://USER@HOST:PORT/NAME or sqlite:///PATH."
+        )
+    if database["ENGINE"] not in SUPPORTED_DATABASES:
+        # Only the scheme is repeated: the rest of the URL may hold a password.
+        scheme = url.split("://", 1)[0][:20]
+        raise ImproperlyConfigured(
+            "COFFEECHAT_DATABASE_URL: coffeechat works with postgresql:// and sqlite:/// "
+            f"databases, not {scheme}://."
+        )
+    if not database.get("NAME"):
+        raise ImproperlyConfigured("COFFEECHAT_DATABASE_URL names no database.")
+    return database
+
+
+SUPPORTED_DATABASES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+if env_str("COFFEECHAT_DATABASE_URL").strip():
+    DATABASES = {"default": _database_from_url(env_str("COFFEECHAT_DATABASE_URL").strip())}
 else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": HOME / "coffeechat.sqlite3"}
@@ -114,6 +201,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # starts, so a read-then-write transaction waits (busy timeout) instead of failing with
     # "database is locked" when it tries to upgrade its lock. Reads go through a memory map
     # and a 16 MB page cache rather than a read call for each 4 kB page.
+    if str(DATABASES["default"]["NAME"]) != ":memory:":
+        _private_file(Path(DATABASES["default"]["NAME"]))
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -162,14 +251,14 @@ if MULTIUSER:
 
 EMAIL_BACKEND = env_str("COFFEECHAT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("COFFEECHAT_SMTP_HOST", "")
-EMAIL_PORT = env_int("COFFEECHAT_SMTP_PORT", 587)
+EMAIL_PORT = env_int("COFFEECHAT_SMTP_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("COFFEECHAT_SMTP_USER")
 EMAIL_HOST_PASSWORD = env_str("COFFEECHAT_SMTP_PASSWORD")
 EMAIL_USE_TLS = env_bool("COFFEECHAT_SMTP_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("COFFEECHAT_FROM_EMAIL", "coffeechat@localhost")
 
 # How long the one-time login link printed by `coffeechat serve` stays valid.
-LOGIN_LINK_MINUTES = env_int("COFFEECHAT_LOGIN_LINK_MINUTES", 15)
+LOGIN_LINK_MINUTES = env_int("COFFEECHAT_LOGIN_LINK_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 
 def _without_traceback(record) -> bool:
@@ -178,6 +267,13 @@ def _without_traceback(record) -> bool:
     record.exc_info = None
     return True
 
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVEL = env_str("COFFEECHAT_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+if LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(
+        f"COFFEECHAT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not “{LOG_LEVEL[:40]}”."
+    )
 
 LOGGING = {
     "version": 1,
@@ -190,5 +286,5 @@ LOGGING = {
         "one_line": {"class": "logging.StreamHandler", "filters": ["no_traceback"]},
     },
     "loggers": {"django.security": {"handlers": ["one_line"], "propagate": False}},
-    "root": {"handlers": ["console"], "level": env_str("COFFEECHAT_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

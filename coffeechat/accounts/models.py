@@ -3,6 +3,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from coffeechat.lib.text import WORDS_PER_MINUTE, word_count
+from coffeechat.lib.validation import (
+    LineValidator,
+    TextValidator,
+    validate_time_zone,
+    validate_year,
+)
+
+LINE = LineValidator()
+# A few paragraphs about yourself: a pitch, goals, a signature.
+PROFILE_TEXT_LIMIT = 5_000
 
 
 class Profile(models.Model):
@@ -11,21 +21,30 @@ class Profile(models.Model):
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    display_name = models.CharField(max_length=200, blank=True)
-    signature = models.TextField(blank=True)
+    display_name = models.CharField(max_length=200, blank=True, validators=[LINE])
+    signature = models.TextField(blank=True, validators=[TextValidator(PROFILE_TEXT_LIMIT)])
     pitch = models.TextField(
-        blank=True, help_text="A short introduction: who you are, what you are exploring, why."
+        blank=True,
+        validators=[TextValidator(PROFILE_TEXT_LIMIT)],
+        help_text="A short introduction: who you are, what you are exploring, why.",
     )
-    goal_fields = models.TextField("fields I am exploring", blank=True)
-    goal_roles = models.TextField("roles I am curious about", blank=True)
-    goal_organizations = models.TextField("organisations I admire", blank=True)
+    goal_fields = models.TextField(
+        "fields I am exploring", blank=True, validators=[TextValidator(PROFILE_TEXT_LIMIT)]
+    )
+    goal_roles = models.TextField(
+        "roles I am curious about", blank=True, validators=[TextValidator(PROFILE_TEXT_LIMIT)]
+    )
+    goal_organizations = models.TextField(
+        "organisations I admire", blank=True, validators=[TextValidator(PROFILE_TEXT_LIMIT)]
+    )
     current_employer = models.CharField(
         max_length=200,
         blank=True,
+        validators=[LINE],
         help_text="Where you work now, if anywhere. coffeechat cautions you before you "
         "contact a co-worker.",
     )
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     weekly_goal_requests = models.PositiveSmallIntegerField(
         default=3, validators=[MaxValueValidator(100)]
     )
@@ -37,8 +56,8 @@ class Profile(models.Model):
     )
     digest_opt_in = models.BooleanField(default=False)
     # The calendar feed URL carries a secret; only its hash is stored.
-    feed_token_hash = models.CharField(max_length=128, blank=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    feed_token_hash = models.CharField(max_length=128, blank=True, db_index=True, validators=[LINE])
+    updated_at = models.DateTimeField(auto_now=True, validators=[validate_year])
 
     def __str__(self) -> str:
         return self.display_name or str(self.owner)
@@ -67,7 +86,7 @@ class LoginLink(models.Model):
 
 class ApiToken(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[LINE])
     token_hash = models.CharField(max_length=128, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

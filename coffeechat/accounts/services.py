@@ -1,10 +1,10 @@
 """Users, profiles and the one-time login link."""
 
+import copy
 import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import LoginLink, Profile
+from coffeechat.lib.model_checks import tidy_lines, validate_instance
 
 LOCAL_USERNAME = "me"
 
@@ -26,13 +27,22 @@ def profile_get(*, owner) -> Profile:
     return profile
 
 
+PROFILE_LINES = ("display_name", "current_employer")
+
+
 def profile_update(*, owner, **fields: Any) -> Profile:
+    """Changes the named fields; each is checked by the model's own validators first."""
     profile = profile_get(owner=owner)
-    if "time_zone" in fields and fields["time_zone"] not in available_timezones():
-        raise ValidationError({"time_zone": f"Unknown time zone “{fields['time_zone']}”."})
+    fields = tidy_lines(fields, PROFILE_LINES)
+    if isinstance(fields.get("time_zone"), str):
+        fields["time_zone"] = fields["time_zone"].strip()
+    # Checked on a copy, so a refused change leaves the caller's profile as it was.
+    probe = copy.copy(profile)
+    for field, value in fields.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=fields)
     for field, value in fields.items():
         setattr(profile, field, value)
-    profile.full_clean(exclude=["owner"])
     profile.save()
     return profile
 

@@ -15,6 +15,7 @@ from coffeechat.agenda.snapshot import AgendaData
 from coffeechat.agenda.timing import slot, start_of_day, when_text
 from coffeechat.conversations.models import State
 from coffeechat.conversations.questions import ENOUGH_QUESTIONS
+from coffeechat.conversations.scheduling import booking_in_range
 from coffeechat.lib.business_days import add_business_days
 
 PREPARE_BEFORE = timedelta(hours=48)
@@ -30,7 +31,13 @@ def _in_state(data: AgendaData, state: str) -> list[Any]:
 
 
 def _upcoming_bookings(data: AgendaData) -> list[Any]:
-    return [c for c in _in_state(data, State.SCHEDULED) if c.scheduled_for > data.now]
+    # A booking out of range (an older row) has no day before or local time to name; the
+    # calendar feed asks for it to be booked again instead.
+    return [
+        c
+        for c in _in_state(data, State.SCHEDULED)
+        if c.scheduled_for > data.now and booking_in_range(c)
+    ]
 
 
 def _booking(conversation: Any, data: AgendaData) -> str:

@@ -6,8 +6,10 @@ the link is shown once, when it is made, and making a new one turns the old one 
 The feed holds the booked conversations still to come today or later, as timed events, and
 what the agenda shows, as reminders: on their day (all day), or at their time where a rule
 names one. Anything already due is put on today, so a calendar that only shows the days ahead
-still shows it. Times are written in UTC, which every calendar reads the same way; days are
-the user's days.
+still shows it. A conversation is the same event its invitation carries (the same UID, built
+by `conversation_event`), in the zone it was agreed in; reminders are written in UTC, which
+every calendar reads the same way; days are the user's days. A booking whose time is out of
+range is left out, and a reminder on today says so.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from django.urls import reverse
 from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import hash_token, profile_get
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, start_of_day
+from coffeechat.conversations.ics import add_time_zones, conversation_event
 from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.scheduling import booking_in_range, out_of_range_message
+from coffeechat.lib.validation import one_line
+from coffeechat.outreach.delivery import organizer
 
 # icalendar is imported where a feed is written, as for invitations: importing it costs a
 # tenth of a second that every page and command would otherwise pay.
@@ -35,7 +41,6 @@ PRODID = "-//coffeechat//Agenda feed//EN"
 REFRESH = timedelta(hours=1)
 # Long enough for anything a calendar shows as a reminder; it never marks the user busy.
 REMINDER_LENGTH = timedelta(minutes=15)
-CONVERSATION_ALARM = timedelta(minutes=30)
 # Rules whose due moment is a day rather than a time of day.
 DAY_RULES = frozenset({"few_prospects", "weekly_goal", "keep_in_touch", "reach_referral"})
 # Past this many items a group is cut short and one event counts the rest: a calendar with
@@ -48,14 +53,6 @@ MORE = {
 }
 # A URL longer than this is not one coffeechat made; it is not worth hashing.
 MAX_TOKEN_CHARS = 200
-
-_FORMAT_WORDS = {
-    "phone": "phone call",
-    "video": "video call",
-    "coffee": "coffee",
-    "lunch": "lunch",
-    "in_person": "meeting in person",
-}
 
 
 def feed_token_create(*, owner) -> str:
@@ -104,8 +101,23 @@ def feed_calendar(*, owner, now: datetime, base_url: str = "") -> bytes:
     cal.add("x-wr-timezone", current.time_zone)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    for conversation in _conversations(owner, since=start_of_day(now, tz)):
-        cal.add_component(_conversation_event(conversation, owner=owner, now=now, base=base_url))
+    conversations = list(_conversations(owner, since=start_of_day(now, tz)))
+    booked = [c for c in conversations if booking_in_range(c)]
+    organizer_name, organizer_email = organizer(owner=owner)
+    for conversation in booked:
+        link = _link(base_url, reverse("conversations:conversation_detail", args=[conversation.pk]))
+        event = conversation_event(
+            conversation,
+            organizer_name=organizer_name,
+            organizer_email=organizer_email,
+            now=now,
+            link=link,
+        )
+        cal.add_component(event)
+    for conversation in conversations:
+        if not booking_in_range(conversation):
+            cal.add_component(_out_of_range_event(conversation, current, owner=owner, tz=tz))
+    add_time_zones(cal, [c.scheduled_for for c in booked])
     for group, items in current.groups():
         for item in items[:FEED_LIMIT]:
             event = _item_event(item, group, current, owner=owner, tz=tz, base=base_url)
@@ -133,38 +145,21 @@ def _link(base: str, path: str) -> str:
     return f"{base.rstrip('/')}{path}" if base else ""
 
 
-def _conversation_event(conversation: Conversation, *, owner, now: datetime, base: str) -> Event:
-    from icalendar import Alarm, Event
+def _out_of_range_event(
+    conversation: Conversation, current: Agenda, *, owner, tz: ZoneInfo
+) -> Event:
+    from icalendar import Event
 
-    contact = conversation.contact
-    start = conversation.scheduled_for.astimezone(UTC)
-    how = _FORMAT_WORDS.get(conversation.format, "conversation")
+    today = current.generated_at.astimezone(tz).date()
     event = Event()
-    event.add("uid", _uid(owner, f"conversation:{conversation.pk}"))
-    event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=conversation.length_minutes))
-    event.add("summary", f"Informational interview: {contact.name} ({how})")
-    who = ", ".join(str(x) for x in (contact.title, contact.organization) if x)
-    lines = [f"{conversation.length_minutes}-minute {how} with {contact.name}"]
-    if who:
-        lines[0] += f" ({who})"
-    if conversation.place:
-        lines.append(f"Place or link: {conversation.place}")
-    link = _link(base, reverse("conversations:conversation_detail", args=[conversation.pk]))
-    if link:
-        lines.append(f"In coffeechat: {link}")
-        event.add("url", link)
-    event.add("description", "\n".join(lines))
-    if conversation.place:
-        event.add("location", conversation.place)
-    event.add("status", "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", -CONVERSATION_ALARM)
-    alarm.add("description", f"In 30 minutes: {contact.name}")
-    event.add_component(alarm)
+    event.add("uid", _uid(owner, f"out_of_range:conversation:{conversation.pk}"))
+    event.add("dtstamp", current.generated_at.astimezone(UTC))
+    event.add("dtstart", today)
+    event.add("dtend", today + timedelta(days=1))
+    name = one_line(conversation.contact.name)
+    event.add("summary", f"Book the conversation with {name} again")
+    event.add("description", one_line(out_of_range_message(conversation)))
+    event.add("transp", "TRANSPARENT")
     return event
 
 
@@ -193,8 +188,9 @@ def _item_event(
     else:
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-    event.add("summary", f"Overdue: {item.title}" if overdue else item.title)
-    lines = [item.reason]
+    title = one_line(item.title)
+    event.add("summary", f"Overdue: {title}" if overdue else title)
+    lines = [one_line(item.reason)]
     link = _link(base, item.action_url)
     if link:
         lines.append(f"{item.action_label}: {link}")

@@ -1,6 +1,7 @@
 from django.db import models
 
 from coffeechat.lib.owned import OwnedModel
+from coffeechat.lib.validation import LineValidator, validate_year
 
 
 class MarkAction(models.TextChoices):
@@ -15,9 +16,9 @@ class AgendaMark(OwnedModel):
     (rule and object, e.g. ``thank_you:conversation:42``) and hides it until `until`.
     """
 
-    item_key = models.CharField(max_length=120)
+    item_key = models.CharField(max_length=120, validators=[LineValidator()])
     action = models.CharField(max_length=10, choices=MarkAction.choices)
-    until = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True, validators=[validate_year])
 
     class Meta:
         constraints = [

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import agenda
+from coffeechat.lib.model_checks import validate_instance
+from coffeechat.lib.validation import check_year
 
 
 def _check_on_agenda(*, owner, key: str, now: datetime) -> None:
@@ -21,6 +23,7 @@ def _check_on_agenda(*, owner, key: str, now: datetime) -> None:
 
 @transaction.atomic
 def _mark(*, owner, key: str, action: str, until: datetime | None) -> AgendaMark:
+    validate_instance(AgendaMark(owner=owner, item_key=key, action=action, until=until))
     mark, _ = AgendaMark.objects.update_or_create(
         owner=owner, item_key=key, defaults={"action": action, "until": until}
     )
@@ -34,6 +37,10 @@ def agenda_snooze(*, owner, key: str, until: datetime, now: datetime | None = No
         raise ValidationError({"until": "Give the time with its time zone."})
     if until <= now:
         raise ValidationError({"until": "Choose a time in the future."})
+    try:
+        check_year(until)
+    except ValidationError as error:
+        raise ValidationError({"until": error}) from None
     _check_on_agenda(owner=owner, key=key, now=now)
     return _mark(owner=owner, key=key, action=MarkAction.SNOOZE, until=until)
 

@@ -12,18 +12,43 @@ from typing import Any
 import click
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coffeechat.settings")
     import django
     from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
 
     if not apps.ready:
-        django.setup()
+        try:
+            django.setup()
+        except ImproperlyConfigured as error:
+            # A COFFEECHAT_* variable with a wrong value: settings.py names it.
+            raise click.ClickException(_first_line(error)) from None
+
+
+def _connect() -> None:
+    """Opens the database, or stops with one line saying which setting is wrong."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.ensure_connection()
+    except (DatabaseError, ImproperlyConfigured) as error:
+        if os.environ.get("COFFEECHAT_DATABASE_URL", "").strip():
+            where = "COFFEECHAT_DATABASE_URL: cannot connect to the database"
+        else:
+            where = f"Cannot open the database {connection.settings_dict['NAME']}"
+        raise click.ClickException(f"{where} ({_first_line(error).rstrip('.')}).") from None
 
 
 def _migrate() -> None:
     from django.core.management import call_command
 
+    _connect()
     call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -33,8 +58,16 @@ def _owner():
     return local_user_get_or_create()
 
 
-def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turns a ValidationError from a service into a one-line message and exit code 1."""
+def _user_errors(
+    func: Callable[..., Any] | None = None, *, options: dict[str, str] | None = None
+) -> Any:
+    """Turns a ValidationError from a service into a one-line message and exit code 1.
+
+    `options` maps a service's field names to the options and arguments they came from
+    ({"organization_name": "--org"}), so the message names what the user typed.
+    """
+    if func is None:
+        return lambda func: _user_errors(func, options=options)
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -45,9 +78,51 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except ValidationError as error:
             from coffeechat.lib.forms import error_text
 
+            if options and hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {
+                        options.get(field, field): errors
+                        for field, errors in error.error_dict.items()
+                    }
+                )
             raise click.ClickException(error_text(error)) from None
 
     return wrapper
+
+
+def check_option(name: str, value: str, check: Callable[[str], Any]) -> Any:
+    """`check(value)`, its ValidationError given the option's name: "--search: …"."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return check(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+
+
+class WholeNumber(click.ParamType):
+    """A whole number in ASCII digits within bounds (parse_int); click's INT also takes "٣".
+
+    A mistake is a user error like any other: exit 1 and one line naming the option.
+    """
+
+    name = "integer"
+
+    def __init__(self, minimum: int, maximum: int):
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        from django.core.exceptions import ValidationError
+
+        from coffeechat.lib.validation import parse_int
+
+        try:
+            return parse_int(str(value), minimum=self.minimum, maximum=self.maximum)
+        except ValidationError as error:
+            name = param.opts[0] if param is not None and param.opts else "value"
+            raise click.ClickException(f"{name}: {' '.join(error.messages)}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,7 +134,9 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, type=WholeNumber(0, 65535), help="0 to 65535."
+)
 @click.option("--no-browser", is_flag=True, help="Print the login link but do not open it.")
 @click.option("--demo", is_flag=True, help="Load the demo network first if the database is empty.")
 def serve(host: str, port: int, no_browser: bool, demo: bool) -> None:

@@ -5,7 +5,19 @@ from typing import Any
 
 import click
 
-from coffeechat.cli import _migrate, _owner, _user_errors, main, print_table
+from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main, print_table
+
+# The service's fields, by the argument or option they come from.
+ADD_OPTIONS = {
+    "name": "NAME",
+    "first_name": "NAME",
+    "last_name": "NAME",
+    "organization_name": "--org",
+    "title": "--title",
+    "email": "--email",
+    "source": "--source",
+    "linkedin_url": "--linkedin",
+}
 
 
 @main.group()
@@ -23,16 +35,15 @@ SOURCE_HELP = "How you know them: friend_family, alumni, former_colleague, co_wo
 @click.option("--email", default="", help="Their e-mail address.")
 @click.option("--source", default="cold", help=SOURCE_HELP)
 @click.option("--linkedin", default="", help="Their LinkedIn profile URL.")
-@_user_errors
+@_user_errors(options=ADD_OPTIONS)
 def contacts_add(name: str, org: str, title: str, email: str, source: str, linkedin: str) -> None:
     """Add a person to your network."""
     from coffeechat.contacts.models import Source
     from coffeechat.contacts.services import contact_create, coworker_warning
 
     if source not in Source.values:
-        raise click.BadParameter(
-            f"“{source}” is not a source; use one of {', '.join(Source.values)}.",
-            param_hint="--source",
+        raise click.ClickException(
+            f"--source: “{source[:40]}” is not a source; use one of {', '.join(Source.values)}."
         )
     _migrate()
     owner = _owner()
@@ -55,10 +66,13 @@ def contacts_add(name: str, org: str, title: str, email: str, source: str, linke
 @contacts.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--search", "query", default="", help="Only people matching these words.")
+@_user_errors
 def contacts_list(as_json: bool, query: str) -> None:
     """List the people in your network."""
     from coffeechat.contacts.selectors import contact_list
+    from coffeechat.lib.validation import SEARCH_LIMIT, check_line
 
+    query = check_option("--search", query, lambda value: check_line(value, limit=SEARCH_LIMIT))
     _migrate()
     people = contact_list(owner=_owner(), query=query)
     rows = [_contact_json(c) for c in people]

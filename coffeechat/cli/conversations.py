@@ -37,10 +37,14 @@ def _conversation_json(conversation) -> dict[str, Any]:
 
 
 def _when(conversation) -> str:
-    from coffeechat.conversations.scheduling import zone_for
+    from coffeechat.conversations.scheduling import booking_in_range, zone_for
 
     if conversation.scheduled_for is None:
         return ""
+    if not booking_in_range(conversation):
+        # Its local time may not exist: shown as stored, so it can be found and booked again.
+        stored = conversation.scheduled_for.isoformat(sep=" ", timespec="minutes")[:16]
+        return f"{stored} UTC (out of range)"
     zone = zone_for(conversation.time_zone)
     return f"{conversation.scheduled_for.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
 

@@ -2,7 +2,7 @@
 
 import click
 
-from coffeechat.cli import _migrate, _owner, _user_errors, main
+from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main
 
 
 @main.command()
@@ -26,6 +26,7 @@ def digest(send: bool, base_url: str) -> None:
 
     from coffeechat.agenda.digest import digest_message, digest_send_all
 
+    base_url = check_option("--base-url", base_url, _checked_base_url)
     _migrate()
     now = timezone.now()
     if not send:
@@ -36,3 +37,15 @@ def digest(send: bool, base_url: str) -> None:
         click.echo(f"Sent {sent} digest{'' if sent == 1 else 's'}.")
     else:
         click.echo("No digest sent: nothing is overdue or due today.")
+
+
+def _checked_base_url(value: str) -> str:
+    """Empty, or an http(s) address on one line: it is written into every link of the mail."""
+    from django.core.validators import URLValidator
+
+    from coffeechat.lib.validation import check_line
+
+    value = check_line(value.strip())
+    if value:
+        URLValidator(schemes=["http", "https"])(value)
+    return value

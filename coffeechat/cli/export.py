@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from coffeechat.cli import _migrate, _owner, main
+from coffeechat.lib.files import write_private
 
 
 @main.group()
@@ -19,7 +20,7 @@ def write_output(data: bytes, output: Path | None) -> None:
         click.echo(data, nl=False)
         return
     try:
-        output.write_bytes(data)
+        write_private(output, data)
     except OSError as error:
         raise click.ClickException(f"Cannot write {output}: {error.strerror or error}.") from None
 
@@ -34,8 +35,8 @@ def write_output(data: bytes, output: Path | None) -> None:
 )
 def export_ics(output: Path | None) -> None:
     """Your upcoming conversations as an iCalendar file, to import into a calendar."""
-    from coffeechat.conversations.ics import calendar
-    from coffeechat.conversations.scheduling import upcoming_conversations
+    from coffeechat.conversations.ics import calendar, left_out
+    from coffeechat.conversations.scheduling import out_of_range_message, upcoming_conversations
     from coffeechat.outreach.delivery import organizer
 
     _migrate()
@@ -46,7 +47,10 @@ def export_ics(output: Path | None) -> None:
         calendar(conversations=conversations, organizer_name=name, organizer_email=email),
         output,
     )
-    count = len(conversations)
+    skipped = left_out(conversations)
+    for conversation in skipped:
+        click.echo(f"Left out: {out_of_range_message(conversation)}", err=True)
+    count = len(conversations) - len(skipped)
     if not count:
         click.echo("No upcoming conversations: the calendar is empty.", err=True)
     elif output is not None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import click
 
-from coffeechat.cli import _migrate, _owner, _user_errors, main
+from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main
+from coffeechat.lib.files import write_private
 
 
 @main.command()
@@ -20,17 +21,19 @@ from coffeechat.cli import _migrate, _owner, _user_errors, main
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the draft as an .eml file to open in a mail program.",
 )
-@_user_errors
+@_user_errors(options={"template": "--template"})
 def draft(contact: str, template: str, eml: Path | None) -> None:
     """Write a draft to CONTACT (a name, part of one, or an id) from a template."""
     from coffeechat.contacts.selectors import contact_find
+    from coffeechat.lib.validation import check_line
     from coffeechat.outreach.delivery import eml_bytes
     from coffeechat.outreach.services import message_draft_create, message_lint
     from coffeechat.outreach.templating import BUILTINS, templates_for
 
+    template = check_option("--template", template, check_line)
     _migrate()
     owner = _owner()
-    person = contact_find(owner=owner, text=contact)
+    person = check_option("CONTACT", contact, lambda text: contact_find(owner=owner, text=text))
     key = template if ":" in template else f"builtin:{template}" if template in BUILTINS else ""
     if not key:
         offered = templates_for(owner=owner, contact=person, kind=template)
@@ -48,7 +51,7 @@ def draft(contact: str, template: str, eml: Path | None) -> None:
         click.echo(f"{finding.severity} {finding.code}: {finding.message}", err=True)
     if eml:
         try:
-            eml.write_bytes(eml_bytes(owner=owner, message=message))
+            write_private(eml, eml_bytes(owner=owner, message=message))
         except OSError as error:
             raise click.ClickException(f"Cannot write {eml}: {error.strerror}.") from None
         click.echo(f"Wrote {eml}.", err=True)

@@ -9,6 +9,7 @@ import click
 
 from coffeechat.cli import _migrate, _owner, _user_errors, main
 from coffeechat.cli.export import export
+from coffeechat.lib.files import replacing
 
 
 @contextmanager
@@ -39,10 +40,13 @@ def _export(kind: str, output: Path | None) -> None:
     to_file = target != "-"
     try:
         with ExitStack() as stack:
-            progress = stack.enter_context(_progress(f"Exporting to {target}")) if to_file else None
-            # A file is written beside `output` under another name, and replaces it once
-            # complete; "-" is standard output.
-            stream = stack.enter_context(click.open_file(target, "wb", atomic=to_file))
+            if to_file:
+                progress = stack.enter_context(_progress(f"Exporting to {target}"))
+                # Private, and replacing `output` only once complete.
+                temp = stack.enter_context(replacing(target))
+                stream = stack.enter_context(open(temp, "wb"))
+            else:
+                progress, stream = None, stack.enter_context(click.open_file("-", "wb"))
             written = write(owner=owner, stream=stream, progress=progress)
     except OSError as error:
         where = output if to_file else "standard output"
@@ -103,18 +107,20 @@ def export_vcard_command(output: Path | None) -> None:
 
 @main.command("backup")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @_user_errors
-def backup_command(file: Path) -> None:
-    """Back up the whole database to FILE.
+def backup_command(file: Path, force: bool) -> None:
+    """Back up the whole database to FILE (readable by you only).
 
     The copy is consistent even while coffeechat is running. On SQLite it is a SQLite
-    database; on PostgreSQL it is every user's JSON export.
+    database; on PostgreSQL it is every user's JSON export. Sessions are left out, so
+    restoring it logs everyone out.
     """
     from coffeechat.portability.backup import backup
 
     _migrate()
     with _progress(f"Backing up to {file}") as progress:
-        result = backup(path=file, progress=progress)
+        result = backup(path=file, force=force, progress=progress)
     what = "as a SQLite database" if result.kind == "sqlite" else "as JSON"
     click.echo(
         f"Backed up {_count(result.users, 'user')} and {_count(result.contacts, 'contact')} "

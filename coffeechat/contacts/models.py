@@ -1,16 +1,39 @@
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from coffeechat.lib.owned import OwnedModel
+from coffeechat.lib.validation import (
+    LineValidator,
+    TextValidator,
+    validate_time_zone,
+    validate_year,
+)
+
+LINE = LineValidator()
+# A sentence or two that a message quotes: how you are connected, their work to mention.
+NOTE_LIMIT = 2_000
+MAX_OTHER_EMAILS = 100
+
+
+def validate_emails(value: list) -> None:
+    """Other e-mail addresses: a list of valid addresses on one line each."""
+    if not isinstance(value, list) or len(value) > MAX_OTHER_EMAILS:
+        raise ValidationError(f"Give at most {MAX_OTHER_EMAILS} other e-mail addresses, as a list.")
+    for email in value:
+        if not isinstance(email, str):
+            raise ValidationError("Each other e-mail address must be text.")
+        LINE(email)
+        validate_email(email)
 
 
 class Organization(OwnedModel):
-    name = models.CharField(max_length=200)
-    website = models.URLField(blank=True)
-    industry = models.CharField(max_length=200, blank=True)
-    research_notes = models.TextField(blank=True)
+    name = models.CharField(max_length=200, validators=[LINE])
+    website = models.URLField(blank=True, validators=[LINE])
+    industry = models.CharField(max_length=200, blank=True, validators=[LINE])
+    research_notes = models.TextField(blank=True, validators=[TextValidator()])
 
     class Meta:
         ordering = ["name"]
@@ -26,7 +49,7 @@ class Organization(OwnedModel):
 
 
 class Tag(OwnedModel):
-    name = models.CharField(max_length=50)
+    name = models.CharField(max_length=50, validators=[LINE])
 
     class Meta:
         ordering = ["name"]
@@ -70,27 +93,35 @@ class Stage(models.TextChoices):
 
 
 class Contact(OwnedModel):
-    name = models.CharField(max_length=200)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True, db_index=True)
-    other_emails = models.JSONField(default=list, blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    linkedin_url = models.URLField("LinkedIn URL", max_length=300, blank=True, db_index=True)
+    name = models.CharField(max_length=200, validators=[LINE])
+    first_name = models.CharField(max_length=100, blank=True, validators=[LINE])
+    last_name = models.CharField(max_length=100, blank=True, validators=[LINE])
+    email = models.EmailField(blank=True, db_index=True, validators=[LINE])
+    other_emails = models.JSONField(default=list, blank=True, validators=[validate_emails])
+    phone = models.CharField(max_length=50, blank=True, validators=[LINE])
+    linkedin_url = models.URLField(
+        "LinkedIn URL", max_length=300, blank=True, db_index=True, validators=[LINE]
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
-    title = models.CharField(max_length=200, blank=True)
-    location = models.CharField(max_length=200, blank=True)
-    time_zone = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=200, blank=True, validators=[LINE])
+    location = models.CharField(max_length=200, blank=True, validators=[LINE])
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.COLD)
     connection_note = models.TextField(
-        "how we are connected", blank=True, help_text="A mutual contact, a shared school, a group."
+        "how we are connected",
+        blank=True,
+        validators=[TextValidator(NOTE_LIMIT)],
+        help_text="A mutual contact, a shared school, a group.",
     )
     their_work = models.TextField(
-        "their work to mention", blank=True, help_text="A project, publication or talk of theirs."
+        "their work to mention",
+        blank=True,
+        validators=[TextValidator(NOTE_LIMIT)],
+        help_text="A project, publication or talk of theirs.",
     )
-    research_notes = models.TextField(blank=True)
+    research_notes = models.TextField(blank=True, validators=[TextValidator()])
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     referred_by = models.ForeignKey(
@@ -105,7 +136,7 @@ class Contact(OwnedModel):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = models.BooleanField(default=False)
-    connected_on = models.DateField(null=True, blank=True)
+    connected_on = models.DateField(null=True, blank=True, validators=[validate_year])
 
     class Meta:
         ordering = ["name"]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
+from coffeechat.lib.validation import SEARCH_LIMIT, check_line, parse_id
 
 SORTS = {
     "name": ("name", "pk"),
@@ -108,10 +109,10 @@ def contact_timeline(*, owner, contact: Contact) -> list[TimelineEntry]:
 
 def contact_find(*, owner, text: str) -> Contact:
     """The one contact that `text` names: an id, a whole name or a unique part of one."""
-    text = " ".join(text.split())
+    text = " ".join(check_line(text, limit=SEARCH_LIMIT).split())
     contacts = Contact.objects.owned_by(owner).select_related("organization")
-    if text.isdigit():
-        found = contacts.filter(pk=int(text)).first()
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        found = contacts.filter(pk=parse_id(text)).first()
         if found:
             return found
     exact = list(contacts.filter(name__iexact=text)[:2])

@@ -7,8 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
+
+# One-line fields: a line break in them is refused, runs of spaces made one.
+LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location")
+TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
@@ -74,33 +79,45 @@ class DuplicateContact(ValidationError):
         self.duplicate = duplicate
 
 
-def organization_get_or_create(*, owner, name: str) -> Organization | None:
-    name = " ".join((name or "").split())
+def _organization_name(name: str, *, field: str = "name") -> str:
+    return tidy_lines({field: name or ""}, [field])[field]
+
+
+def organization_get_or_create(
+    *, owner, name: str, field: str = "organization_name"
+) -> Organization | None:
+    """The owner's organisation called `name`, made if new; errors are put on `field`."""
+    name = _organization_name(name, field=field)
     if not name:
         return None
     found = Organization.objects.owned_by(owner).filter(name__iexact=name).first()
     if found:
         return found
     organization = Organization(owner=owner, name=name)
-    organization.full_clean(validate_constraints=False)
+    try:
+        validate_instance(organization)
+    except ValidationError as error:
+        raise ValidationError({field: error.message_dict.get("name", error.messages)}) from None
     organization.save()
     return organization
 
 
 def organization_create(*, owner, name: str, **fields: Any) -> Organization:
-    name = " ".join((name or "").split())
+    fields = tidy_lines({"name": name, **fields}, ["name", "industry", "website"])
+    name = fields["name"]
     if Organization.objects.owned_by(owner).filter(name__iexact=name).exists():
         raise ValidationError({"name": f"You already have an organisation called “{name}”."})
-    organization = Organization(owner=owner, name=name, **fields)
-    organization.full_clean(validate_constraints=False)
+    organization = Organization(owner=owner, **fields)
+    validate_instance(organization)
     organization.save()
     return organization
 
 
 def organization_update(*, owner, organization: Organization, **fields: Any) -> Organization:
     check_owner(owner, organization)
+    fields = tidy_lines(fields, ["name", "industry", "website"])
     if "name" in fields:
-        fields["name"] = " ".join((fields["name"] or "").split())
+        fields["name"] = fields["name"] or ""
         clash = Organization.objects.owned_by(owner).filter(name__iexact=fields["name"])
         if clash.exclude(pk=organization.pk).exists():
             raise ValidationError(
@@ -108,7 +125,7 @@ def organization_update(*, owner, organization: Organization, **fields: Any) -> 
             )
     for field, value in fields.items():
         setattr(organization, field, value)
-    organization.full_clean(validate_constraints=False)
+    validate_instance(organization, fields=fields)
     organization.save()
     return organization
 
@@ -136,23 +153,24 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(CONTACT_FIELDS) - {"organization", "referred_by", "tags"}
     if unknown:
         raise TypeError(f"unknown contact fields: {', '.join(sorted(unknown))}")
-    cleaned = dict(fields)
-    for key in ("name", "first_name", "last_name", "title", "phone", "location"):
-        if key in cleaned and cleaned[key] is not None:
-            cleaned[key] = " ".join(str(cleaned[key]).split())
+    cleaned = tidy_lines(fields, LINE_FIELDS)
     if "email" in cleaned:
         cleaned["email"] = (cleaned["email"] or "").strip().lower()
     if "other_emails" in cleaned:
-        cleaned["other_emails"] = [e.strip().lower() for e in cleaned["other_emails"] if e.strip()]
-    if "linkedin_url" in cleaned:
+        others = cleaned["other_emails"]
+        if isinstance(others, list) and all(isinstance(e, str) for e in others):
+            cleaned["other_emails"] = [e.strip().lower() for e in others if e.strip()]
+    if isinstance(cleaned.get("linkedin_url"), str):
         cleaned["linkedin_url"] = normalize_linkedin_url(cleaned["linkedin_url"])
+    if isinstance(cleaned.get("time_zone"), str):
+        cleaned["time_zone"] = cleaned["time_zone"].strip()
     return cleaned
 
 
 def _save_contact(owner, contact: Contact, tags: list[str] | None) -> Contact:
     if not contact.first_name and not contact.last_name:
         contact.first_name, contact.last_name = split_name(contact.name)
-    contact.full_clean(exclude=["owner", "organization", "referred_by"])
+    validate_instance(contact)
     duplicate = find_duplicate(
         owner=owner, email=contact.email, linkedin_url=contact.linkedin_url, exclude_pk=contact.pk
     )
@@ -210,19 +228,27 @@ def contact_delete(*, owner, contact: Contact) -> None:
     contact.delete()
 
 
+@transaction.atomic
 def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
     check_owner(owner, contact)
     wanted: dict[str, str] = {}
     for name in names:
-        name = " ".join(name.split())[:50]
+        name = tidy_lines({"tags": name}, ["tags"])["tags"][:TAG_LIMIT]
         if name:
             wanted.setdefault(name.casefold(), name)
     existing = {t.name.casefold(): t for t in Tag.objects.owned_by(owner)}
-    tags = [
-        existing.get(key) or Tag.objects.create(owner=owner, name=name)
-        for key, name in wanted.items()
-    ]
+    tags = [existing.get(key) or _tag_create(owner, name) for key, name in wanted.items()]
     contact.tags.set(tags)
+
+
+def _tag_create(owner, name: str) -> Tag:
+    tag = Tag(owner=owner, name=name)
+    try:
+        validate_instance(tag)
+    except ValidationError as error:
+        raise ValidationError({"tags": error.message_dict.get("name", error.messages)}) from None
+    tag.save()
+    return tag
 
 
 def parse_tags(text: str) -> list[str]:

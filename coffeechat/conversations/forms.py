@@ -45,13 +45,16 @@ class ScheduleForm(forms.Form):
         },
     )
     format = forms.ChoiceField(choices=Format.choices, initial=Format.VIDEO)
-    place = LineField(
+    # An address pasted over several lines is folded into one by the service.
+    place = TextField(
+        widget=forms.TextInput,
         label="Place or link",
         max_length=PLACE_CHARS,
         required=False,
         help_text="A café's address, a phone number or a video-call link.",
     )
-    reason = LineField(
+    reason = TextField(
+        widget=forms.TextInput,
         label="Why it moved",
         max_length=REASON_CHARS,
         required=False,
@@ -75,7 +78,7 @@ class ScheduleForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = LineField(max_length=REASON_CHARS, required=False)
+    reason = TextField(max_length=REASON_CHARS, required=False)
 
 
 class QuestionForm(forms.Form):

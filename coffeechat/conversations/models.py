@@ -1,9 +1,34 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.owned import OwnedModel
+from coffeechat.lib.validation import (
+    MAX_YEAR,
+    MIN_YEAR,
+    LineValidator,
+    TextValidator,
+    check_year,
+    validate_time_zone,
+    validate_year,
+)
+from coffeechat.lib.validation import time_zone as zone_named
+
+LINE = LineValidator()
+REFLECTION_LIMIT = 5_000
+ANSWER_NOTE_LIMIT = 5_000
+TAKEAWAY_LIMIT = 2_000
+# The moments of a conversation, each shown on the clock of its time zone.
+MOMENT_FIELDS = (
+    "requested_at",
+    "replied_at",
+    "scheduled_for",
+    "held_at",
+    "thanked_at",
+    "closed_at",
+)
 
 
 class State(models.TextChoices):
@@ -36,26 +61,30 @@ class Conversation(OwnedModel):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
     state = models.CharField(max_length=20, choices=State.choices, default=State.PLANNED)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True)
-    time_zone = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    replied_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    scheduled_for = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     length_minutes = models.PositiveSmallIntegerField(
         default=20, validators=[MinValueValidator(5), MaxValueValidator(180)]
     )
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.VIDEO)
-    place = models.CharField("place or link", max_length=500, blank=True)
-    held_at = models.DateTimeField(null=True, blank=True)
-    thanked_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Markdown.")
-    reflection_fit = models.TextField("how it fits my goals", blank=True)
-    reflection_next = models.TextField("what I will do next", blank=True)
+    place = models.CharField("place or link", max_length=500, blank=True, validators=[LINE])
+    held_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    thanked_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    closed_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    notes = models.TextField(blank=True, validators=[TextValidator()], help_text="Markdown.")
+    reflection_fit = models.TextField(
+        "how it fits my goals", blank=True, validators=[TextValidator(REFLECTION_LIMIT)]
+    )
+    reflection_next = models.TextField(
+        "what I will do next", blank=True, validators=[TextValidator(REFLECTION_LIMIT)]
+    )
     clarity = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     # Calendar invitations: the same event is updated on reschedule and cancelled on cancel.
-    ics_uid = models.CharField(max_length=100, blank=True)
+    ics_uid = models.CharField(max_length=100, blank=True, validators=[LINE])
     ics_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -76,6 +105,29 @@ class Conversation(OwnedModel):
     def __str__(self) -> str:
         return f"Conversation with {self.contact}"
 
+    def clean(self) -> None:
+        # Each moment must also be a date in range on the clock of the zone it is shown in:
+        # 2200-12-31 20:00 UTC is already 2201 in Kiritimati.
+        if not self.time_zone:
+            return
+        try:
+            zone = zone_named(self.time_zone)
+        except ValidationError:
+            return  # the field's own validator words this
+        errors = {}
+        for field in MOMENT_FIELDS:
+            moment = getattr(self, field)
+            if moment is None or getattr(moment, "tzinfo", None) is None:
+                continue
+            try:
+                check_year(moment.astimezone(zone))
+            except (ValidationError, OverflowError):
+                errors[field] = (
+                    f"In {self.time_zone} this falls outside the years {MIN_YEAR} to {MAX_YEAR}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
     def get_absolute_url(self) -> str:
         return reverse("contacts:contact_detail", args=[self.contact_id])
 
@@ -84,9 +136,9 @@ class Reschedule(OwnedModel):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="reschedules"
     )
-    previous_start = models.DateTimeField()
-    new_start = models.DateTimeField()
-    reason = models.CharField(max_length=300, blank=True)
+    previous_start = models.DateTimeField(validators=[validate_year])
+    new_start = models.DateTimeField(validators=[validate_year])
+    reason = models.CharField(max_length=300, blank=True, validators=[LINE])
 
     class Meta:
         ordering = ["created_at"]
@@ -114,7 +166,7 @@ class Question(OwnedModel):
     """A question of the user's own; the built-in bank ships in code."""
 
     category = models.CharField(max_length=20, choices=QuestionCategory.choices)
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[LINE])
 
     class Meta:
         ordering = ["category", "text"]
@@ -130,9 +182,9 @@ class ChosenQuestion(OwnedModel):
         Conversation, on_delete=models.CASCADE, related_name="chosen_questions"
     )
     category = models.CharField(max_length=20, choices=QuestionCategory.choices)
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[LINE])
     position = models.PositiveSmallIntegerField(default=0)
-    answer_note = models.TextField(blank=True)
+    answer_note = models.TextField(blank=True, validators=[TextValidator(ANSWER_NOTE_LIMIT)])
 
     class Meta:
         ordering = ["position", "id"]
@@ -161,13 +213,13 @@ class Takeaway(OwnedModel):
         Conversation, on_delete=models.CASCADE, related_name="takeaways"
     )
     kind = models.CharField(max_length=20, choices=TakeawayKind.choices)
-    text = models.TextField()
+    text = models.TextField(validators=[TextValidator(TAKEAWAY_LIMIT)])
     # Gaps become plan items, resources things to read, opportunities leads: each can be
     # ticked off. Insights and advice keep the default and are never "due".
     status = models.CharField(
         max_length=10, choices=TakeawayStatus.choices, default=TakeawayStatus.OPEN
     )
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
     referral_contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

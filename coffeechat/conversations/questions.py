@@ -15,6 +15,7 @@ from django.db.models import Max, QuerySet
 
 from coffeechat.accounts.models import Profile
 from coffeechat.conversations.models import (
+    ANSWER_NOTE_LIMIT,
     ChosenQuestion,
     Conversation,
     Question,
@@ -22,12 +23,13 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.conversations.question_bank import BUILTIN_BY_KEY, BUILTIN_QUESTIONS
 from coffeechat.conversations.question_lint import lint_question
+from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import WORDS_PER_MINUTE, word_count
-from coffeechat.lib.validation import is_id
+from coffeechat.lib.validation import check_text, is_id, tidy_line
 
 MAX_QUESTION_LENGTH = Question._meta.get_field("text").max_length or 300
-MAX_ANSWER_NOTE_LENGTH = 5000
+MAX_ANSWER_NOTE_LENGTH = ANSWER_NOTE_LIMIT
 ENOUGH_QUESTIONS = 3
 INTRODUCTIONS_MINUTES = 2
 CLOSING_MINUTES = 3
@@ -151,8 +153,12 @@ def group_by_category(questions: list[BankQuestion]) -> list[BankGroup]:
 
 def _clean_question(*, text: str, category: str) -> tuple[str, str]:
     """The question tidied, or a ValidationError naming what is wrong with it."""
-    text = " ".join((text or "").split())
     errors: dict[str, str] = {}
+    try:
+        # A question typed over two lines is one question: its line breaks are folded.
+        text = tidy_line(" ".join((text or "").split()))
+    except ValidationError as error:
+        raise ValidationError({"text": error}) from None
     if not text:
         errors["text"] = "Write the question first."
     elif len(text) > MAX_QUESTION_LENGTH:
@@ -175,7 +181,10 @@ def own_question_add(*, owner, category: str, text: str) -> Question:
     text, category = _clean_question(text=text, category=category)
     if any(question_key(q.text) == question_key(text) for q in question_bank(owner=owner)):
         raise ValidationError({"text": "That question is already in your question bank."})
-    return Question.objects.create(owner=owner, category=category, text=text)
+    question = Question(owner=owner, category=category, text=text)
+    validate_instance(question)
+    question.save()
+    return question
 
 
 def own_question_delete(*, owner, question: Question) -> None:
@@ -206,13 +215,16 @@ def chosen_question_add(
             {"text": "That question is already on the list for this conversation."}
         )
     last = chosen.aggregate(last=Max("position"))["last"]
-    return ChosenQuestion.objects.create(
+    question = ChosenQuestion(
         owner=owner,
         conversation=conversation,
         category=category,
         text=text,
         position=0 if last is None else last + 1,
     )
+    validate_instance(question)
+    question.save()
+    return question
 
 
 @transaction.atomic
@@ -260,7 +272,10 @@ def chosen_question_note(*, owner, chosen: ChosenQuestion, answer_note: str) -> 
                 f"this one has {len(answer_note)}. Longer notes belong in the conversation notes."
             }
         )
-    chosen.answer_note = answer_note
+    try:
+        chosen.answer_note = check_text(answer_note, limit=MAX_ANSWER_NOTE_LENGTH)
+    except ValidationError as error:
+        raise ValidationError({"answer_note": error}) from None
     chosen.save(update_fields=["answer_note", "updated_at"])
     return chosen
 

@@ -5,8 +5,9 @@ booking can be shown and sent as the wall-clock time both people said, even acro
 daylight-saving change.
 """
 
+import copy
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -17,7 +18,10 @@ from django.utils import timezone
 
 from coffeechat.conversations.models import Conversation, Format, Reschedule, State
 from coffeechat.conversations.services import TRANSITIONS, conversation_transition
+from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
+from coffeechat.lib.validation import MAX_YEAR, MIN_YEAR, check_year, tidy_line, validate_time_zone
+from coffeechat.lib.validation import time_zone as lib_time_zone
 
 MIN_MINUTES = 5
 MAX_MINUTES = 180
@@ -52,9 +56,14 @@ def local_start(*, day: date, at: time, time_zone: str) -> datetime:
     Sunday of March); booking it would silently move the call, so it is refused instead. When
     they go back, the earlier of the two 02:30s is taken.
     """
-    if not zone_is_known(time_zone):
-        raise ValidationError({"time_zone": f"“{time_zone}” is not a time zone coffeechat knows."})
-    zone = ZoneInfo(time_zone)
+    try:
+        zone = lib_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error}) from None
+    try:
+        check_year(day)
+    except ValidationError as error:
+        raise ValidationError({"date": error}) from None
     start = datetime.combine(day, at, tzinfo=zone)
     if start.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
         raise ValidationError(
@@ -82,8 +91,12 @@ def _validated(
         errors["start"] = "Give the start with its time zone."
     elif start <= now:
         errors["start"] = "That time has already passed: choose a time from now on."
-    if not zone_is_known(time_zone or ""):
-        errors["time_zone"] = f"“{time_zone}” is not a time zone coffeechat knows."
+    elif not MIN_YEAR <= start.year <= MAX_YEAR:
+        errors["start"] = f"Choose a date between {MIN_YEAR} and {MAX_YEAR}."
+    try:
+        validate_time_zone(time_zone or "")
+    except ValidationError as error:
+        errors["time_zone"] = " ".join(error.messages)
     if (
         isinstance(length_minutes, bool)
         or not isinstance(length_minutes, int)
@@ -95,23 +108,81 @@ def _validated(
         )
     if format not in Format.values:
         errors["format"] = "Choose phone call, video call, coffee, lunch or in person."
-    place = " ".join((place or "").split())
-    if len(place) > PLACE_CHARS:
-        errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
-    reason = " ".join((reason or "").split())
-    if len(reason) > REASON_CHARS:
-        errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
+    try:
+        place = _folded(place)
+    except ValidationError as error:
+        errors["place"] = " ".join(error.messages)
+    else:
+        if len(place) > PLACE_CHARS:
+            errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
+    try:
+        reason = _folded(reason)
+    except ValidationError as error:
+        errors["reason"] = " ".join(error.messages)
+    else:
+        if len(reason) > REASON_CHARS:
+            errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
     if errors:
         raise ValidationError(errors)
     return place, reason
 
 
-def ics_uid_ensure(conversation: Conversation) -> str:
-    """The calendar event's UID, made once and kept: every update must reuse it."""
-    if not conversation.ics_uid:
-        conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
-        conversation.save(update_fields=["ics_uid", "updated_at"])
-    return conversation.ics_uid
+def _folded(value: str) -> str:
+    """A place or reason on one line: an address pasted over several lines is folded into one
+    (spaces collapsed); control characters are refused."""
+    return tidy_line(" ".join((value or "").split()))
+
+
+def event_uid(conversation: Conversation) -> str:
+    """The calendar event's UID: the one stored when it was booked, which every update reuses.
+
+    A booking saved without one (demo data, older rows) gets one made from its id, the same
+    each time, so reading it never has to write; booking it again stores that one.
+    """
+    return (
+        conversation.ics_uid or f"conversation:{conversation.pk}.{conversation.owner_id}@coffeechat"
+    )
+
+
+def booking_in_range(conversation: Conversation) -> bool:
+    """Whether the booked time can be shown and written in any time zone and any format.
+
+    Bookings are checked when made; a row saved before that, or written around the services,
+    may hold any date Python can, and its end or its local time may not exist.
+    """
+    start = conversation.scheduled_for
+    try:
+        return start is not None and MIN_YEAR <= start.astimezone(UTC).year <= MAX_YEAR
+    except OverflowError:
+        return False
+
+
+def out_of_range_message(conversation: Conversation) -> str:
+    """What to tell the user about a booking whose time is not in range."""
+    start = conversation.scheduled_for
+    # isoformat, not strftime: it writes year 1 as 0001.
+    when = f" ({start.isoformat(sep=' ', timespec='minutes')[:16]} UTC)" if start else ""
+    return (
+        f"The booked time with {conversation.contact.name}{when} is outside the years "
+        f"{MIN_YEAR} to {MAX_YEAR}: book the conversation again."
+    )
+
+
+def booking_minutes(conversation: Conversation) -> int:
+    """The booked length, held to the lengths a booking may have."""
+    return min(max(conversation.length_minutes or 0, MIN_MINUTES), MAX_MINUTES)
+
+
+def booking_end(conversation: Conversation) -> datetime:
+    """When a booking in range ends, in UTC.
+
+    Added in UTC: a zone-aware datetime adds wall-clock time, which is an hour off across a
+    daylight-saving change.
+    """
+    assert conversation.scheduled_for is not None
+    return conversation.scheduled_for.astimezone(UTC) + timedelta(
+        minutes=booking_minutes(conversation)
+    )
 
 
 @transaction.atomic
@@ -163,26 +234,40 @@ def conversation_schedule(
     )
     if rescheduling and not changed:
         raise ValidationError("That is the booking as it stands: change the time or the details.")
+    booking = {
+        "scheduled_for": start,
+        "time_zone": time_zone,
+        "length_minutes": length_minutes,
+        "format": format,
+        "place": place,
+    }
+    # Checked on a copy before anything is written: the start must also be a date in range
+    # on the clock of its zone.
+    probe = copy.copy(conversation)
+    for field, value in booking.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=booking)
     if previous is not None and previous != start:
-        Reschedule.objects.create(
+        reschedule = Reschedule(
             owner=owner,
             conversation=conversation,
             previous_start=previous,
             new_start=start,
             reason=reason,
         )
+        validate_instance(reschedule)
+        reschedule.save()
     if not rescheduling:
         conversation_transition(owner=owner, conversation=conversation, to=State.SCHEDULED, at=now)
-    # An invitation already exists once there is a UID; a change must supersede it.
-    if conversation.ics_uid:
+    # An invitation may exist once there is a UID, or a booked time (whose invitation used the
+    # UID made from its id); a change must supersede it.
+    if conversation.ics_uid or previous is not None:
+        conversation.ics_uid = event_uid(conversation)
         conversation.ics_sequence += 1
     else:
         conversation.ics_uid = f"{uuid.uuid4()}@coffeechat"
-    conversation.scheduled_for = start
-    conversation.time_zone = time_zone
-    conversation.length_minutes = length_minutes
-    conversation.format = format
-    conversation.place = place
+    for field, value in booking.items():
+        setattr(conversation, field, value)
     conversation.save()
     return conversation
 
@@ -197,7 +282,11 @@ def conversation_cancel(
     the message to the contact.
     """
     check_owner(owner, conversation)
-    if len(" ".join((reason or "").split())) > REASON_CHARS:
+    try:
+        reason = _folded(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error}) from None
+    if len(reason) > REASON_CHARS:
         raise ValidationError({"reason": f"The reason can be at most {REASON_CHARS} characters."})
     conversation_transition(
         owner=owner, conversation=conversation, to=State.CANCELLED, at=now or timezone.now()
@@ -232,6 +321,10 @@ def conversation_mark_held(
     held_at = held_at or now
     if held_at.tzinfo is None or held_at.utcoffset() is None:
         raise ValidationError({"held_at": "Give the time it was held with its time zone."})
+    try:
+        check_year(held_at)
+    except ValidationError as error:
+        raise ValidationError({"held_at": error}) from None
     if held_at > now:
         raise ValidationError({"held_at": "A conversation cannot be marked held in the future."})
     if conversation.scheduled_for and conversation.scheduled_for > held_at:
@@ -253,7 +346,8 @@ def local_times(
     Each entry is (a label such as "Your time (Europe/Berlin)", the start in that zone). An
     empty or unknown zone falls back to the conversation's zone, then UTC.
     """
-    if conversation.scheduled_for is None:
+    # Nothing for a booking out of range: its local times may not exist.
+    if not booking_in_range(conversation):
         return []
     mine = zone_for(user_zone, conversation.time_zone)
     theirs = zone_for(contact_zone, conversation.time_zone)

@@ -1,5 +1,6 @@
 """Every write to conversations. State changes are checked against one transition table."""
 
+import copy
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import CLOSED_STATES, OPEN_STATES, Conversation, State
+from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
 
 # Which state may follow which. Closed states end a conversation; talking to the same person
@@ -44,16 +46,23 @@ def conversation_transition(
         )
         raise ValidationError(refusal, code="transition")
     at = at or timezone.now()
-    conversation.state = to
+    changes: dict[str, object] = {"state": to}
     stamp = {
         State.REQUESTED: "requested_at",
         State.HELD: "held_at",
         State.THANKED: "thanked_at",
     }.get(to)
     if stamp:
-        setattr(conversation, stamp, at)
+        changes[stamp] = at
     if to in CLOSED_STATES:
-        conversation.closed_at = at
+        changes["closed_at"] = at
+    # Checked on a copy, so a refused move leaves the caller's conversation as it was.
+    probe = copy.copy(conversation)
+    for field, value in changes.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=changes)
+    for field, value in changes.items():
+        setattr(conversation, field, value)
     conversation.save()
     return conversation
 
@@ -77,7 +86,10 @@ def conversation_start(*, owner, contact: Contact) -> Conversation:
     existing = conversation_open_get(owner=owner, contact=contact)
     if existing:
         return existing
-    return Conversation.objects.create(owner=owner, contact=contact, time_zone=contact.time_zone)
+    conversation = Conversation(owner=owner, contact=contact, time_zone=contact.time_zone)
+    validate_instance(conversation)
+    conversation.save()
+    return conversation
 
 
 def conversation_record_reply(
@@ -96,6 +108,7 @@ def conversation_record_reply(
         conversation_transition(owner=owner, conversation=conversation, to=State.REQUESTED, at=at)
     if conversation.replied_at is None:
         conversation.replied_at = at
+        validate_instance(conversation, fields=["replied_at"])
         conversation.save(update_fields=["replied_at", "updated_at"])
     if outcome == "declined":
         closing = {State.REQUESTED: State.DECLINED, State.SCHEDULED: State.CANCELLED}

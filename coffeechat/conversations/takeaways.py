@@ -7,6 +7,7 @@ action list. A referral's follow-through is the new contact's own progress, so a
 not ticked off here either.
 """
 
+import copy
 from enum import Enum
 
 from django.core.exceptions import ValidationError
@@ -18,19 +19,24 @@ from django.utils import timezone
 from coffeechat.contacts.models import Contact, Source
 from coffeechat.contacts.services import contact_create, contact_update, find_duplicate
 from coffeechat.conversations.models import (
+    REFLECTION_LIMIT,
+    TAKEAWAY_LIMIT,
     Conversation,
     State,
     Takeaway,
     TakeawayKind,
     TakeawayStatus,
 )
+from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
+from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_text
 
-MAX_TAKEAWAY_CHARS = 2000
-MAX_NOTES_CHARS = 50_000
-MAX_REFLECTION_CHARS = 5000
-MAX_REFERRAL_FIELD_CHARS = 200
+# The models' limits, named for the forms that show them.
+MAX_TAKEAWAY_CHARS = TAKEAWAY_LIMIT
+MAX_NOTES_CHARS = TEXT_LIMIT
+MAX_REFLECTION_CHARS = REFLECTION_LIMIT
+MAX_REFERRAL_FIELD_CHARS = NAME_LIMIT
 
 ACTION_KINDS = (TakeawayKind.GAP, TakeawayKind.RESOURCE, TakeawayKind.OPPORTUNITY)
 # Notes are taken during the conversation or after it: once it is booked, not before.
@@ -57,7 +63,10 @@ def _long_text(value: str, *, field: str, label: str, limit: int) -> str:
     value = (value or "").replace("\r\n", "\n").strip()
     if len(value) > limit:
         raise ValidationError({field: f"{label} can be at most {limit:,} characters."})
-    return value
+    try:
+        return check_text(value, limit=limit)
+    except ValidationError as error:
+        raise ValidationError({field: error}) from None
 
 
 def conversation_notes_update(
@@ -88,6 +97,11 @@ def conversation_notes_update(
         ):
             raise ValidationError({"clarity": "Rate how clear things are from 1 to 5."})
         changed["clarity"] = clarity
+    if changed:
+        probe = copy.copy(conversation)
+        for field, value in changed.items():
+            setattr(probe, field, value)
+        validate_instance(probe, fields=changed)
     for field, value in changed.items():
         setattr(conversation, field, value)
     if changed:
@@ -96,7 +110,7 @@ def conversation_notes_update(
 
 
 def _short(value: str, *, field: str, label: str) -> str:
-    value = " ".join((value or "").split())
+    value = tidy_lines({field: value or ""}, [field])[field]
     if len(value) > MAX_REFERRAL_FIELD_CHARS:
         raise ValidationError(
             {field: f"{label} can be at most {MAX_REFERRAL_FIELD_CHARS} characters."}
@@ -200,7 +214,7 @@ def takeaway_add(
         text = text or f"Talk to {referral_contact.name}"
     if not text:
         raise ValidationError({"text": "Write the takeaway: what you learnt or will do."})
-    return Takeaway.objects.create(
+    takeaway = Takeaway(
         owner=owner,
         conversation=conversation,
         kind=kind,
@@ -208,6 +222,9 @@ def takeaway_add(
         referral_contact=referral_contact,
         may_use_name=bool(may_use_name) and referral_contact is not None,
     )
+    validate_instance(takeaway)
+    takeaway.save()
+    return takeaway
 
 
 def takeaway_set_status(*, owner, takeaway: Takeaway, status: str) -> Takeaway:

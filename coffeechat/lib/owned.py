@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from coffeechat.lib.validation import validate_year
+
 
 class OwnedQuerySet(models.QuerySet):
     def owned_by(self, owner) -> "OwnedQuerySet":
@@ -11,8 +13,8 @@ class OwnedQuerySet(models.QuerySet):
 
 class OwnedModel(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, validators=[validate_year])
+    updated_at = models.DateTimeField(auto_now=True, validators=[validate_year])
 
     objects = OwnedQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 # The years a date may fall in: wide enough for any real career, narrow enough that every
 # date can be shifted by any time zone and written to iCalendar, vCard and JSON.
@@ -26,7 +27,9 @@ SEARCH_LIMIT = 200  # what a search box takes
 
 # Line breaks of every kind, including the ones Python's splitlines() and vCard readers honour.
 _LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Lone surrogates are here too: they come from undecodable bytes in a command line or from
+# JSON escapes, and no database can store them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
 
 
@@ -52,6 +55,22 @@ def check_line(value: str, *, limit: int = LINE_LIMIT) -> str:
     if _LINE_BREAK.search(value):
         raise ValidationError("This must fit on one line.", code="line_break")
     return check_text(value, limit=limit)
+
+
+def tidy_line(value: str) -> str:
+    """One-line text with runs of spaces made one and the ends trimmed.
+
+    A line break or control character is refused (check_line), never folded into a space;
+    the size is left to the field the value goes into.
+    """
+    check_line(value, limit=max(len(value), 1))
+    return " ".join(value.split())
+
+
+def one_line(value: str) -> str:
+    """`value` as writers of mail headers and calendar lines need it, whatever was stored:
+    line breaks, control characters and runs of white space each become one space."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def is_single_line(value: str) -> bool:
@@ -122,6 +141,60 @@ def _zone_names() -> frozenset[str]:
     if _ZONES is None:
         _ZONES = frozenset(available_timezones())
     return _ZONES
+
+
+# The same checks as model field validators, so every ModelForm and every service that calls
+# full_clean() applies them. Django skips validators for empty values.
+
+
+@deconstructible
+class TextValidator:
+    """Model validator for multi-line text: check_text with the field's limit."""
+
+    def __init__(self, limit: int = TEXT_LIMIT):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        value = str(value)
+        # isprintable() is false for every control character and line break: text without
+        # any is accepted without the full check (imports call this on every row).
+        if not (len(value) <= self.limit and value.isprintable()):
+            check_text(value, limit=self.limit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextValidator) and (type(other), other.limit) == (
+            type(self),
+            self.limit,
+        )
+
+
+@deconstructible
+class LineValidator:
+    """Model validator for one-line text; the field's max_length holds it to its size."""
+
+    def __call__(self, value: str) -> None:
+        value = str(value)
+        if not value.isprintable():
+            check_line(value, limit=max(len(value), 1))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+
+def validate_year(value: dt.date) -> None:
+    """Model validator for dates and datetimes (check_year)."""
+    check_year(value)
+
+
+def validate_time_zone(value: str) -> None:
+    """Model validator: the name of an IANA time zone, exactly as stored."""
+    if check_time_zone(value) != value:
+        raise ValidationError("Write the time zone without spaces around it.", code="time_zone")
+
+
+def remove_control(value: str) -> str:
+    """`value` without the control characters check_text refuses (tabs and line breaks stay)."""
+    return _CONTROL.sub("", value)
 
 
 def normalize_text(value: str) -> str:

@@ -4,7 +4,7 @@ import email.policy
 import smtplib
 from email.message import EmailMessage as StdlibEmailMessage
 from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import quote
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.utils import timezone
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import State
+from coffeechat.conversations.scheduling import booking_in_range
+from coffeechat.lib.validation import one_line
 from coffeechat.outreach.models import Message, MessageKind
 
 PLACEHOLDER_FROM = "coffeechat@localhost"
@@ -37,20 +39,32 @@ def smtp_description() -> str:
     return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}{user}"
 
 
-def sender(*, owner) -> str:
-    name = profile_get(owner=owner).display_name
+def organizer(*, owner) -> tuple[str, str]:
+    """The user as mail and invitations name them: (name, e-mail address), either may be "".
+
+    The name is kept as typed (it is encoded only where a header is written) and on one line
+    whatever was stored, so it can never start a header or calendar property of its own.
+    """
+    name = one_line(profile_get(owner=owner).display_name)
     address = settings.DEFAULT_FROM_EMAIL if settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM else ""
     address = address or getattr(owner, "email", "") or ""
+    return name, one_line(address)
+
+
+def sender(*, owner) -> str:
+    name, address = organizer(owner=owner)
     return formataddr((name, address)) if name and address else address
 
 
 def recipient(message: Message) -> str:
     contact = message.contact
-    return formataddr((contact.name, contact.email)) if contact.email else ""
+    if not contact.email:
+        return ""
+    return formataddr((one_line(contact.name), one_line(contact.email)))
 
 
 def mailto_url(message: Message) -> str:
-    query = f"subject={quote(message.subject)}&body={quote(message.body)}"
+    query = f"subject={quote(one_line(message.subject))}&body={quote(message.body)}"
     return f"mailto:{quote(message.contact.email, safe='@')}?{query}"
 
 
@@ -62,7 +76,7 @@ def eml_bytes(*, owner, message: Message) -> bytes:
         eml["From"] = from_address
     if recipient(message):
         eml["To"] = recipient(message)
-    eml["Subject"] = message.subject
+    eml["Subject"] = one_line(message.subject)
     eml["Date"] = format_datetime(timezone.now())
     eml["Message-ID"] = make_msgid(domain="coffeechat.local")
     # Outlook and others open a message with this header as an unsent draft.
@@ -71,17 +85,12 @@ def eml_bytes(*, owner, message: Message) -> bytes:
     return eml.as_bytes()
 
 
-def organizer(*, owner) -> tuple[str, str]:
-    """The user as a calendar invitation names them: (name, e-mail address), either may be ""."""
-    name, address = parseaddr(sender(owner=owner))
-    return name or profile_get(owner=owner).display_name, address
-
-
 def invitation_part(*, owner, message: Message) -> MIMEText | None:
     """The calendar invitation a message carries: the booking with a confirmation or a new
     time, or the cancellation with anything said about a cancelled booking."""
     conversation = message.conversation
-    if conversation is None or conversation.scheduled_for is None:
+    # A booking whose time is out of range has no invitation to give; the message goes alone.
+    if conversation is None or not booking_in_range(conversation):
         return None
     if conversation.state == State.CANCELLED:
         method = "CANCEL"
@@ -116,7 +125,7 @@ def smtp_send(*, owner, message: Message) -> None:
             "Sending is not set up: set COFFEECHAT_SMTP_HOST and COFFEECHAT_FROM_EMAIL."
         )
     mail = EmailMessage(
-        subject=message.subject,
+        subject=one_line(message.subject),
         body=message.body,
         from_email=sender(owner=owner),
         to=[recipient(message)],

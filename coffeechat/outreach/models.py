@@ -4,6 +4,9 @@ from django.db.models.functions import Coalesce
 
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.owned import OwnedModel
+from coffeechat.lib.validation import LineValidator, TextValidator, validate_year
+
+LINE = LineValidator()
 
 
 class MessageKind(models.TextChoices):
@@ -44,13 +47,16 @@ class ReplyOutcome(models.TextChoices):
 class Template(OwnedModel):
     """A user's own template; the built-ins ship in code and are copied into rows on edit."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[LINE])
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
+    subject = models.CharField(max_length=200, blank=True, validators=[LINE])
+    body = models.TextField(validators=[TextValidator()])
     builtin_key = models.CharField(
-        max_length=50, blank=True, help_text="The built-in template this one was copied from."
+        max_length=50,
+        blank=True,
+        validators=[LINE],
+        help_text="The built-in template this one was copied from.",
     )
 
     class Meta:
@@ -76,10 +82,10 @@ class Message(OwnedModel):
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.DRAFT
     )
     reply_outcome = models.CharField(max_length=10, choices=ReplyOutcome.choices, blank=True)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=200, blank=True, validators=[LINE])
+    body = models.TextField(blank=True, validators=[TextValidator()])
+    sent_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
+    received_at = models.DateTimeField(null=True, blank=True, validators=[validate_year])
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,7 +16,9 @@ from coffeechat.conversations.services import (
     conversation_start,
     conversation_transition,
 )
+from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
+from coffeechat.lib.validation import check_year, one_line
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -41,11 +43,12 @@ from coffeechat.outreach.templating import (
 # Templates
 
 TEMPLATE_FIELDS = ("name", "kind", "channel", "subject", "body")
+LINES = ("name", "subject")
 
 
 def _validate_template(template: Template) -> None:
-    template.name = " ".join((template.name or "").split())
-    template.subject = " ".join((template.subject or "").split())
+    lines = tidy_lines({"name": template.name or "", "subject": template.subject or ""}, LINES)
+    template.name, template.subject = lines["name"], lines["subject"]
     template.body = (template.body or "").strip()
     errors: dict[str, str] = {}
     if not template.name:
@@ -62,8 +65,9 @@ def _validate_template(template: Template) -> None:
         errors["body"] = "Write the message."
     if errors:
         raise ValidationError(errors)
+    # The model's checks first: the template language is not run on text it would refuse.
+    validate_instance(template)
     template_check(subject=template.subject, body=template.body)
-    template.full_clean(exclude=["owner"])
 
 
 @transaction.atomic
@@ -160,7 +164,7 @@ def message_draft_create(
     fields = merge_fields(
         owner=owner, contact=contact, conversation=conversation, takeaway=takeaway
     )
-    return Message.objects.create(
+    message = Message(
         owner=owner,
         contact=contact,
         conversation=conversation,
@@ -168,9 +172,13 @@ def message_draft_create(
         channel=template.channel,
         direction=Direction.OUT,
         status=MessageStatus.DRAFT,
-        subject=render(template.subject, fields) if template.subject else "",
+        # A name saved before names were held to one line must not break the subject.
+        subject=one_line(render(template.subject, fields)) if template.subject else "",
         body=render(template.body, fields),
     )
+    validate_instance(message)
+    message.save()
+    return message
 
 
 def _check_draft(message: Message) -> None:
@@ -181,9 +189,15 @@ def _check_draft(message: Message) -> None:
 def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
     check_owner(owner, message)
     _check_draft(message)
-    message.subject = " ".join(subject.split())
-    message.body = body.replace("\r\n", "\n")
-    message.full_clean(exclude=["owner", "contact", "conversation"])
+    changes = tidy_lines({"subject": subject}, ["subject"])
+    changes["body"] = body.replace("\r\n", "\n")
+    # Checked on a copy, so a refused edit leaves the caller's message as it was.
+    probe = copy.copy(message)
+    for field, value in changes.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=changes)
+    for field, value in changes.items():
+        setattr(message, field, value)
     message.save()
     return message
 
@@ -216,6 +230,10 @@ def message_mark_sent(*, owner, message: Message, at: datetime | None = None) ->
         raise ValidationError({"body": "The message is empty."})
     _refuse_thank_you_out_of_turn(message)
     at = at or timezone.now()
+    try:
+        check_year(at)
+    except ValidationError as error:
+        raise ValidationError({"sent_at": error}) from None
     message.status = MessageStatus.SENT
     message.sent_at = at
     message.save()
@@ -264,9 +282,7 @@ def reply_log(
         raise ValidationError({"outcome": "Say whether they accepted, declined or other."})
     at = at or timezone.now()
     conversation = conversation_open_get(owner=owner, contact=contact)
-    if conversation is not None:
-        conversation_record_reply(owner=owner, conversation=conversation, outcome=outcome, at=at)
-    return Message.objects.create(
+    reply = Message(
         owner=owner,
         contact=contact,
         conversation=conversation,
@@ -275,9 +291,15 @@ def reply_log(
         direction=Direction.IN,
         status=MessageStatus.RECEIVED,
         reply_outcome=outcome,
-        body=body,
+        body=(body or "").replace("\r\n", "\n"),
         received_at=at,
     )
+    # Checked before the conversation moves on, so a refused reply changes nothing.
+    validate_instance(reply)
+    if conversation is not None:
+        conversation_record_reply(owner=owner, conversation=conversation, outcome=outcome, at=at)
+    reply.save()
+    return reply
 
 
 def message_lint(

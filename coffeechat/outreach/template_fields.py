@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coffeechat.accounts.services import profile_get
+from coffeechat.conversations.scheduling import booking_in_range
 
 DEFAULT_MINUTES = "20"
 
@@ -98,7 +99,8 @@ def _meeting_fields(conversation, contact, profile) -> dict[str, str]:
         "format": _FORMAT_WORDS.get(conversation.format, conversation.format),
         "place": conversation.place.strip(),
     }
-    if conversation.scheduled_for:
+    # A booking out of range (an older row) has no day or time to say: those fields stay empty.
+    if booking_in_range(conversation):
         # Said in the time of the person who has to turn up, when we know where they are.
         zone = _zone(contact.time_zone, conversation.time_zone, profile.time_zone)
         start = conversation.scheduled_for.astimezone(zone)

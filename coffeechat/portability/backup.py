@@ -1,63 +1,67 @@
 """Backups of the whole database, and restores of backups and exports, all or nothing.
 
 On SQLite a backup is a copy of the database file made with SQLite's online backup API: a
-consistent snapshot even while the server writes, with every table (accounts and sessions
-included), readable only by its owner. On PostgreSQL (or any other database) it is the JSON
-export of every user inside one wrapper; passwords, sessions, login links and API tokens are
-not in it, so restored accounts that did not exist set a new password (`changepassword`).
+consistent snapshot even while the server writes, with every table but the sessions
+(accounts included), readable only by its owner. On PostgreSQL (or any other database) it is
+the JSON export of every user inside one wrapper; passwords, sessions, login links and API
+tokens are not in it, so restored accounts that did not exist set a new password
+(`changepassword`).
 
-A restore finds out what the file is by its content:
+A restore finds out what the file is by its content, and checks all of it before it changes
+anything (backup_checks.py):
 
-- a SQLite backup is checked (integrity, coffeechat's tables, no migration newer than this
-  coffeechat) and then copied over the live database with the backup API, which writes the
-  destination in one transaction under SQLite's own lock: the database is replaced whole or
-  not at all. Migrations then bring an older backup up to date.
-- a JSON backup or export is checked for its format and version, then each user's rows are
-  deleted and re-created in one database transaction.
+- a SQLite backup is copied into a private folder beside the live database, brought up to
+  date there by this coffeechat's migrations, and must then have exactly the live database's
+  tables, columns, indexes, foreign keys and checks, no trigger or view, no row pointing at
+  a missing one, and only records a form would accept (copy_check.py, in a process whose
+  only database is the copy). Only then is the copy written over the live database with the
+  backup API, in one transaction under SQLite's own lock: replaced whole or not at all.
+- a JSON backup or export is checked for its size, nesting, format and version, then every
+  record as a form would check it (json_restore.py); only then are each user's rows deleted
+  and re-created, in one database transaction.
 """
 
 import json
 import os
+import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import DataError, IntegrityError, connection, models, transaction
-from django.db.migrations.loader import MigrationLoader
+from django.db import connection, transaction
 from django.utils import timezone
 
-from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import local_user_get_or_create
-from coffeechat.agenda.models import AgendaMark
 from coffeechat.contacts.models import Contact
+from coffeechat.lib.files import replacing
+from coffeechat.portability.backup_checks import check_sqlite_backup, read_json
 from coffeechat.portability.exporters import (
     FORMAT,
-    MANY_TO_MANY,
-    SECTION_OF_MODEL,
     SECTIONS,
-    TIMESTAMPS,
-    VERSION,
     Progress,
     export_json,
-    exported_fields,
     format_datetime,
     snapshot,
-    translate_item_key,
+)
+from coffeechat.portability.json_restore import (
+    check_version,
+    decode,
+    full_clean,
+    read_export,
+    restore_json,
+    write_export,
 )
 
 BACKUP_FORMAT = "coffeechat-backup"
 BACKUP_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
-# A SQLite file without these is some other program's database.
-REQUIRED_TABLES = {"django_migrations", "auth_user", "accounts_profile", "contacts_contact"}
 USER_FIELDS = ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser"]
 
 
@@ -72,8 +76,13 @@ class Result:
 # Backup
 
 
-def backup(*, path: str | os.PathLike, progress: Progress | None = None) -> Result:
-    """Writes a consistent snapshot of the whole database to `path` (replaced at the end)."""
+def backup(
+    *, path: str | os.PathLike, force: bool = False, progress: Progress | None = None
+) -> Result:
+    """Writes a consistent snapshot of the whole database to `path`, mode 0600.
+
+    An existing file is only replaced with `force`, and then only once the backup is complete.
+    """
     path = Path(path)
     if path.is_dir():
         raise ValidationError(f"{path} is a folder; name a file to write the backup to.")
@@ -81,6 +90,8 @@ def backup(*, path: str | os.PathLike, progress: Progress | None = None) -> Resu
         raise ValidationError(f"{path}: the folder {path.parent} does not exist.")
     if _is_live_database(path):
         raise ValidationError(f"{path} is the live database; back up to another file.")
+    if path.exists() and not force:
+        raise ValidationError(f"{path} already exists; use --force to replace it.")
     if connection.vendor == "sqlite":
         return _backup_sqlite(path, progress)
     return _backup_json(path, progress)
@@ -91,19 +102,6 @@ def _is_live_database(path: Path) -> bool:
         return False
     live = Path(connection.settings_dict["NAME"])
     return path.exists() and live.exists() and path.samefile(live)
-
-
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary file next to `path` (mode 0600) that replaces it only when all went well."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(temp)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 def _live_sqlite() -> sqlite3.Connection:
@@ -118,7 +116,7 @@ def _backup_sqlite(path: Path, progress: Progress | None) -> Result:
         if progress:
             progress(total - remaining, total)
 
-    with _replacing(path) as temp:
+    with replacing(path) as temp:
         source, target = _live_sqlite(), sqlite3.connect(temp)
         try:
             # One step (pages=-1) copies the whole file inside one read transaction: in WAL
@@ -126,12 +124,25 @@ def _backup_sqlite(path: Path, progress: Progress | None) -> Result:
             # Copying in several steps would start again each time another connection wrote.
             source.backup(target, pages=-1, progress=report)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            _forget_sessions(target)
             users, contacts = _sqlite_counts(target)
         finally:
             target.close()
             if source is not connection.connection:
                 source.close()
     return Result(kind="sqlite", users=users, contacts=contacts)
+
+
+def _forget_sessions(db: sqlite3.Connection) -> None:
+    """Empties django_session: a restored backup must not log back in whoever had logged out.
+
+    secure_delete overwrites the deleted rows, so the session keys are not left in free pages
+    of the file; the journal is kept in memory for the same reason.
+    """
+    db.execute("PRAGMA journal_mode=MEMORY")
+    db.execute("PRAGMA secure_delete=ON")
+    with db:
+        db.execute("DELETE FROM django_session")
 
 
 def _sqlite_counts(db: sqlite3.Connection) -> tuple[int, int]:
@@ -144,7 +155,7 @@ def _backup_json(path: Path, progress: Progress | None) -> Result:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     now = timezone.now()
     contacts = 0
-    with _replacing(path) as temp, open(temp, "w", encoding="utf-8", newline="") as out:
+    with replacing(path) as temp, open(temp, "w", encoding="utf-8", newline="") as out:
         with snapshot():
             users = list(get_user_model().objects.order_by("pk"))
             out.write(f'{{\n"format": {dumps(BACKUP_FORMAT)},\n"version": {BACKUP_VERSION},\n')
@@ -174,9 +185,23 @@ def restore(
 
     An export goes to `owner`, by default the single user of a local installation.
     Refuses to replace data already there unless `force`. Raises ValidationError with a
-    message naming the file; on any error nothing has changed.
+    one-line message naming the file; on any error nothing has changed.
     """
-    path = Path(path)
+    try:
+        return _restore(Path(path), force=force, owner=owner, progress=progress)
+    except ValidationError as error:
+        # Names and values quoted from the file may hold line breaks; the message may not.
+        raise ValidationError(one_line(" ".join(error.messages))) from None
+
+
+def one_line(text: str) -> str:
+    return _NOT_ONE_LINE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+_NOT_ONE_LINE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f]")
+
+
+def _restore(path: Path, *, force: bool, owner, progress: Progress | None) -> Result:
     if not path.is_file():
         raise ValidationError(f"{path}: no such file.")
     with open(path, "rb") as handle:
@@ -185,7 +210,7 @@ def restore(
         if _is_live_database(path):
             raise ValidationError(f"{path} is the live database, not a backup of it.")
         return _restore_sqlite(path, force=force)
-    data = _read_json(path)
+    data = read_json(path)
     kind = data.get("format") if isinstance(data, dict) else None
     if kind == BACKUP_FORMAT:
         return _restore_backup(path, data, force=force, progress=progress)
@@ -193,32 +218,6 @@ def restore(
         owner = owner or local_user_get_or_create()
         return _restore_export(path, data, owner=owner, force=force, progress=progress)
     raise ValidationError(f"{path} is not a coffeechat backup or export.")
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            return json.load(handle)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            f"{path} is not a coffeechat backup (neither a SQLite database nor JSON)."
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ValidationError(
-            f"{path} is not a coffeechat backup: its JSON is broken at line {error.lineno}, "
-            f"column {error.colno} ({error.msg}); nothing was restored."
-        ) from None
-
-
-def _check_version(data: dict[str, Any], *, supported: int, where: str) -> None:
-    version = data.get("version")
-    if type(version) is not int or version < 1:
-        raise ValidationError(f"{where} has an unknown format version ({version!r}).")
-    if version > supported:
-        raise ValidationError(
-            f"{where} was written by a newer coffeechat (format version {version}; this one "
-            f"reads version {supported}). Upgrade coffeechat to restore it."
-        )
 
 
 def _refuse_to_replace(contacts: int, others: int) -> None:
@@ -256,38 +255,35 @@ def _restore_export(path: Path, data: dict[str, Any], *, owner, force: bool, pro
 
 
 def _restore_backup(path: Path, data: dict[str, Any], *, force: bool, progress) -> Result:
-    _check_version(data, supported=BACKUP_VERSION, where=str(path))
+    check_version(data, supported=BACKUP_VERSION, where=str(path))
     accounts = data.get("users")
     if not isinstance(accounts, list) or not all(
         isinstance(a, dict) and isinstance(a.get("username"), str) and a["username"]
         for a in accounts
     ):
         raise ValidationError(f"{path}: “users” must be a list of accounts, each with a username.")
-    user_model = get_user_model()
     counts: dict[str, int] = {}
     with transaction.atomic():
         if not force:
             _refuse_to_replace(*_holdings())
-        for done, account in enumerate(accounts, 1):
-            username = account["username"]
-            user = user_model.objects.filter(username=username).first()
-            if user is None:
-                user = user_model(username=username)
-                for name in USER_FIELDS:
-                    value = account.get(name)
-                    if isinstance(value, bool if name.startswith("is_") else str):
-                        setattr(user, name, value)
-                if account.get("date_joined"):
-                    where = f"{path}: user “{username}”: date_joined"
-                    user.date_joined = _parse_datetime(account["date_joined"], where)
-                user.set_unusable_password()
+        # Every account and every record is checked before the first row is written.
+        checked = []
+        for index, account in enumerate(accounts):
+            where = f"{path}: users[{index}] ({account['username']})"
+            if any(user.get_username() == account["username"] for user, _, _ in checked):
+                raise ValidationError(f"{where}: this username is in the file twice.")
+            try:
+                export = read_export(account.get("data"))
+            except ValidationError as error:
+                raise ValidationError(f"{where}: {' '.join(error.messages)}") from None
+            checked.append((_account(account, where), export, where))
+        for done, (user, export, where) in enumerate(checked, 1):
+            if user._state.adding:
                 user.save()
             try:
-                restored = restore_json(owner=user, data=account.get("data"))
+                restored = write_export(export, owner=user)
             except ValidationError as error:
-                raise ValidationError(
-                    f"{path}: user “{username}”: {' '.join(error.messages)}"
-                ) from None
+                raise ValidationError(f"{where}: {' '.join(error.messages)}") from None
             for key, count in restored.items():
                 counts[key] = counts.get(key, 0) + count
             if progress:
@@ -295,6 +291,25 @@ def _restore_backup(path: Path, data: dict[str, Any], *, force: bool, progress) 
     return Result(
         kind="json", users=len(accounts), contacts=counts.get("contacts", 0), counts=counts
     )
+
+
+def _account(account: dict[str, Any], where: str):
+    """The user named by `account`, or a new one (not saved yet) checked as a form would."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=account["username"]).first()
+    if user is not None:
+        return user
+    user = user_model(username=account["username"])
+    for name in USER_FIELDS:
+        value = account.get(name)
+        if isinstance(value, bool if name.startswith("is_") else str):
+            setattr(user, name, value)
+    if account.get("date_joined"):
+        joined = user_model._meta.get_field("date_joined")
+        user.date_joined = decode(joined, account["date_joined"], f"{where}: date_joined")
+    user.set_unusable_password()
+    full_clean(user, where, exclude=("password",))
+    return user
 
 
 def _restore_sqlite(path: Path, *, force: bool) -> Result:
@@ -306,272 +321,67 @@ def _restore_sqlite(path: Path, *, force: bool) -> Result:
         )
     if connection.in_atomic_block or connection.is_in_memory_db():
         raise RuntimeError("A SQLite backup is restored outside any transaction, into a file.")
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        try:
-            _check_sqlite_backup(source, path)
-        except sqlite3.DatabaseError as error:
-            raise ValidationError(f"{path} is damaged ({error}); nothing was restored.") from None
-        if not force and set(connection.introspection.table_names()) >= _owned_tables():
-            _refuse_to_replace(*_holdings())
+    live = Path(connection.settings_dict["NAME"])
+    # The backup is copied, brought up to date and checked in a private folder beside the
+    # live database; only a copy that passed every check replaces it.
+    with tempfile.TemporaryDirectory(dir=live.parent, prefix=".restore-") as folder:
+        copy = Path(folder) / "coffeechat.sqlite3"
+        _checked_copy(path, copy, live, force=force)
+        with closing(sqlite3.connect(copy)) as db:
+            users, contacts = _sqlite_counts(db)
         # Django's connection is reopened afterwards, onto the restored database.
         connection.close()
-        target = sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
-        try:
-            source.backup(target, pages=-1)
-        except sqlite3.DatabaseError as error:
-            raise ValidationError(f"Could not restore {path}: {error}.") from None
-        finally:
-            target.close()
-        users, contacts = _sqlite_counts(source)
-    finally:
-        source.close()
-    call_command("migrate", interactive=False, verbosity=0)
+        _copy_sqlite(copy, live, path)
     return Result(kind="sqlite", users=users, contacts=contacts)
+
+
+def _copy_sqlite(source_path: Path, target_path: Path, named: Path) -> None:
+    """Replaces the database at `target_path` with `source_path`'s, in one transaction taken
+    under SQLite's own lock: the target is replaced whole or not at all."""
+    with closing(sqlite3.connect(source_path)) as source:
+        with closing(sqlite3.connect(target_path, timeout=20)) as target:
+            try:
+                source.backup(target, pages=-1)
+            except sqlite3.DatabaseError as error:
+                raise ValidationError(f"Could not restore {named}: {error}.") from None
+
+
+def _checked_copy(path: Path, copy: Path, live: Path, *, force: bool) -> None:
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source:
+        try:
+            check_sqlite_backup(source, path)
+            with closing(sqlite3.connect(copy)) as target:
+                source.backup(target, pages=-1)
+        except sqlite3.DatabaseError as error:
+            raise ValidationError(f"{path} is damaged ({error}); nothing was restored.") from None
+    if not force and set(connection.introspection.table_names()) >= _owned_tables():
+        _refuse_to_replace(*_holdings())
+    _check_copy(copy, live, path)
+    with closing(sqlite3.connect(copy)) as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+        _forget_sessions(db)
+
+
+def _check_copy(copy: Path, live: Path, path: Path) -> None:
+    """Brings the copy up to date and checks its tables and records (copy_check.py), in a
+    separate process whose only database is the copy."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("COFFEECHAT_")}
+    env |= {
+        "COFFEECHAT_HOME": str(copy.parent),
+        "COFFEECHAT_SECRET_KEY": "only-checks-a-copy",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "coffeechat.settings"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "coffeechat.portability.copy_check", str(live)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        lines = done.stderr.strip().splitlines() or ["it could not be checked"]
+        raise ValidationError(f"{path} {lines[-1][:400].rstrip('.')}; nothing was restored.")
 
 
 def _owned_tables() -> set[str]:
     return {model._meta.db_table for _, model in SECTIONS}
-
-
-def _check_sqlite_backup(db: sqlite3.Connection, path: Path) -> None:
-    problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
-    if problems != ["ok"]:
-        raise ValidationError(f"{path} is damaged ({problems[0]}); nothing was restored.")
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    missing = sorted(REQUIRED_TABLES - tables)
-    if missing:
-        raise ValidationError(
-            f"{path} is a SQLite database but not a coffeechat backup (it has no {missing[0]} "
-            "table)."
-        )
-    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    apps = {app for app, _ in known}
-    for app, name in db.execute("SELECT app, name FROM django_migrations ORDER BY id"):
-        if app in apps and (app, name) not in known:
-            raise ValidationError(
-                f"{path} was made by a newer coffeechat (its migration {app}.{name} is unknown "
-                "here). Upgrade coffeechat to restore it."
-            )
-
-
-# One user's JSON export, back into the database.
-
-
-def restore_json(*, owner, data: Any, progress: Progress | None = None) -> dict[str, int]:
-    """Replaces everything `owner` owns with the export `data`; returns the count per section.
-
-    Export ids become new primary keys in the order of the file, so exporting again gives
-    the same file. Raises ValidationError naming the record and field at fault, and then
-    nothing has changed.
-    """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationError("This is not a coffeechat export.")
-    _check_version(data, supported=VERSION, where="The export")
-    sections = {}
-    for key, _ in SECTIONS:
-        records = data.get(key, [])
-        if not isinstance(records, list):
-            raise ValidationError(f"“{key}” must be a list.")
-        sections[key] = records
-    profile = data.get("profile")
-    if profile is not None and not isinstance(profile, dict):
-        raise ValidationError("“profile” must be an object.")
-    try:
-        with transaction.atomic():
-            return _replace(owner, profile, sections, progress)
-    except (IntegrityError, DataError) as error:
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ValidationError(f"The database refused the export ({first_line}).") from None
-
-
-def _replace(owner, profile, sections, progress) -> dict[str, int]:
-    for _, model in reversed(SECTIONS):
-        model.objects.filter(owner=owner).delete()
-    if profile is not None:
-        _restore_profile(owner, profile)
-    ids: dict[type[models.Model], dict[int, int]] = {}
-    later: list[tuple[models.Model, models.Field, Any, str]] = []
-    created = {}
-    done, total = 0, sum(len(records) for records in sections.values())
-    for position, (key, model) in enumerate(SECTIONS):
-        pending = {m for _, m in SECTIONS[position:]}
-        created[key] = _restore_section(owner, key, model, sections[key], ids, pending, later)
-        done += len(created[key])
-        if progress:
-            progress(done, total)
-    _resolve_later(later, ids)
-    for key, model in SECTIONS:
-        for name in MANY_TO_MANY.get(model, []):
-            _restore_many_to_many(key, model, name, sections[key], ids)
-    return {key: len(objs) for key, objs in created.items()}
-
-
-def _restore_profile(owner, record: dict[str, Any]) -> None:
-    values = {}
-    for f in exported_fields(Profile):
-        if f.name in record:
-            values[f.attname] = _decode(f, record[f.name], f"profile: {f.name}")
-    updated_at = values.pop("updated_at", None)
-    Profile.objects.update_or_create(owner=owner, defaults=values)
-    if updated_at is not None:
-        # update() leaves auto_now alone, so the profile keeps the time in the file.
-        Profile.objects.filter(owner=owner).update(updated_at=updated_at)
-
-
-def _restore_section(owner, key, model, records, ids, pending, later) -> list[models.Model]:
-    fields = exported_fields(model)
-    stamps = [f for f in fields if f.name in TIMESTAMPS]
-    now = timezone.now()
-    objs, export_ids = [], []
-    for index, record in enumerate(records):
-        where = f"{key}[{index}]"
-        if not isinstance(record, dict):
-            raise ValidationError(f"{where}: each record must be an object.")
-        export_id = record.get("id")
-        if type(export_id) is not int or export_id in ids.get(model, ()):
-            raise ValidationError(f"{where}: “id” must be a whole number, unique in {key}.")
-        where = f"{key}[{index}] (id {export_id})"
-        obj = model(owner=owner)
-        for f in stamps:
-            setattr(obj, f.attname, now)
-        for f in fields:
-            if f.name not in record:
-                continue
-            value = record[f.name]
-            if f.is_relation and f.related_model in pending and value is not None:
-                later.append((obj, f, value, where))
-                continue
-            if f.is_relation:
-                value = _resolve(f, value, ids, where)
-            else:
-                value = _decode(f, value, f"{where}: {f.name}")
-            if model is AgendaMark and f.name == "item_key":
-                value = _restore_item_key(value, ids, where)
-            setattr(obj, f.attname, value)
-        objs.append(obj)
-        export_ids.append(export_id)
-        ids.setdefault(model, {})[export_id] = None
-    _insert_as_given(model, objs)
-    ids[model] = {export_id: obj.pk for export_id, obj in zip(export_ids, objs, strict=True)}
-    return objs
-
-
-def _insert_as_given(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Inserts `objs` in order, in batches, setting their primary keys.
-
-    Unlike bulk_create(), which stamps auto_now fields with the present, every value is
-    written as given, so created_at and updated_at come back as they were exported: raw=True
-    is how Django itself saves a row "as presented" (Model._do_insert, loading fixtures).
-    """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    returning = model._meta.db_returning_fields
-    size = 1
-    if connection.features.can_return_rows_from_bulk_insert:
-        size = max(1, min(500, connection.ops.bulk_batch_size(fields, objs)))
-    manager = model._base_manager
-    for start in range(0, len(objs), size):
-        batch = objs[start : start + size]
-        rows = manager._insert(batch, fields=fields, returning_fields=returning, raw=True)
-        for obj, row in zip(batch, rows, strict=True):
-            for f, value in zip(returning, row, strict=True):
-                setattr(obj, f.attname, value)
-            obj._state.adding, obj._state.db = False, connection.alias
-
-
-def _resolve(f: models.Field, value: Any, ids, where: str) -> int | None:
-    if value is None:
-        return None
-    target = ids[f.related_model]
-    if type(value) is not int or value not in target:
-        section = SECTION_OF_MODEL[f.related_model]
-        raise ValidationError(
-            f"{where}: {f.name}: {value!r} is not the id of one of the {section}."
-        )
-    return target[value]
-
-
-def _resolve_later(later, ids) -> None:
-    """References to rows created after the one pointing at them (a contact's referrer)."""
-    targets: dict[tuple[type[models.Model], str, int], list[int]] = {}
-    for obj, f, value, where in later:
-        target = _resolve(f, value, ids, where)
-        targets.setdefault((type(obj), f.attname, target), []).append(obj.pk)
-    # One update per person referred to (update() leaves created_at and updated_at alone).
-    for (model, attname, target), pks in targets.items():
-        for start in range(0, len(pks), 500):
-            model.objects.filter(pk__in=pks[start : start + 500]).update(**{attname: target})
-
-
-def _restore_many_to_many(key, model, name, records, ids) -> None:
-    f = model._meta.get_field(name)
-    through = f.remote_field.through
-    source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
-    own_ids, target_ids = ids[model], ids[f.related_model]
-    links = []
-    for index, record in enumerate(records):
-        linked = record.get(name, [])
-        where = f"{key}[{index}] (id {record['id']}): {name}"
-        if not isinstance(linked, list):
-            raise ValidationError(f"{where}: must be a list of ids.")
-        for value in linked:
-            if type(value) is not int or value not in target_ids:
-                raise ValidationError(f"{where}: {value!r} is not the id of one of the {name}.")
-        own_pk = own_ids[record["id"]]
-        for value in sorted(set(linked)):
-            links.append(through(**{f"{source}_id": own_pk, f"{target}_id": target_ids[value]}))
-    through.objects.bulk_create(links, batch_size=500)
-
-
-def _restore_item_key(key: str, ids, where: str) -> str:
-    translated = translate_item_key(key, ids)
-    if translated is None:
-        raise ValidationError(
-            f"{where}: item_key: {key!r} names an object that is not in the file."
-        )
-    return translated
-
-
-def _parse_datetime(value: Any, where: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"{where}: {value!r} is not a date and time (ISO 8601, e.g. 2025-03-01T09:30:00Z)."
-        ) from None
-    # A time without an offset is read as UTC, the zone every export writes.
-    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
-
-
-def _decode(f: models.Field, value: Any, where: str) -> Any:
-    """One JSON value as the field's Python value, checked as the database would."""
-    if value is None:
-        if f.null:
-            return None
-        raise ValidationError(f"{where}: may not be null.")
-    if isinstance(f, models.DateTimeField):
-        return _parse_datetime(value, where)
-    if isinstance(f, models.DateField):
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ValidationError(f"{where}: {value!r} is not a date (e.g. 2025-03-01).") from None
-    if isinstance(f, models.JSONField):
-        return value
-    if isinstance(f, models.CharField | models.TextField) and not isinstance(value, str):
-        raise ValidationError(f"{where}: must be text.")
-    if isinstance(f, models.BooleanField) and not isinstance(value, bool):
-        raise ValidationError(f"{where}: must be true or false.")
-    if isinstance(f, models.IntegerField):
-        low, high = connection.ops.integer_field_range(f.get_internal_type())
-        if (
-            type(value) is not int
-            or not (low is None or low <= value)
-            or not (high is None or value <= high)
-        ):
-            raise ValidationError(f"{where}: {value!r} is not a whole number in range.")
-    if f.choices and value not in {c[0] for c in f.flatchoices} and not (f.blank and value == ""):
-        raise ValidationError(f"{where}: {value!r} is not one of the choices.")
-    if f.max_length and isinstance(value, str) and len(value) > f.max_length:
-        raise ValidationError(f"{where}: longer than {f.max_length} characters.")
-    return value

@@ -331,8 +331,9 @@ CSV_COLUMNS = [
     "created_at",
 ]
 LIST_SEPARATOR = "; "
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list), and
+# some also after leading spaces, or written in their full-width forms, which they fold.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PRIORITY_WORDS = {value: label.lower() for value, label in Priority.choices}
 _CONTACT_COLUMNS = [
     "pk",
@@ -363,11 +364,18 @@ _TEXT_COLUMNS = {"other_emails", "connected_on", "created_at", "updated_at"}
 
 
 def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote before it."""
-    return "'" + value if value[:1] in _FORMULA_FIRST else value
+    """A cell a spreadsheet shows as text: a formula character at the start, or after leading
+    white space, gets a quote before it."""
+    first = value[:1]
+    if first in _FORMULA_FIRST or (first.isspace() and value.lstrip()[:1] in _FORMULA_FIRST):
+        return "'" + value
+    return value
 
 
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
+# The first characters that need a closer look: a formula character or white space. Most
+# cells start with neither, and are passed over with one lookup.
+_LOOK_FIRST = _FORMULA_FIRST | {c for c in map(chr, range(0x3001)) if c.isspace()}
 
 
 def _contact_rows(owner) -> Iterator[dict[str, Any]]:
@@ -428,7 +436,9 @@ def export_csv(*, owner, stream: IO, progress: Progress | None = None) -> int:
                 c["connected_on"] or "",
                 c["created_at"],
             ]
-            writer.writerow(["'" + cell if cell[:1] in _FORMULA_FIRST else cell for cell in cells])
+            writer.writerow(
+                [spreadsheet_safe(cell) if cell[:1] in _LOOK_FIRST else cell for cell in cells]
+            )
             if progress and done % 1000 == 0:
                 progress(done, len(contacts))
     if progress:
@@ -439,15 +449,18 @@ def export_csv(*, owner, stream: IO, progress: Progress | None = None) -> int:
 # vCard 4.0 (RFC 6350), written by hand: the format is simple, and building the cards with
 # vobject takes over thirty times as long. The tests read the output back with vobject.
 
-_VCARD_SPECIAL = re.compile(r"[\\,;\r\n\x00-\x08\x0b-\x1f\x7f]")
-# Control characters other than tab cannot appear in a vCard value.
-_VCARD_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_VCARD_SPECIAL = re.compile(r"[\\,;\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every character some reader takes for the end of a line (str.splitlines() does, and so do
+# readers built on it) is written as the escaped line break \n, so a value stays on its line.
+_VCARD_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# Other control characters (tab apart) cannot appear in a vCard value.
+_VCARD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 def vcard_escape(value: str) -> str:
     if not _VCARD_SPECIAL.search(value):
         return value
-    value = _VCARD_CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _VCARD_CONTROL.sub("", _VCARD_LINE_BREAK.sub("\n", value))
     return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 

@@ -6,13 +6,14 @@
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -20,26 +21,78 @@ from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
 from coffeechat.lib.text import normalize_name
+from coffeechat.lib.validation import (
+    LineValidator,
+    TextValidator,
+    remove_control,
+)
 from coffeechat.portability.importers import ImportFileError, ImportSummary, IncomingContact
 
 PREVIEW_ROWS = 20
 BATCH_SIZE = 1000
-# What the model allows, checked before anything is written: a value that does not fit is
-# refused with its line, never cut short.
-MAX_LENGTHS = {
-    "name": Contact._meta.get_field("name").max_length,
-    "first_name": Contact._meta.get_field("first_name").max_length,
-    "last_name": Contact._meta.get_field("last_name").max_length,
-    "phone": Contact._meta.get_field("phone").max_length,
-    "organization": Organization._meta.get_field("name").max_length,
-    "title": Contact._meta.get_field("title").max_length,
+
+
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """The validators of the model field a value is written to, called the cheap way.
+
+    Most values of an export are short printable text. For a field whose validators are only
+    a length limit and our own text and line validators, such a value passes them all, by
+    their own definitions, when it is printable (no control character, no line break) and
+    within the smallest limit; only other values are put through each validator.
+    """
+
+    validators: tuple[Callable[[Any], None], ...]
+    # The smallest limit, when the fast path applies; None otherwise.
+    limit: int | None
+
+    @classmethod
+    def of(cls, model, name: str) -> "_Checks":
+        return cls.made(tuple(model._meta.get_field(name).validators))
+
+    @classmethod
+    def made(cls, validators: tuple[Callable[[Any], None], ...]) -> "_Checks":
+        limits = [
+            v.limit_value if type(v) is MaxLengthValidator else v.limit
+            for v in validators
+            if type(v) in (MaxLengthValidator, TextValidator)
+        ]
+        simple = all(
+            type(v) in (MaxLengthValidator, TextValidator, LineValidator) for v in validators
+        )
+        return cls(validators, min(limits, default=sys.maxsize) if simple else None)
+
+    def without(self, kind: type) -> "_Checks":
+        return _Checks.made(tuple(v for v in self.validators if not isinstance(v, kind)))
+
+    def __call__(self, value: Any) -> None:
+        limit = self.limit
+        if limit is not None and len(value) <= limit and value.isprintable():
+            return
+        for validate in self.validators:
+            validate(value)
+
+
+# Each value of a row passes the validators of the model field it is written to, before
+# anything is written: a value that does not fit is refused with its line, never cut short.
+FIELD_CHECKS: dict[str, _Checks] = {
+    "name": _Checks.of(Contact, "name"),
+    "first_name": _Checks.of(Contact, "first_name"),
+    "last_name": _Checks.of(Contact, "last_name"),
+    "phone": _Checks.of(Contact, "phone"),
+    "organization": _Checks.of(Organization, "name"),
+    "title": _Checks.of(Contact, "title"),
+    "emails": _Checks.of(Contact, "email"),
+    "linkedin_url": _Checks.of(Contact, "linkedin_url"),
+    "tags": _Checks.of(Tag, "name"),
+    "notes": _Checks.of(Contact, "research_notes"),
+    "connected_on": _Checks.of(Contact, "connected_on"),
 }
-SHORTEST_LIMIT = min(MAX_LENGTHS.values())
-MAX_EMAIL_LENGTH = Contact._meta.get_field("email").max_length
-MAX_URL_LENGTH = Contact._meta.get_field("linkedin_url").max_length
-MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
-_validate_email = EmailValidator()
-_validate_url = URLValidator()
+# A profile URL in the form LinkedIn writes it needs only the checks other than the general
+# URL validator, whose cost would be paid on every row of an export.
+_LINKEDIN_URL_CHECKS = FIELD_CHECKS["linkedin_url"].without(URLValidator)
+# Which fields quote the refused value in the message: short ones, where it helps find it.
+_QUOTED = {"emails", "linkedin_url", "tags"}
 
 
 @dataclass(slots=True, eq=False)
@@ -334,55 +387,75 @@ def _rows_per_statement(columns: int) -> int:
 _LINKEDIN_URL = re.compile(r"https://(?:www|[a-z]{2})\.linkedin\.com/[A-Za-z0-9_%~.\-/]+")
 
 
+def _one_line(value: str) -> str:
+    """An imported one-line value: control characters dropped, spaces collapsed.
+
+    Names in exports carry stray control characters now and then (copied from a PDF, typed
+    on a phone); they cannot be shown and the user cannot edit the export, so they are
+    removed rather than refusing the file. Everything else is checked by the model's own
+    validators and refused with its line.
+    """
+    if not value.isprintable():  # false for any control character, and for tabs
+        value = remove_control(value)
+    return " ".join(value.split())
+
+
 def _checked(incoming: IncomingContact) -> _Person:
     """The row as a person to be saved, or ImportFileError naming the line and the column."""
 
-    def refuse(name: str, problem: str) -> ImportFileError:
-        return ImportFileError(f'{incoming.where}: "{incoming.label(name)}" {problem}')
+    def check(name: str, value: Any, checks: _Checks | None = None) -> None:
+        try:
+            (checks or FIELD_CHECKS[name])(value)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+            if name in _QUOTED:
+                problem = f'{problem.rstrip(".")}: "{value}"'
+            raise ImportFileError(
+                f'{incoming.where}: "{incoming.label(name)}": {problem}'
+            ) from None
 
-    name = " ".join(incoming.name.split())
-    first_name = " ".join(incoming.first_name.split())
-    last_name = " ".join(incoming.last_name.split())
-    phone = " ".join(incoming.phone.split())
-    organization = " ".join(incoming.organization.split())
-    title = " ".join(incoming.title.split())
-    values = (name, first_name, last_name, phone, organization, title)
-    if max(map(len, values)) > SHORTEST_LIMIT:
-        for (field_name, limit), value in zip(MAX_LENGTHS.items(), values, strict=True):
-            if len(value) > limit:
-                raise refuse(field_name, f"is longer than {limit} characters ({len(value)}).")
+    name = _one_line(incoming.name)
     if not name:
-        raise refuse("name", "is empty.")
+        raise ImportFileError(f'{incoming.where}: "{incoming.label("name")}" is empty.')
+    first_name = _one_line(incoming.first_name)
+    last_name = _one_line(incoming.last_name)
+    phone = _one_line(incoming.phone)
+    organization = _one_line(incoming.organization)
+    title = _one_line(incoming.title)
+    for field_name, value in (
+        ("name", name),
+        ("first_name", first_name),
+        ("last_name", last_name),
+        ("phone", phone),
+        ("organization", organization),
+        ("title", title),
+    ):
+        if value:
+            check(field_name, value)
     emails: list[str] = []
     for email in incoming.emails:
         email = email.strip().lower()
         if email in emails:
             continue
-        try:
-            if len(email) > MAX_EMAIL_LENGTH:
-                raise ValidationError("too long")
-            _validate_email(email)
-        except ValidationError:
-            raise refuse("emails", f'is not a valid e-mail address: "{email}"') from None
+        check("emails", email)
         emails.append(email)
     url = incoming.linkedin_url.strip()
-    if url and not (len(url) <= MAX_URL_LENGTH and _LINKEDIN_URL.fullmatch(url)):
-        try:
-            if len(url) > MAX_URL_LENGTH:
-                raise ValidationError("too long")
-            _validate_url(url)
-        except ValidationError:
-            raise refuse("linkedin_url", f'is not a valid URL: "{url}"') from None
+    if url:
+        check("linkedin_url", url, _LINKEDIN_URL_CHECKS if _LINKEDIN_URL.fullmatch(url) else None)
     tags: dict[str, str] = {}
     for tag in incoming.tags:
-        tag = " ".join(tag.split())
-        if len(tag) > MAX_TAG_LENGTH:
-            raise refuse("tags", f'has a label longer than {MAX_TAG_LENGTH} characters: "{tag}"')
+        tag = _one_line(tag)
         if tag:
+            check("tags", tag)
             tags.setdefault(_key(tag), tag)
     notes = incoming.notes
     if "\r" in notes:
         notes = notes.replace("\r\n", "\n").replace("\r", "\n")
+    notes = notes.strip()
+    if notes:
+        check("notes", notes)
+    if incoming.connected_on is not None:
+        check("connected_on", incoming.connected_on)
     return _Person(
         None,
         name,
@@ -394,7 +467,7 @@ def _checked(incoming: IncomingContact) -> _Person:
         url,
         organization,
         title,
-        notes.strip(),
+        notes,
         incoming.connected_on,
         incoming.source,
         tags,

@@ -1,6 +1,8 @@
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coffeechat.accounts.services import profile_get
+from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.lib.text import speaking_time, word_count
 
 PITCH = (
@@ -75,3 +77,30 @@ def test_it_shows_times_in_the_users_time_zone(alice, alice_client, contact):
     assert "Wed 1 Jul 2026, 08:00" in alice_client.get(url).text
     alice_client.post(reverse("accounts:profile"), _profile_data(time_zone="Asia/Tokyo"))
     assert "Wed 1 Jul 2026, 17:00" in alice_client.get(url).text
+
+
+BREAKS = ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\v"]
+
+
+@pytest.mark.parametrize("separator", BREAKS)
+def test_it_refuses_a_name_on_two_lines_and_saves_nothing(alice, alice_client, separator):
+    name = f'Jo "X"{separator}ATTENDEE:mailto:mallory@evil.example'
+    response = alice_client.post(reverse("accounts:profile"), _profile_data(display_name=name))
+    assert response.status_code == 200
+    assert "This must fit on one line." in response.text
+    assert profile_get(owner=alice).display_name == ""
+
+
+@pytest.mark.parametrize("separator", BREAKS)
+def test_the_profile_service_refuses_a_name_on_two_lines(alice, separator):
+    with pytest.raises(ValidationError) as caught:
+        profile_update(owner=alice, display_name=f"Jo{separator}Bcc: x@evil.example")
+    assert caught.value.message_dict == {"display_name": ["This must fit on one line."]}
+    assert profile_get(owner=alice).display_name == ""
+
+
+def test_it_keeps_a_name_in_any_script(alice, alice_client):
+    name = 'José Müller · Алексей · 山田 太郎 · محمد · Jo "JJ" O\'Brien, Jr.'
+    response = alice_client.post(reverse("accounts:profile"), _profile_data(display_name=name))
+    assert response.status_code == 302
+    assert profile_get(owner=alice).display_name == name

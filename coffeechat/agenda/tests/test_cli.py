@@ -97,3 +97,13 @@ def test_it_says_how_many_more_people_are_due_a_note():
     assert text.count("Keep in touch with Person") == 5
     assert "1 more person is due a note to keep in touch" in text
     assert data["more"] == {"keep_in_touch": 1}
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "https://coffeechat.example\r\nBcc: x@example.com", "x\x00"]
+)
+def test_the_digest_refuses_a_bad_base_url_with_one_line(url):
+    result = CliRunner().invoke(main, ["digest", "--base-url", url])
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Error: --base-url: ")

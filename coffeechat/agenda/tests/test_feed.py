@@ -19,8 +19,11 @@ from coffeechat.agenda.feed import (
 )
 from coffeechat.agenda.rules import agenda
 from coffeechat.agenda.services import agenda_snooze
+from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import Conversation
+from coffeechat.conversations.scheduling import conversation_schedule, event_uid
 from coffeechat.demo import demo_load
+from coffeechat.outreach.delivery import organizer
 
 
 @pytest.fixture
@@ -113,8 +116,16 @@ def test_the_feed_holds_the_upcoming_conversation_and_what_is_due(client, demo):
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in data.decode()
     assert str(cal["X-PUBLISHED-TTL"]) == "PT1H"
     events = _events(data)
-    talk = events[f"conversation:{oliver.pk}.{demo.pk}@coffeechat"]
-    assert str(talk["SUMMARY"]) == "Informational interview: Oliver Brennan (video call)"
+    # The same event the invitation carries: its UID, summary and sequence.
+    name, address = organizer(owner=demo)
+    [invited] = icalendar.Calendar.from_ical(
+        invitation(conversation=oliver, organizer_name=name, organizer_email=address)
+    ).walk("VEVENT")
+    talk = events[str(invited["UID"])]
+    assert str(talk["UID"]) == event_uid(oliver)
+    assert str(talk["SUMMARY"]) == str(invited["SUMMARY"])
+    assert str(talk["SUMMARY"]).startswith("Informational interview: Oliver Brennan")
+    assert talk["SEQUENCE"] == invited["SEQUENCE"]
     assert talk.decoded("DTSTART") == oliver.scheduled_for
     assert talk.decoded("DTEND") - talk.decoded("DTSTART") == timedelta(minutes=30)
     assert str(talk["LOCATION"]) == oliver.place
@@ -131,7 +142,7 @@ def test_the_feed_holds_the_upcoming_conversation_and_what_is_due(client, demo):
     parsed = vobject.readOne(data.decode("utf-8"))
     by_uid = {event.uid.value: event for event in parsed.vevent_list}
     assert set(by_uid) == set(events)
-    talk = by_uid[f"conversation:{oliver.pk}.{demo.pk}@coffeechat"]
+    talk = by_uid[event_uid(oliver)]
     assert talk.dtstart.value == oliver.scheduled_for
     assert talk.dtend.value == oliver.scheduled_for + timedelta(minutes=30)
     for item in current.overdue:
@@ -264,3 +275,28 @@ def test_a_long_group_is_cut_short_with_one_event_counting_the_rest(demo, monkey
     )
     assert more.decoded("DTSTART") == now.astimezone(ZoneInfo(current.time_zone)).date()
     assert str(more["URL"]) == "http://cc.example/"
+
+
+def test_a_booking_is_its_invitations_event_and_reading_the_feed_writes_nothing(
+    client, alice, conversation
+):
+    start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    booking = {"time_zone": "Europe/Berlin", "length_minutes": 20, "format": "video"}
+    conversation_schedule(owner=alice, conversation=conversation, start=start, **booking)
+    moved = conversation_schedule(
+        owner=alice, conversation=conversation, start=start + timedelta(hours=1), **booking
+    )
+    url = _feed_url(feed_token_create(owner=alice))
+    before = list(Conversation.objects.values()), list(Profile.objects.values())
+
+    data = client.get(url).content
+
+    assert (list(Conversation.objects.values()), list(Profile.objects.values())) == before
+    talk = _events(data)[moved.ics_uid]
+    assert talk["SEQUENCE"] == 1
+    assert talk.decoded("DTSTART") == start + timedelta(hours=1)
+    assert talk["DTSTART"].params["TZID"] == "Europe/Berlin"
+    parsed = vobject.readOne(data.decode())
+    [by_vobject] = [e for e in parsed.vevent_list if e.uid.value == moved.ics_uid]
+    assert by_vobject.dtstart.value == start + timedelta(hours=1)
+    assert by_vobject.sequence.value == "1"

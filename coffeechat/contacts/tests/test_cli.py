@@ -51,8 +51,17 @@ def test_it_prints_a_table_and_an_empty_state():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--email", "not-an-address"], "email: Enter a valid email address."),
-        (["--linkedin", "ftp://x"], "linkedin url: Enter a valid URL."),
+        (["--email", "not-an-address"], "--email: Enter a valid email address."),
+        (["--linkedin", "ftp://x"], "--linkedin: Enter a valid URL."),
+        (["--org", "Analytical\nEngines"], "--org: This must fit on one line."),
+        (
+            ["--title", "x" * 201],
+            "--title: Ensure this value has at most 200 characters (it has 201).",
+        ),
+        (
+            ["--title", "Analyst\x1b[2J"],
+            "--title: Remove the control characters (such as NUL) from this text.",
+        ),
     ],
 )
 def test_it_refuses_bad_input_with_one_line_and_exit_code_1(args, message):
@@ -70,10 +79,30 @@ def test_it_refuses_a_duplicate():
     assert "Traceback" not in result.output
 
 
-def test_it_calls_an_unknown_source_a_usage_error():
+def test_it_refuses_an_unknown_source_with_one_line_and_exit_code_1():
     result = run("contacts", "add", "Ada", "--source", "pigeon")
-    assert result.exit_code == 2
-    assert "“pigeon” is not a source" in result.output
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Error: --source: “pigeon” is not a source; use one of ")
+
+
+@pytest.mark.parametrize(
+    "name", ["Ada\nLovelace", "Ada\r\nLovelace", "Ada\x00", "Ada \udcff", "A" * 201]
+)
+def test_it_refuses_a_bad_name_with_one_line_naming_the_argument(name):
+    result = run("contacts", "add", name)
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Error: NAME: ")
+    assert "No contacts yet" in run("contacts", "list").output
+
+
+@pytest.mark.parametrize("query", ["Ada\x00", "Ada\nLovelace", "x" * 201])
+def test_it_refuses_a_bad_search_with_one_line_naming_the_option(query):
+    result = run("contacts", "list", "--search", query)
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Error: --search: ")
 
 
 def test_it_warns_before_adding_a_coworker():

@@ -173,21 +173,35 @@ def test_it_gives_a_place_that_is_not_a_link_as_location_only(alice, conversatio
     assert "Private" not in data.decode(), "the contact receives this: no research notes"
 
 
-def test_it_makes_and_keeps_a_uid_for_a_booking_without_one(alice, contact):
+def test_a_booking_without_a_uid_gets_a_stable_one_without_any_write(alice, contact):
     # As the demo data and older rows have them.
     conversation = Conversation.objects.create(
         owner=alice, contact=contact, state="scheduled", scheduled_for=START, time_zone=""
     )
+    before = Conversation.objects.values().get(pk=conversation.pk)
     data = invitation(conversation=conversation, now=NOW, **ORGANIZER)
-    conversation.refresh_from_db()
-    assert conversation.ics_uid.endswith("@coffeechat")
+    assert Conversation.objects.values().get(pk=conversation.pk) == before, "a read writes nothing"
     event = _vobject(data).vevent
-    assert event.uid.value == conversation.ics_uid
+    uid = event.uid.value
+    assert uid.endswith("@coffeechat")
     # No zone recorded: the time is given in UTC.
     assert event.dtstart.value == datetime(2027, 3, 29, 8, 0, tzinfo=UTC)
-    assert _vobject(invitation(conversation=conversation, **ORGANIZER)).vevent.uid.value == (
-        conversation.ics_uid
+    again = Conversation.objects.get(pk=conversation.pk)
+    assert _vobject(invitation(conversation=again, **ORGANIZER)).vevent.uid.value == uid
+
+    # Moving it keeps that UID and raises the sequence, so calendars move the same event.
+    moved = conversation_schedule(
+        owner=alice,
+        conversation=again,
+        start=START + timedelta(days=1),
+        time_zone="Europe/Berlin",
+        length_minutes=20,
+        format="video",
+        now=NOW,
     )
+    assert moved.ics_uid == uid
+    event = _vobject(invitation(conversation=moved, now=NOW, **ORGANIZER)).vevent
+    assert (event.uid.value, event.sequence.value) == (uid, "1")
 
 
 def test_it_leaves_out_organizer_and_attendee_it_has_no_address_for(booked, contact):

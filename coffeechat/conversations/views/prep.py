@@ -16,6 +16,11 @@ from coffeechat.conversations import questions
 from coffeechat.conversations.forms import MoveForm, QuestionForm, QuestionTextForm
 from coffeechat.conversations.models import ChosenQuestion, Conversation, QuestionCategory
 from coffeechat.conversations.question_lint import QuestionFinding, lint_question
+from coffeechat.conversations.scheduling import (
+    MAX_MINUTES,
+    booking_in_range,
+    out_of_range_message,
+)
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.text import speaking_time
 
@@ -210,7 +215,10 @@ def _plan_rows(
 ) -> list[PlanRow]:
     frame = questions.plan_frame(conversation=conversation)
     plan = questions.time_plan(conversation=conversation, questions=chosen)
-    start = conversation.scheduled_for and conversation.scheduled_for.astimezone(_zone(zone))
+    # A booking out of range, or longer than any booking may be (older rows), gets a plan in
+    # minutes: its clock times would not exist.
+    timed = booking_in_range(conversation) and conversation.length_minutes <= MAX_MINUTES
+    start = conversation.scheduled_for.astimezone(_zone(zone)) if timed else None
 
     def row(minutes: float, text: str, number: int | None = None, question=None) -> PlanRow:
         clock = start + timedelta(minutes=round(minutes)) if start else None
@@ -244,6 +252,11 @@ def prep_sheet(request: HttpRequest, conversation_pk: int) -> HttpResponse:
         "profile": profile,
         "pitch_time": speaking_time(profile.pitch),
         "rows": _plan_rows(conversation, chosen, profile.time_zone),
+        "out_of_range": (
+            out_of_range_message(conversation)
+            if conversation.scheduled_for and not booking_in_range(conversation)
+            else ""
+        ),
         "has_questions": bool(chosen),
         "status": questions.prep_status(owner=request.user, conversation=conversation),
     }

@@ -31,7 +31,8 @@ def _initial(request: HttpRequest, conversation: Conversation) -> dict:
         "format": conversation.format,
         "place": conversation.place,
     }
-    if conversation.state == State.SCHEDULED:
+    # A booking out of range has no local date to offer: the form starts empty instead.
+    if conversation.state == State.SCHEDULED and scheduling.booking_in_range(conversation):
         zone = scheduling.zone_for(conversation.time_zone, my_zone)
         start = conversation.scheduled_for.astimezone(zone)
         initial.update(date=start.date(), time=start.time(), time_zone=zone.key)
@@ -186,7 +187,11 @@ def conversation_ics(request: HttpRequest, conversation_pk: int) -> HttpResponse
     if conversation.scheduled_for is None:
         raise Http404("This conversation was never booked.")
     name, email = delivery.organizer(owner=request.user)
-    body = invitation(conversation=conversation, organizer_name=name, organizer_email=email)
+    try:
+        body = invitation(conversation=conversation, organizer_name=name, organizer_email=email)
+    except ValidationError as error:
+        flash.error(request, error_text(error))
+        return _back(conversation)
     method = "CANCEL" if conversation.state == State.CANCELLED else "REQUEST"
     response = HttpResponse(body, content_type=f"text/calendar; charset=utf-8; method={method}")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'

@@ -78,3 +78,31 @@ def test_it_refuses_a_do_not_contact_person(me):
     result = run("draft", "Ada", "--template", "request")
     assert result.exit_code == 1
     assert "do not contact" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["Ada\x00"], "CONTACT"),
+        (["Ada\nLovelace"], "CONTACT"),
+        (["x" * 201], "CONTACT"),
+        (["Ada", "--template", "request\x00"], "--template"),
+        (["Ada", "--template", "request\r\nx"], "--template"),
+    ],
+)
+def test_it_refuses_a_bad_argument_with_one_line_naming_it(me, args, option):
+    contact_create(owner=me, name="Ada Lovelace", email="ada@example.com")
+    result = run("draft", *(args if "--template" in args else [*args, "--template", "request"]))
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"Error: {option}: ")
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("contact", ["²", "٣", "99999999999999999999999"])
+def test_it_reads_an_id_in_ascii_digits_only(me, contact):
+    contact_create(owner=me, name="Ada Lovelace", email="ada@example.com")
+    result = run("draft", contact, "--template", "request")
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Error: CONTACT: No contact matches")

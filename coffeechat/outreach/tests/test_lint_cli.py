@@ -155,3 +155,16 @@ def test_it_refuses_an_unknown_kind_or_channel_as_a_usage_error(option):
     result = run("lint", option, "letter", "-", input="Hi")
     assert result.exit_code == 2
     assert "Invalid value" in result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Subject: Hi\x00\n\nHello", "Hello\x07 there", "x" * 20_001],
+    ids=["nul-in-subject", "bell-in-body", "too-long"],
+)
+def test_it_refuses_what_no_draft_could_hold_with_one_line(message_file, text):
+    path = message_file(text)
+    result = run("lint", path)
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {path}: ")

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coffeechat.accounts.services import profile_update
+from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import contact_create, contact_update
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
@@ -138,3 +139,32 @@ def test_it_refuses_another_users_message(bob, draft):
             call()
     draft.refresh_from_db()
     assert draft.status == MessageStatus.DRAFT
+
+
+@pytest.mark.parametrize("separator", ["\r\n", "\n", "\r", "\u2028", "\x85"])
+def test_it_refuses_a_subject_on_two_lines_and_keeps_the_draft(alice, draft, separator):
+    before = draft.subject
+    with pytest.raises(ValidationError) as caught:
+        services.message_update(
+            owner=alice, message=draft, subject=f"Hi{separator}Bcc: x@evil.example", body="y"
+        )
+    assert caught.value.message_dict == {"subject": ["This must fit on one line."]}
+    draft.refresh_from_db()
+    assert draft.subject == before
+
+
+def test_a_name_stored_on_two_lines_is_one_line_in_a_drafted_subject(alice, contact):
+    Contact.objects.filter(pk=contact.pk).update(first_name="Ada\r\nBcc: x@evil.example")
+    contact.refresh_from_db()
+    template = services.template_create(
+        owner=alice,
+        name="Mine",
+        kind="request",
+        channel="email",
+        subject="Hello {{ first_name }}",
+        body="Dear {{ first_name }}",
+    )
+    draft = services.message_draft_create(
+        owner=alice, contact=contact, template_key=f"own:{template.pk}"
+    )
+    assert draft.subject == "Hello Ada Bcc: x@evil.example"

@@ -115,3 +115,16 @@ def test_it_deletes_a_template(alice):
     assert not Template.objects.exists()
     # The original is back, so it can be customised again.
     template_create(owner=alice, builtin_key="request_email", **GOOD)
+
+
+@pytest.mark.parametrize("separator", ["\r\n", "\n", "\r", "\u2028", "\x85"])
+def test_it_refuses_a_subject_on_two_lines(alice, separator):
+    subject = f"Hello{separator}Bcc: mallory@evil.example"
+    errors = _refused(template_create, owner=alice, **{**GOOD, "subject": subject})
+    assert errors == {"subject": ["This must fit on one line."]}
+    assert not Template.objects.exists()
+    template = template_create(owner=alice, **GOOD)
+    errors = _refused(template_update, owner=alice, template=template, subject=subject)
+    assert errors == {"subject": ["This must fit on one line."]}
+    template.refresh_from_db()
+    assert template.subject == GOOD["subject"]

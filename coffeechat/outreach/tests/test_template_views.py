@@ -199,3 +199,13 @@ def test_it_hides_alices_templates_from_bob(client, bob, template, name, method)
 def test_it_lists_only_the_users_own_templates(client, bob, template):
     client.force_login(bob)
     assert "My note" not in client.get(reverse("outreach:template_list")).text
+
+
+def test_it_refuses_a_subject_on_two_lines(alice_client):
+    response = alice_client.post(
+        reverse("outreach:template_create"),
+        {**FORM, "subject": "Hello\r\nBcc: mallory@evil.example"},
+    )
+    assert response.status_code == 200
+    assert "This must fit on one line." in response.text
+    assert not Template.objects.exists()

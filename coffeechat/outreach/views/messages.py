@@ -2,6 +2,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.contacts.selectors import contact_list
@@ -10,6 +11,7 @@ from coffeechat.conversations.models import State
 from coffeechat.conversations.services import conversation_transition
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
+from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.forms import ComposeFilterForm, ComposeForm, MessageForm, ReplyForm
 from coffeechat.outreach.lint import Finding
@@ -125,9 +127,10 @@ def message_eml(request: HttpRequest, message_pk: int) -> HttpResponse:
     response = HttpResponse(
         delivery.eml_bytes(owner=request.user, message=message), content_type="message/rfc822"
     )
-    filename = f"{message.get_kind_display()} to {message.contact.name}".replace('"', "")
-    ascii_name = filename.encode("ascii", "ignore").decode() or "message"
-    response["Content-Disposition"] = f'attachment; filename="{ascii_name}.eml"'
+    # A name in any script, on one line (RFC 6266 encodes what is not plain ASCII).
+    name = one_line(f"{message.get_kind_display()} to {message.contact.name}")
+    filename = name.replace("/", "-").replace("\\", "-") or "message"
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.eml")
     return response
 
 

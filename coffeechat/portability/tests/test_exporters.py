@@ -238,6 +238,19 @@ def test_it_neutralises_cells_a_spreadsheet_would_run(alice):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\nx", "'\nx"),
+        # Leading white space before a formula character: some spreadsheets skip it.
+        (" =1+2", "' =1+2"),
+        ("  +1", "'  +1"),
+        ("\t -2", "'\t -2"),
+        ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"),
+        ("\u3000=1", "'\u3000=1"),
+        # Full-width forms, which spreadsheets with East Asian input read as the ASCII ones.
+        ("\uff1d1+2", "'\uff1d1+2"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        (" plain", " plain"),
         ("plain", "plain"),
         ("a=b", "a=b"),
         ("", ""),
@@ -254,6 +267,31 @@ def test_it_neutralises_a_formula_in_any_column(alice):
     _, [row] = csv_rows(alice)
     assert row["name"] == "'=cmd|' /C calc'!A0"
     assert (row["title"], row["research_notes"], row["email"]) == ("'@evil", "'-1", "'+x@y")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+2",
+        "+1",
+        "-1",
+        "@A1",
+        "\tx",
+        "\rx",
+        "\nx",
+        " =1",
+        "\t\n+1",
+        "\uff1d1",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20A1",
+    ],
+)
+def test_it_neutralises_each_formula_start_in_the_file(alice, value):
+    Contact.objects.create(owner=alice, name=f"Ada {value}", title=value, research_notes=value)
+    _, [row] = csv_rows(alice)
+    assert row["name"] == f"Ada {value}"
+    assert row["title"] == row["research_notes"] == "'" + value
 
 
 def test_it_writes_only_the_header_without_contacts(alice):
@@ -319,6 +357,36 @@ def test_vcard_escape_and_fold():
     assert vcard_fold("x" * 76) == "x" * 75 + "\r\n x"
     folded = vcard_fold("é" * 80)  # two octets each: never split inside one
     assert [len(part.encode()) for part in folded.split("\r\n")] == [74, 1 + 74, 1 + 12]
+
+
+LINE_SEPARATORS = ["\u2028", "\u2029", "\x85", "\v", "\f", "\x1c", "\x1d", "\x1e", "\r", "\n"]
+
+
+@pytest.mark.parametrize("separator", LINE_SEPARATORS)
+def test_vcard_escape_writes_any_line_separator_as_an_escaped_line_break(separator):
+    assert vcard_escape(f"one{separator}two") == "one\\ntwo"
+
+
+@pytest.mark.parametrize("separator", LINE_SEPARATORS)
+def test_a_line_separator_in_a_value_never_ends_the_vcard_line(alice, separator):
+    value = f"first{separator}second"
+    Contact.objects.create(
+        owner=alice,
+        name=f"Ada{separator}Lovelace",
+        title=value,
+        phone=f"+44{separator}1",
+        email=f"ada{separator}@example.com",
+        research_notes=value,
+    )
+    text = vcards(alice)
+    # Every reader, whichever characters it breaks lines at, sees the same lines.
+    assert text.splitlines() == text.split("\r\n")[:-1]
+    [card] = vobject.readComponents(text)
+    assert card.fn.value == "Ada\nLovelace"
+    assert card.title.value == "first\nsecond"
+    assert card.tel.value == "+44\n1"
+    assert card.email.value == "ada\n@example.com"
+    assert card.note.value == "Research notes: first\nsecond"
 
 
 def test_it_percent_encodes_what_would_break_a_url_line(alice):

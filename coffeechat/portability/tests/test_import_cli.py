@@ -87,7 +87,7 @@ def test_it_refuses_a_value_the_database_would_not_take_and_imports_nothing(tmp_
     result = run("import", "vcard", path)
     assert result.exit_code == 1
     assert result.stderr == (
-        'Error: contacts.vcf, card 2 (line 4): "EMAIL" is not a valid e-mail address: '
+        'Error: contacts.vcf, card 2 (line 4): "EMAIL": Enter a valid email address: '
         '"bea@@example"\n'
     )
     assert not Contact.objects.exists()

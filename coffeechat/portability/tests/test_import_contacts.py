@@ -166,19 +166,19 @@ def test_a_dry_run_counts_the_same_and_writes_nothing(alice, contact):
     [
         (
             {"emails": ["bea@"]},
-            'contacts.csv, line 9: "E-mail" is not a valid e-mail address: "bea@"',
+            'contacts.csv, line 9: "E-mail": Enter a valid email address: "bea@"',
         ),
         (
             {"linkedin_url": "https://no spaces"},
-            'contacts.csv, line 9: "URL" is not a valid URL: "https://no spaces"',
+            'contacts.csv, line 9: "URL": Enter a valid URL: "https://no spaces"',
         ),
         (
             {"title": "x" * 201},
-            'contacts.csv, line 9: "Title" is longer than 200 characters (201).',
+            'contacts.csv, line 9: "Title": Ensure this value has at most 200 characters (it has 201).',
         ),
         (
             {"tags": ["y" * 51]},
-            'contacts.csv, line 9: "Labels" has a label longer than 50 characters: "'
+            'contacts.csv, line 9: "Labels": Ensure this value has at most 50 characters (it has 51): "'
             + "y" * 51
             + '"',
         ),

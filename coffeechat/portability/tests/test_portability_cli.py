@@ -106,7 +106,8 @@ def test_it_backs_up_and_restores_the_database(me, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"hello", "is not a coffeechat backup: its JSON is broken at line 1, column 1"),
+        (b"hello", "is not a coffeechat backup: it is neither a SQLite database nor JSON."),
+        (b"{hello", "is not a coffeechat backup: its JSON is broken at line 1, column 2"),
         (b'{"format": "coffeechat", "version": 3}', "was written by a newer coffeechat"),
     ],
 )

@@ -3,7 +3,7 @@
 import io
 import itertools
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,17 +36,24 @@ from coffeechat.outreach.models import (
 from coffeechat.portability.backup import restore_json
 from coffeechat.portability.exporters import export_json
 
-# Any text a database keeps: emoji, right-to-left scripts, combining marks, control
-# characters; not NUL (PostgreSQL refuses it) nor lone surrogates (not text at all).
-TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=30)
+# Any text the forms accept: emoji, right-to-left scripts, combining marks; line breaks and
+# tabs in longer text; no control characters (restore refuses them, as the forms do) nor
+# lone surrogates (not text at all).
+TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=30)
+NAME = st.text(st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=30)
 LONG_TEXT = st.text(
-    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=200
+    st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from("\n\t"), max_size=200
 )
+EMAILS = st.just("") | st.from_regex(
+    r"[a-z0-9_%+-]{1,20}(\.[a-z0-9_%+-]{1,10})?@[a-z0-9]{1,10}\.(com|org|dev)", fullmatch=True
+)
+ZONES = st.sampled_from(["UTC", "Europe/Lisbon", "America/Argentina/Buenos_Aires", "Asia/Kolkata"])
+# Inside the years a date may take (1900–2200) in every time zone.
 MOMENTS = st.datetimes(
-    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.timezones()
+    min_value=datetime(1901, 1, 1), max_value=datetime(2199, 1, 1), timezones=st.timezones()
 )
 OPTIONAL_MOMENTS = st.none() | MOMENTS
-DAYS = st.none() | st.dates()
+DAYS = st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 _owners = itertools.count()
 
 
@@ -65,16 +72,16 @@ def networks(draw):
     n_contacts = draw(st.integers(1, 4))
     index = st.integers(0, n_contacts - 1)
     return {
-        "profile": draw(st.none() | st.tuples(TEXT, LONG_TEXT, TEXT)),
+        "profile": draw(st.none() | st.tuples(TEXT, LONG_TEXT, ZONES)),
         "organizations": draw(st.lists(st.tuples(TEXT, LONG_TEXT), max_size=3)),
         "tags": draw(st.lists(TEXT, max_size=3)),
         "contacts": draw(
             st.lists(
                 st.fixed_dictionaries(
                     {
-                        "name": TEXT,
+                        "name": NAME,
                         "first_name": TEXT,
-                        "email": TEXT,
+                        "email": EMAILS,
                         "other_emails": st.lists(TEXT, max_size=2),
                         "research_notes": LONG_TEXT,
                         "source": st.sampled_from(Source.values),
@@ -103,7 +110,7 @@ def networks(draw):
                 max_size=3,
             )
         ),
-        "extras": draw(st.tuples(TEXT, LONG_TEXT, MOMENTS, st.booleans())),
+        "extras": draw(st.tuples(NAME, LONG_TEXT, MOMENTS, st.booleans())),
     }
 
 
@@ -172,7 +179,11 @@ def _build(owner, recipe) -> None:
     text, long_text, moment, flag = recipe["extras"]
     Question.objects.create(owner=owner, category=QuestionCategory.TRENDS, text=text)
     Template.objects.create(
-        owner=owner, name=text, kind=MessageKind.THANK_YOU, subject=text, body=long_text
+        owner=owner,
+        name=text,
+        kind=MessageKind.THANK_YOU,
+        subject=text,
+        body=f"Thank you. {long_text}",
     )
     if conversations:
         first = conversations[0]
@@ -190,7 +201,7 @@ def _build(owner, recipe) -> None:
             owner=owner,
             conversation=first,
             kind=TakeawayKind.REFERRAL,
-            text=long_text,
+            text=f"Meet {long_text}",
             status=TakeawayStatus.DONE,
             done_at=moment,
             referral_contact=contacts[-1],
