@@ -1,10 +1,12 @@
 """How the agenda scales: queries, time and query plans on large generated networks.
 
     .venv/bin/python benchmarks/agenda.py [--runs 20] [--rules] [--no-busy] [--plans]
-                                          [--startup 11]
+                                          [--startup 11] [--databases sqlite,postgresql]
 
-Generates, in a throw-away data directory (SQLite, unless COFFEECHAT_DATABASE_URL is set),
-one user's network and times their agenda on it. Each network has a long history and a
+Runs on SQLite and on PostgreSQL in turn and sets their figures side by side (see
+`side_by_side.py`; `--databases sqlite` for one). On each it generates one user's network and
+times their agenda on it twice: just after generation, when PostgreSQL has no statistics on
+the new rows, and after analysis (`statistics_refresh`, as an import or a restore does). Each network has a long history and a
 present:
 
 - the history is closed conversations spread over the last two years: thanked, no reply,
@@ -54,6 +56,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
+
+import side_by_side
 
 Mix = Literal["realistic", "busy"]
 
@@ -482,7 +486,11 @@ def main() -> None:
     parser.add_argument(
         "--startup", type=int, default=0, metavar="N", help="time `coffeechat today --json` N times"
     )
+    side_by_side.add_argument(parser)
     args = parser.parse_args()
+    status = side_by_side.run_each(args)
+    if status is not None:
+        sys.exit(status)
     made = setup()
     try:
         # A throw-away data directory goes as a whole; elsewhere the users are deleted.
@@ -510,8 +518,12 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> list[str]:
     }
     if not args.no_busy:
         networks["10,000 contacts, busy"] = (LARGE, "busy")
+    from coffeechat.lib.owned import owned_models
+    from coffeechat.lib.statistics import statistics_refresh
+
     width = max(map(len, networks))
     print(f"database: {connection.vendor}, {args.runs} runs each")
+    figures: dict[str, float | int] = {}
     results: dict[str, Figures] = {}
     # Deleting a user deletes everything they own.
     owners = []
@@ -522,20 +534,12 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> list[str]:
             start = time.perf_counter()
             generate(owner, now=now, mix=mix, **size)
             made = time.perf_counter() - start
-            found = results[label] = measure(owner, now, args.runs)
-            print(
-                f"{label:>{width}}: {found.queries} queries, median {found.median * 1000:.1f} ms "
-                f"(cpu {found.cpu * 1000:.1f} ms), {found.items} items shown "
-                f"(network generated in {made:.1f} s)"
-            )
-            print(
-                f"{'':>{width}}  the same SQL alone: median {found.database * 1000:.1f} ms; "
-                f"agenda() takes {found.median / found.database:.1f}× that"
-            )
-            print(
-                f"{'':>{width}}  Today page: {found.page_queries} queries, "
-                f"median {found.page_median * 1000:.1f} ms (cpu {found.page_cpu * 1000:.1f} ms)"
-            )
+            print(f"{label:>{width}}: network generated in {made:.1f} s")
+            for moment in ("just generated", "after analysis"):
+                if moment == "after analysis":
+                    statistics_refresh(owned_models())
+                found = results[label] = measure(owner, now, args.runs)
+                report(label, moment, found, width, figures)
             if args.rules:
                 rules = ", ".join(f"{rule} {n}" for rule, n in found.rules.most_common())
                 print(f"{'':>{width}}  rules: {rules or 'none'}")
@@ -544,7 +548,30 @@ def run(args: argparse.Namespace, *, delete_users: bool) -> list[str]:
     finally:
         for owner in owners if delete_users else ():
             owner.delete()
+    side_by_side.record(figures)
     return missed_targets(results["100 contacts"], results["10,000 contacts"])
+
+
+def report(
+    label: str, moment: str, found: Figures, width: int, figures: dict[str, float | int]
+) -> None:
+    """Prints one network's figures and keeps them for the side-by-side table."""
+    print(
+        f"{'':>{width}}  {moment}: {found.queries} queries, median {found.median * 1000:.1f} ms "
+        f"(cpu {found.cpu * 1000:.1f} ms), {found.items} items shown"
+    )
+    print(
+        f"{'':>{width}}    the same SQL alone: median {found.database * 1000:.1f} ms; "
+        f"agenda() takes {found.median / found.database:.1f}× that"
+    )
+    print(
+        f"{'':>{width}}    Today page: {found.page_queries} queries, "
+        f"median {found.page_median * 1000:.1f} ms (cpu {found.page_cpu * 1000:.1f} ms)"
+    )
+    figures[f"{label}, {moment}: agenda() queries"] = found.queries
+    figures[f"{label}, {moment}: agenda() median ms"] = found.median * 1000
+    figures[f"{label}, {moment}: its SQL alone, median ms"] = found.database * 1000
+    figures[f"{label}, {moment}: Today page median ms"] = found.page_median * 1000
 
 
 def missed_targets(small: Figures, large: Figures) -> list[str]:

@@ -1,9 +1,10 @@
 """Exporting 30,000 contacts: how long the JSON, CSV and vCard exports take.
 
     .venv/bin/python benchmarks/export.py [--contacts 30000] [--runs 3]
+                                          [--databases sqlite,postgresql]
 
-It makes a throw-away data directory with a SQLite database (or, when
-COFFEECHAT_DATABASE_URL is set, a throw-away user in that database, deleted at the end),
+On SQLite and on PostgreSQL in turn (side by side at the end; see `side_by_side.py`), it
+makes a throw-away data directory and database and a throw-away user, deleted at the end,
 fills it in bulk with contacts, organisations, tags, conversations and messages, and times
 each export written to a file. The target is under 2 seconds for each.
 """
@@ -18,6 +19,8 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import side_by_side
 
 TARGET_SECONDS = 2.0
 FIRST = ["Ada", "Grace", "Tomasz", "Chloé", "Ines", "Daniel", "Aisha", "Oliver", "Nadia", "Léa"]
@@ -132,8 +135,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3, help="report the median of this many")
+    side_by_side.add_argument(parser)
     args = parser.parse_args()
+    status = side_by_side.run_each(args)
+    if status is not None:
+        return status
     home = tempfile.mkdtemp(prefix="coffeechat-bench-")
+    figures: dict[str, float] = {}
     try:
         _setup(home)
         from django.contrib.auth import get_user_model
@@ -164,7 +172,9 @@ def main() -> int:
                 path = Path(home) / f"export.{suffix}"
                 wall, cpu, size = _time(export, owner, path, args.runs)
                 slow |= wall >= TARGET_SECONDS
+                figures[f"export {name} s"] = wall
                 print(f"{name:<8}{wall:>8.2f}{cpu:>8.2f}{size / 1e6:>7.1f} MB")
+            side_by_side.record(figures)
         finally:
             owner.delete()
     finally:

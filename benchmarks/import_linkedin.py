@@ -1,13 +1,16 @@
 """Importing a LinkedIn export of 30,000 connections, against plain sqlite3 doing the same.
 
     .venv/bin/python benchmarks/import_linkedin.py [--rows 30000] [--runs 3] [--seed 1]
+                                                   [--databases sqlite,postgresql]
 
-It makes a throw-away data directory with a fresh SQLite database, writes a Connections.csv
+On SQLite and on PostgreSQL in turn (side by side at the end; see `side_by_side.py`), it
+makes a throw-away data directory and database, writes a Connections.csv
 the way LinkedIn does (a "Notes:" preamble, a byte-order mark, CRLF line ends, accents and
 emoji, credentials after names, mostly empty e-mails, 2,000 companies), and times:
 
 - the baseline: Python's csv module and sqlite3 reading the same rows into equivalent tables
-  (same columns and indexes) with executemany, in one transaction;
+  (same columns and indexes) with executemany, in one transaction; on PostgreSQL, psycopg's
+  COPY into such tables in a schema of their own;
 - `coffeechat import`'s work: parse_file + import_contacts into an empty database;
 - the same file imported again, when everybody in it is already known.
 
@@ -32,6 +35,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import side_by_side
 
 TARGET_SECONDS = 3.0
 TARGET_RATIO = 10.0
@@ -165,9 +170,91 @@ def baseline(data: bytes, path: Path) -> float:
     return elapsed
 
 
+BASELINE_SCHEMA_POSTGRESQL = """
+DROP SCHEMA IF EXISTS baseline CASCADE;
+CREATE SCHEMA baseline;
+CREATE TABLE baseline.organization (
+    id BIGSERIAL PRIMARY KEY, owner_id INTEGER NOT NULL, name VARCHAR(200) NOT NULL,
+    website VARCHAR(200) NOT NULL DEFAULT '', industry VARCHAR(200) NOT NULL DEFAULT '',
+    research_notes TEXT NOT NULL DEFAULT '', created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL);
+CREATE UNIQUE INDEX organization_unique_name ON baseline.organization (owner_id, lower(name));
+CREATE TABLE baseline.contact (
+    id BIGSERIAL PRIMARY KEY, owner_id INTEGER NOT NULL, name VARCHAR(200) NOT NULL,
+    first_name VARCHAR(100) NOT NULL, last_name VARCHAR(100) NOT NULL,
+    email VARCHAR(254) NOT NULL, other_emails JSONB NOT NULL DEFAULT '[]', phone VARCHAR(50)
+    NOT NULL DEFAULT '', linkedin_url VARCHAR(300) NOT NULL,
+    organization_id BIGINT NULL REFERENCES baseline.organization (id),
+    title VARCHAR(200) NOT NULL, location VARCHAR(200) NOT NULL DEFAULT '',
+    time_zone VARCHAR(64) NOT NULL DEFAULT '', source VARCHAR(20) NOT NULL,
+    connection_note TEXT NOT NULL DEFAULT '', their_work TEXT NOT NULL DEFAULT '',
+    research_notes TEXT NOT NULL DEFAULT '', priority SMALLINT NOT NULL DEFAULT 2,
+    referred_by_id BIGINT NULL, may_use_referrer_name BOOL NOT NULL DEFAULT false,
+    cadence_days SMALLINT NULL, do_not_contact BOOL NOT NULL DEFAULT false,
+    connected_on DATE NULL, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL);
+CREATE INDEX contact_owner ON baseline.contact (owner_id);
+CREATE INDEX contact_email ON baseline.contact (email);
+CREATE INDEX contact_linkedin_url ON baseline.contact (linkedin_url);
+CREATE INDEX contact_organization ON baseline.contact (organization_id);
+CREATE INDEX contact_owner_name ON baseline.contact (owner_id, name);
+"""
+
+
+def _people(data: bytes) -> list[list[str]]:
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    for row in rows:
+        if row[:2] == HEADER[:2]:
+            break
+    return [row for row in rows if any(row)]
+
+
+def baseline_postgresql(data: bytes) -> float:
+    """The floor on PostgreSQL: parse with csv, load with COPY through psycopg, in one
+    transaction, into a schema of its own with the same columns and indexes."""
+    import psycopg
+
+    with psycopg.connect(os.environ["COFFEECHAT_DATABASE_URL"], autocommit=True) as db:
+        db.execute(BASELINE_SCHEMA_POSTGRESQL)
+        started = time.perf_counter()
+        people = _people(data)
+        now = "2024-01-01 00:00:00+00"
+        with db.transaction():
+            companies = sorted({row[4] for row in people if row[4]})
+            with db.cursor().copy(
+                "COPY baseline.organization (owner_id, name, created_at, updated_at) FROM STDIN"
+            ) as copy:
+                for name in companies:
+                    copy.write_row((1, name, now, now))
+            ids = dict(db.execute("SELECT name, id FROM baseline.organization").fetchall())
+            with db.cursor().copy(
+                "COPY baseline.contact (owner_id, name, first_name, last_name, email,"
+                " linkedin_url, organization_id, title, source, connected_on, created_at,"
+                " updated_at) FROM STDIN"
+            ) as copy:
+                for r in people:
+                    copy.write_row(
+                        (
+                            1,
+                            f"{r[0]} {r[1]}",
+                            r[0],
+                            r[1],
+                            r[3],
+                            r[2],
+                            ids.get(r[4]),
+                            r[5],
+                            "linkedin",
+                            r[6] or None,
+                            now,
+                            now,
+                        )
+                    )
+        elapsed = time.perf_counter() - started
+        db.execute("DROP SCHEMA baseline CASCADE")
+    return elapsed
+
+
 def _setup(home: str) -> None:
     os.environ["COFFEECHAT_HOME"] = home
-    os.environ.pop("COFFEECHAT_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coffeechat.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
@@ -183,6 +270,15 @@ def _empty_database(template: Path) -> None:
     from django.conf import settings
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        tables = set(connection.introspection.django_table_names(only_existing=True))
+        tables -= {"django_migrations", "django_content_type", "auth_permission"}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"TRUNCATE {', '.join(map(connection.ops.quote_name, sorted(tables)))} CASCADE"
+            )
+            cursor.execute("ANALYZE")
+        return
     connection.close()
     database = Path(settings.DATABASES["default"]["NAME"])
     for suffix in ("-wal", "-shm"):
@@ -229,22 +325,31 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=3, help="median of this many runs")
     parser.add_argument("--seed", type=int, default=1)
+    side_by_side.add_argument(parser)
     args = parser.parse_args()
+    status = side_by_side.run_each(args)
+    if status is not None:
+        return status
 
     with tempfile.TemporaryDirectory(prefix="coffeechat-bench-") as home:
         _setup(home)
         from django.conf import settings
         from django.db import connection
 
-        connection.close()
+        vendor = connection.vendor
         template = Path(home) / "migrated.sqlite3"
-        shutil.copyfile(settings.DATABASES["default"]["NAME"], template)
+        if vendor == "sqlite":
+            connection.close()
+            shutil.copyfile(settings.DATABASES["default"]["NAME"], template)
 
         data = generate_connections(args.rows, args.seed)
         print(f"Connections.csv: {args.rows:,} rows, {len(data) / 1e6:.1f} MB; {args.runs} runs")
         floors, runs = [], []
         for number in range(args.runs):
-            floors.append(baseline(data, Path(home) / f"baseline-{number}.sqlite3"))
+            if vendor == "sqlite":
+                floors.append(baseline(data, Path(home) / f"baseline-{number}.sqlite3"))
+            else:
+                floors.append(baseline_postgresql(data))
             runs.append(run_once(data, template))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
@@ -253,7 +358,8 @@ def main() -> int:
 
         floor = statistics.median(floors)
         first, again, ratio = median("first"), median("again"), median("first") / floor
-        print(f"baseline, csv + sqlite3 executemany:  {floor:5.2f} s")
+        how = "csv + sqlite3 executemany" if vendor == "sqlite" else "csv + psycopg COPY"
+        print(f"{'baseline, ' + how + ':':<38}{floor:5.2f} s")
         print(
             f"import into an empty database:        {first:5.2f} s  "
             f"(cpu {median('first_cpu'):.2f} s, parsing {median('parse'):.2f} s)"
@@ -265,6 +371,15 @@ def main() -> int:
         print(f"  {runs[0]['again_summary']}")
         print(f"import / baseline:                    {ratio:5.1f} x")
         print(f"peak memory of the process:           {peak:5.0f} MB")
+        side_by_side.record(
+            {
+                "baseline s": floor,
+                "import into an empty database s": first,
+                "import again, everybody known s": again,
+                "import / baseline": ratio,
+                "peak memory MB": peak,
+            }
+        )
         met = (
             first < TARGET_SECONDS
             and again < TARGET_SECONDS

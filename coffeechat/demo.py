@@ -18,6 +18,8 @@ from coffeechat.contacts.models import Contact, Priority
 from coffeechat.contacts.services import contact_create, organization_create
 from coffeechat.conversations.models import Conversation, Format, State, Takeaway, TakeawayStatus
 from coffeechat.lib.business_days import add_business_days, is_business_day
+from coffeechat.lib.owned import owned_models
+from coffeechat.lib.statistics import statistics_refresh
 from coffeechat.outreach.models import Channel, Direction, Message, MessageKind, MessageStatus
 
 PROFILE = {
@@ -263,7 +265,9 @@ def demo_load(*, owner, now: datetime | None = None) -> dict[str, int]:
                 f"{count} contact{'' if count == 1 else 's'}."
             )
         profile = profile_update(owner=owner, **PROFILE)
-        return _Loader(owner, now or timezone.now(), ZoneInfo(profile.time_zone)).load()
+        made = _Loader(owner, now or timezone.now(), ZoneInfo(profile.time_zone)).load()
+        statistics_refresh(owned_models())
+        return made
 
 
 def _rows(table: str) -> list[list[str]]:

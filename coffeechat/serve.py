@@ -1,9 +1,15 @@
 """`coffeechat serve`: waitress on one address, a one-time login link, a clean stop."""
 
 import errno
+import json
 import os
 import signal
+import socket
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from django.conf import settings
@@ -97,11 +103,60 @@ def run(*, host: str, port: int, open_browser: bool, demo: bool) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         base = f"http://{_link_host(host, allowed)}:{_bound_port(server)}"
-        _announce(base=base, open_browser=open_browser, demo=demo)
-        server.run()  # returns once waitress has stopped its threads on Ctrl-C
+        with _running(base):
+            _announce(base=base, open_browser=open_browser, demo=demo)
+            server.run()  # returns once waitress has stopped its threads on Ctrl-C
     except KeyboardInterrupt:
         pass
     click.echo("Stopped.")
+
+
+def _server_file() -> Path:
+    return Path(settings.HOME) / "server.json"
+
+
+@contextmanager
+def _running(base: str) -> Iterator[None]:
+    """Leaves the server's address in the data directory while it runs, so that
+    `coffeechat login` can print a link to it."""
+    path = _server_file()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        json.dump({"url": base, "pid": os.getpid()}, out)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def running_server_url() -> str | None:
+    """The address of the coffeechat server running on this data directory, if one answers."""
+    try:
+        found = json.loads(_server_file().read_text())
+        url, pid = str(found["url"]), int(found["pid"])
+        os.kill(pid, 0)  # raises when no such process is left
+        parts = urlsplit(url)
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url
+
+
+def login_link_for_running_server() -> str:
+    """A fresh one-time login link to the running local server; ClickException without one."""
+    if settings.MULTIUSER:
+        raise click.ClickException(
+            "In multi-user mode each person logs in with their own account on the login page."
+        )
+    base = running_server_url()
+    if base is None:
+        raise click.ClickException(
+            "coffeechat is not running on this data directory: start it with `coffeechat serve`."
+        )
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+
+    token = login_link_create(owner=local_user_get_or_create())
+    return base + reverse("accounts:login_link", kwargs={"token": token})
 
 
 def _announce(*, base: str, open_browser: bool, demo: bool) -> None:

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "heroicons",
     "coffeechat.accounts",
     "coffeechat.contacts",
     "coffeechat.outreach",
@@ -143,6 +144,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "coffeechat.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "coffeechat.urls"

@@ -11,3 +11,5 @@ urlpatterns = [
     path("outreach/", include("coffeechat.outreach.urls")),
     path("portability/", include("coffeechat.portability.urls")),
 ]
+
+handler500 = "coffeechat.errors.server_error"

@@ -84,14 +84,18 @@ def login_link_use(*, token: str, now=None):
         .first()
     )
     if link is None:
-        raise ValidationError("This login link is not valid. Start coffeechat again for a new one.")
+        raise ValidationError(
+            "This login link is not valid. Run `coffeechat login` in a terminal for a new one."
+        )
     if link.used_at is not None:
         raise ValidationError(
-            "This login link was already used. Each link works once: start coffeechat again "
-            "for a new one."
+            "This login link was already used. Each link works once: run `coffeechat login` "
+            "in a terminal for a new one."
         )
     if link.expires_at <= now:
-        raise ValidationError("This login link has expired. Start coffeechat again for a new one.")
+        raise ValidationError(
+            "This login link has expired. Run `coffeechat login` in a terminal for a new one."
+        )
     link.used_at = now
     link.save(update_fields=["used_at"])
     return link.owner

@@ -13,6 +13,7 @@ from coffeechat.accounts.forms import PitchForm, ProfileForm
 from coffeechat.accounts.services import login_link_use, profile_get, profile_update
 from coffeechat.lib.forms import apply_validation_error
 from coffeechat.lib.text import speaking_time, word_count
+from coffeechat.lib.validation import check_size
 
 _password_login = LoginView.as_view(
     template_name="accounts/login.html", redirect_authenticated_user=True
@@ -63,20 +64,24 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Saved your pitch and goals.")
             return redirect("accounts:profile")
     pitch = form.cleaned_data.get("pitch", "") if form.is_bound else current.pitch
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "pitch_words": word_count(pitch), "pitch_time": speaking_time(pitch)},
-    )
+    return render(request, "accounts/profile.html", {"form": form, **_timing(pitch)})
 
 
 @require_POST
 def pitch_timing(request: HttpRequest) -> HttpResponse:
     """The live word count and speaking time under the pitch field."""
     form = PitchForm(request.POST)
-    pitch = form.cleaned_data["pitch"] if form.is_valid() else ""
-    return render(
-        request,
-        "accounts/profile.html#timing",
-        {"pitch_words": word_count(pitch), "pitch_time": speaking_time(pitch)},
-    )
+    if not form.is_valid():
+        return render(
+            request, "accounts/profile.html#timing", {"pitch_refusal": form.errors["pitch"][0]}
+        )
+    return render(request, "accounts/profile.html#timing", _timing(form.cleaned_data["pitch"]))
+
+
+def _timing(pitch: str) -> dict:
+    """The word count and speaking time of `pitch`, or why it is too long to be timed."""
+    try:
+        check_size(pitch)
+    except ValidationError as error:
+        return {"pitch_refusal": error.messages[0]}
+    return {"pitch_words": word_count(pitch), "pitch_time": speaking_time(pitch)}

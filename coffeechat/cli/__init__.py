@@ -179,6 +179,7 @@ def _register_commands() -> None:
         export,
         imports,
         lint,
+        login,
         outreach,
         portability,
         today,

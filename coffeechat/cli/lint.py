@@ -7,7 +7,7 @@ import click
 from django.core.exceptions import ValidationError
 
 from coffeechat.cli import main
-from coffeechat.lib.validation import check_line, check_text
+from coffeechat.lib.validation import NAME_LIMIT, check_line, check_text
 from coffeechat.outreach.lint import CHANNELS, KINDS, Draft, Finding, lint
 
 MAX_BYTES = 1_000_000  # far beyond any message; stops a wrong file from being read whole
@@ -39,11 +39,16 @@ def lint_command(file: str, kind: str, channel: str, as_json: bool) -> None:
     """
     name = "<stdin>" if file == "-" else file
     subject, body, body_line = split_message(_read(file, name))
-    try:
-        # The linter reads what a draft could hold, and no more.
-        subject, body = check_line(subject), check_text(body)
-    except ValidationError as error:
-        raise click.ClickException(f"{name}: {' '.join(error.messages)}") from None
+    checks = (
+        ("subject", subject, lambda text: check_line(text, limit=NAME_LIMIT)),
+        ("body", body, check_text),
+    )
+    for part, text, check in checks:
+        try:
+            # The linter reads what a draft could hold, and no more.
+            check(text)
+        except ValidationError as error:
+            raise click.ClickException(f"{name}: the {part}: {' '.join(error.messages)}") from None
     findings = lint(Draft(body=body, subject=subject, kind=kind, channel=channel))
     rows = [_row(finding, body, body_line) for finding in findings]
     if as_json:

@@ -25,12 +25,14 @@ from coffeechat.lib.files import write_private
 def draft(contact: str, template: str, eml: Path | None) -> None:
     """Write a draft to CONTACT (a name, part of one, or an id) from a template."""
     from coffeechat.contacts.selectors import contact_find
-    from coffeechat.lib.validation import check_line
+    from coffeechat.lib.validation import NAME_LIMIT, check_line, check_size
     from coffeechat.outreach.delivery import eml_bytes
     from coffeechat.outreach.services import message_draft_create, message_lint
     from coffeechat.outreach.templating import BUILTINS, templates_for
 
     template = check_option("--template", template, check_line)
+    # Read no further than a name could be: a long argument is refused before any lookup.
+    check_option("CONTACT", contact, lambda text: check_size(text, limit=NAME_LIMIT))
     _migrate()
     owner = _owner()
     person = check_option("CONTACT", contact, lambda text: contact_find(owner=owner, text=text))

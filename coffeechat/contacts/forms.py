@@ -111,7 +111,8 @@ class OrganizationForm(forms.ModelForm):
 
 
 class ContactFilterForm(forms.Form):
-    q = LineField(label="Search", max_length=SEARCH_LIMIT, required=False)
+    # Not stripped, so the size is checked on what was sent; the search splits it into words.
+    q = LineField(label="Search", max_length=SEARCH_LIMIT, required=False, strip=False)
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
@@ -132,8 +133,17 @@ class ContactFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", "Any tag"), *((t, t) for t in tags)]
         self.fields["q"].widget = forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, organisation or title"}
+            attrs={
+                "type": "search",
+                "placeholder": "Name, organisation or title",
+                "maxlength": SEARCH_LIMIT,
+            }
         )
+
+    def search_error(self) -> str:
+        """Why the search words cannot be used, or "" when they can."""
+        self.is_valid()
+        return " ".join(self.errors.get("q", []))
 
     def filters(self) -> dict[str, str]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""

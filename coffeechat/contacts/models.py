@@ -40,6 +40,8 @@ class Organization(OwnedModel):
         constraints = [
             models.UniqueConstraint("owner", Lower("name"), name="organization_unique_name"),
         ]
+        # The organisation list, in name order, a page at a time.
+        indexes = [models.Index(fields=["owner", "name"], name="organization_name_idx")]
 
     def __str__(self) -> str:
         return self.name

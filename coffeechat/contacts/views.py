@@ -20,6 +20,7 @@ from coffeechat.contacts.forms import (
 from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error
+from coffeechat.lib.validation import SEARCH_LIMIT
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
 from coffeechat.outreach.selectors import message_list
@@ -40,10 +41,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     tags = list(selectors.tag_list(owner=request.user).values_list("name", flat=True))
     filter_form = ContactFilterForm(request.GET, tags=tags)
     filters = filter_form.filters()
+    search_error = filter_form.search_error()
     contacts = selectors.contact_list(owner=request.user, **filters)
+    if search_error:
+        contacts = contacts.none()
     page = Paginator(contacts, PAGE_SIZE).get_page(filter_form.cleaned_data.get("page"))
     context = {
         "filter_form": filter_form,
+        "search_error": search_error,
         "page": page,
         "query_string": filter_form.query_string(),
         "filtered": any(v for k, v in filters.items() if k != "sort"),
@@ -173,9 +178,18 @@ def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
 def organization_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.value("q")
+    search_error = " ".join(search.errors.get("q", []))
     organizations = selectors.organization_list(owner=request.user, query=query)
+    if search_error:
+        organizations = organizations.none()
     page = Paginator(organizations, PAGE_SIZE).get_page(search.value("page"))
-    return render(request, "contacts/organization_list.html", {"page": page, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "search_error": search_error,
+        "search_limit": SEARCH_LIMIT,
+    }
+    return render(request, "contacts/organization_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

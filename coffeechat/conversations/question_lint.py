@@ -7,9 +7,11 @@ stand below outreach).
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+from coffeechat.lib.validation import check_size
 
 Severity = Literal["error", "warning", "tip"]
 
@@ -33,7 +35,11 @@ class QuestionRule:
 
 
 def lint_question(text: str) -> list[QuestionFinding]:
-    """Every finding for `text`: errors, then warnings, then tips; whole-question ones first."""
+    """Every finding for `text`: errors, then warnings, then tips; whole-question ones first.
+
+    Raises ValidationError, before any rule runs, for text over TEXT_LIMIT characters.
+    """
+    check_size(text)
     if not text.strip():
         return []
     findings = [finding for rule in RULES for finding in rule.check(text)]
@@ -51,8 +57,12 @@ def _order(finding: QuestionFinding) -> tuple[int, int]:
 # Text helpers ------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[\w'’-]+")
-# One question: the text up to a question mark, back to the end of the previous sentence.
-_QUESTION = re.compile(r"[^.?!\n]*\?")
+# One sentence: the text after the previous sentence's end, up to and with its own end mark
+# or the end of the text. It always matches where the last one stopped and never gives back
+# what it took, so finditer reads each character once: the text splits into sentences and
+# those ending in "?" are the questions. (A pattern that had to find a "?" would be tried
+# again from every character of a long sentence without one, and take quadratic time.)
+_SENTENCE = re.compile(r"[^.?!\n]*[.?!\n]?")
 # Words that lead into a question without changing what kind of question it is.
 _LEAD_IN = re.compile(r"\s*(?:(?:and|so|but|also|then|now|ok|okay|well)\b[\s,]*)*", re.I)
 _OPEN_WORDS = frozenset("what which who whom whose how why".split())
@@ -68,8 +78,28 @@ _POLITE_REQUEST = re.compile(
     r"(?:tell|walk|talk|take|describe|explain|share|say\s+more|give\s+me\s+an?\s+example)\b",
     re.I,
 )
-# Asking leave to mention their name is the one yes-or-no question worth asking as one.
-_NAME_PERMISSION = re.compile(r"\b(?:mention|use|give|drop|say|cite)\b[^?]*\bname\b", re.I)
+# Asking leave to mention their name is the one yes-or-no question worth asking as one: one
+# of these verbs and, somewhere after the first of them, the word "name". Two searches, each
+# reading the question once, where "verb, anything, name" in one pattern would read the rest
+# of the question again from every verb.
+_NAME_VERB = re.compile(r"\b(?:mention|use|give|drop|say|cite)\b", re.I)
+_NAME = re.compile(r"\bname\b", re.I)
+# Asking who else to talk to invites names, not a yes: "Can you recommend anyone else…?"
+_ASKS_FOR_NAMES = re.compile(
+    r"\b(?:recommend|suggest|introduce\s+me\s+to|point\s+me\s+to|think\s+of|know\s+of)\s+"
+    r"(?:anyone|anybody|someone|somebody|other\s+people|people|others)\b"
+    r"|\b(?:is|are)\s+there\s+(?:anyone|anybody|someone|somebody|other\s+people)\s+else\b",
+    re.I,
+)
+
+
+def _questions(text: str) -> Iterator[re.Match[str]]:
+    return (sentence for sentence in _SENTENCE.finditer(text) if sentence.group().endswith("?"))
+
+
+def _asks_to_use_name(question: str) -> bool:
+    verb = _NAME_VERB.search(question)
+    return verb is not None and _NAME.search(question, verb.end()) is not None
 
 
 def _quote(text: str) -> str:
@@ -186,8 +216,8 @@ def _rephrasing(opening: re.Match[str]) -> str:
 
 def check_closed(text: str) -> list[QuestionFinding]:
     findings = []
-    for question in _QUESTION.finditer(text):
-        if _NAME_PERMISSION.search(question.group()):
+    for question in _questions(text):
+        if _asks_to_use_name(question.group()) or _ASKS_FOR_NAMES.search(question.group()):
             continue
         opening = _closed_opening(question.group())
         if opening is None:

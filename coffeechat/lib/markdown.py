@@ -1,12 +1,21 @@
-"""Markdown a user typed, turned into HTML that is safe to show on a page."""
+"""Markdown a user typed, turned into HTML that is safe to show on a page.
 
-from xml.etree.ElementTree import Element
+cmark (CommonMark's reference parser, in C) reads the Markdown: it takes time in proportion to
+the text whatever the text holds, where pure-Python parsers take quadratic time on such notes
+as a few thousand "[" or nested list markers, or run out of stack. nh3 then keeps a few
+formatting tags and web and mail links, and drops everything else.
+"""
 
-import markdown as markdown_lib
+import re
+
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
+from django.core.exceptions import ValidationError
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+
+from coffeechat.lib.validation import TEXT_LIMIT, check_size
 
 ALLOWED_TAGS = {
     "p",
@@ -43,18 +52,34 @@ DROPPED_WITH_CONTENT = {
 _ABSOLUTE_PREFIXES = tuple(f"{scheme}:" for scheme in URL_SCHEMES)
 
 
-class _SubHeadings(Treeprocessor):
-    """Notes sit under the page's own headings: "# Title" becomes an h3, deeper ones an h4."""
-
-    def run(self, root: Element) -> None:
-        for element in root.iter():
-            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                element.tag = "h3" if element.tag == "h1" else "h4"
+# A line break typed inside a paragraph is kept as a break; raw HTML is passed on to nh3,
+# which keeps what is allowed and drops the rest with a reason of its own.
+_CMARK_OPTIONS = Options.CMARK_OPT_HARDBREAKS | Options.CMARK_OPT_UNSAFE
+# Notes sit under the page's own headings: "# Title" becomes an h3, deeper ones an h4.
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s/>])")
 
 
-class _NotesExtension(Extension):
-    def extendMarkdown(self, md: markdown_lib.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.treeprocessors.register(_SubHeadings(md), "coffeechat_sub_headings", 5)
+def _sub_heading(match: re.Match[str]) -> str:
+    return f"<{match[1]}h{3 if match[2] == '1' else 4}"
+
+
+# The sanitiser's HTML parser takes time in the square of how deeply elements nest (2 s for
+# 10,000 quote markers, "> > > …"); no note nests anywhere near this deep.
+MAX_NESTING = 40
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _nesting(html: str) -> int:
+    """How deeply the elements of `html` nest, at most; an element left open counts as open."""
+    depth = deepest = 0
+    for tag in _TAG.finditer(html):
+        if tag[1]:
+            depth = max(depth - 1, 0)
+        elif tag[2].lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -65,10 +90,21 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render_markdown(text: str) -> SafeString:
-    """`text` as sanitised HTML: a few formatting tags, web and mail links, nothing active."""
-    html = markdown_lib.markdown(
-        text or "", extensions=["fenced_code", "sane_lists", "nl2br", _NotesExtension()]
-    )
+    """`text` as sanitised HTML: a few formatting tags, web and mail links, nothing active.
+
+    A text over TEXT_LIMIT characters is not read: the HTML says so instead.
+    """
+    text = text or ""
+    try:
+        check_size(text, limit=TEXT_LIMIT)
+    except ValidationError as error:
+        return mark_safe(f'<p class="caution">{escape(error.messages[0])}</p>')  # noqa: S308
+    html = _HEADING_TAG.sub(_sub_heading, cmarkgfm.markdown_to_html(text, options=_CMARK_OPTIONS))
+    if _nesting(html) > MAX_NESTING:
+        return mark_safe(  # noqa: S308 - escaped by linebreaks
+            '<p class="caution">This note nests too deeply to be formatted; here it is as '
+            f"typed.</p>{linebreaks(text, autoescape=True)}"
+        )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -79,4 +115,4 @@ def render_markdown(text: str) -> SafeString:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitised just above
+    return mark_safe(cleaned.strip())  # noqa: S308 - sanitised just above

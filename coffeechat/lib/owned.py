@@ -27,3 +27,15 @@ def check_owner(owner, *objects) -> None:
     for obj in objects:
         if obj is not None and obj.owner_id != owner.pk:
             raise PermissionError("That object belongs to another user.")
+
+
+def owned_models() -> list[type[models.Model]]:
+    """Every model whose rows belong to a user, with the tables of their many-to-many fields."""
+    from django.apps import apps
+
+    found: list[type[models.Model]] = []
+    for model in apps.get_models():
+        if issubclass(model, OwnedModel):
+            found.append(model)
+            found += [f.remote_field.through for f in model._meta.local_many_to_many]
+    return found

@@ -38,11 +38,17 @@ def check_text(value: str, *, limit: int = TEXT_LIMIT) -> str:
 
     Tabs and line breaks are kept; Windows and old Mac line ends become \\n.
     """
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = check_size(value.replace("\r\n", "\n").replace("\r", "\n"), limit=limit)
     if _CONTROL.search(value):
         raise ValidationError(
             "Remove the control characters (such as NUL) from this text.", code="control"
         )
+    return value
+
+
+def check_size(value: str, *, limit: int = TEXT_LIMIT) -> str:
+    """At most `limit` characters: the first check on any text a linter, preview or search reads,
+    made before anything reads the text itself."""
     if len(value) > limit:
         raise ValidationError(
             f"Keep this to {limit:,} characters (it has {len(value):,}).", code="max_length"

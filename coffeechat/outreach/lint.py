@@ -2,15 +2,17 @@
 
 Pure Python, no database. Each rule is one small function that takes a `Draft` and returns
 `Finding`s; `RULES` lists them with the kinds and channels they apply to. Adding a rule is
-adding a function and a row. The phrases the rules look for are in `phrases`.
+adding a function and a row. The phrases the rules look for are in `phrases`, and the
+helpers that read words and clauses in `lint_text`.
 """
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from coffeechat.outreach import phrases
+from coffeechat.lib.validation import LINE_LIMIT, TEXT_LIMIT
+from coffeechat.outreach import lint_text, phrases
+from coffeechat.outreach.lint_text import Span
 
 Severity = Literal["error", "warning", "tip"]
 
@@ -69,7 +71,12 @@ class Rule:
 
 
 def lint(draft: Draft) -> list[Finding]:
-    """Every finding for `draft`: errors, then warnings, then tips; whole-message ones first."""
+    """Every finding for `draft`: errors, then warnings, then tips; whole-message ones first.
+
+    A draft too large to be a message gets that one finding and nothing else is read.
+    """
+    if refused := check_size(draft):
+        return refused
     findings = [f for rule in RULES if rule.applies_to(draft) for f in rule.check(draft)]
     return sorted(findings, key=_order)
 
@@ -78,58 +85,7 @@ def _order(finding: Finding) -> tuple[int, int]:
     return SEVERITIES.index(finding.severity), -1 if finding.start is None else finding.start
 
 
-# Text helpers ------------------------------------------------------------------------------
-
-Span = tuple[int, int]
-
-
-def _words(text: str) -> list[str]:
-    return [w.casefold() for w in phrases.LETTERS.findall(text)]
-
-
-def _distinctive(text: str, min_length: int = 5) -> set[str]:
-    """Words in `text` specific enough to show a note was written for this person."""
-    found: set[str] = set()
-    for word in phrases.LETTERS.findall(text):
-        if word.isupper() and len(word) >= 2:
-            found.add(word.casefold())  # an acronym: MIT, UX
-        elif len(word) >= min_length and word.casefold() not in phrases.GENERIC_WORDS:
-            found.add(word.casefold())
-    return found
-
-
-def _related(a: str, b: str) -> bool:
-    """Same word give or take an ending: design/designer, accessible/accessibility."""
-    if a == b:
-        return True
-    shortest = min(len(a), len(b))
-    if shortest < 4:
-        return False
-    return len(os.path.commonprefix([a, b])) >= max(5, shortest - 3)
-
-
-def _mentions_any(text: str, keywords: Iterable[str]) -> bool:
-    words = set(_words(text))
-    return any(_related(keyword, word) for keyword in keywords for word in words)
-
-
-def _clause_before(text: str, position: int) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in ".?!;,:\n—–")
-    return text[start + 1 : position]
-
-
-def _negated(text: str, position: int) -> bool:
-    """True when the clause leading up to `position` says "not", as in "I'm not asking for…"."""
-    return bool(phrases.NEGATION.search(_clause_before(text, position)))
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= 60 else text[:57] + '…'}”"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+# Rule helpers ------------------------------------------------------------------------------
 
 
 def _each_in_subject_and_body(
@@ -155,6 +111,23 @@ def _each_in_subject_and_body(
 # Rules -------------------------------------------------------------------------------------
 
 
+def check_size(draft: Draft) -> list[Finding]:
+    """Refuse text too large to be a message before any pattern reads it."""
+    if len(draft.body) > TEXT_LIMIT:
+        message = (
+            f"This is {len(draft.body):,} characters; a message is at most {TEXT_LIMIT:,}, "
+            "so it was not checked. Paste the message itself."
+        )
+        return [Finding("too-large", "error", message)]
+    if len(draft.subject) > LINE_LIMIT:
+        message = (
+            f"This subject is {len(draft.subject):,} characters; keep it under {LINE_LIMIT:,} "
+            "(a good one is under 60) so the message can be checked."
+        )
+        return [Finding("too-large", "error", message, field="subject")]
+    return []
+
+
 def check_do_not_contact(draft: Draft) -> list[Finding]:
     if not draft.do_not_contact:
         return []
@@ -165,39 +138,31 @@ def check_do_not_contact(draft: Draft) -> list[Finding]:
     return [Finding("do-not-contact", "error", message)]
 
 
-def _placeholders(text: str) -> list[Span]:
-    found: list[Span] = []
-    for match in phrases.PLACEHOLDER.finditer(text):
-        square, angle = match.group("square"), match.group("angle")
-        if square and square.strip().casefold() in phrases.NOT_PLACEHOLDERS:
-            continue
-        if angle and angle.strip().casefold() in phrases.HTML_TAGS:
-            continue
-        found.append(match.span())
-    return found
-
-
 def check_placeholders(draft: Draft) -> list[Finding]:
     def message(phrase: str, field: str) -> str:
         where = "in the subject" if field == "subject" else "before sending"
         return (
-            f"Fill in or remove {_quote(phrase)} {where}: "
+            f"Fill in or remove {lint_text.quote(phrase)} {where}: "
             "a blank merge field tells the reader this is a form letter."
         )
 
-    return _each_in_subject_and_body(draft, "placeholder", "error", _placeholders, message)
+    return _each_in_subject_and_body(draft, "placeholder", "error", lint_text.placeholders, message)
 
 
-def _job_asks(text: str) -> list[Span]:
-    spans = sorted(
-        {m.span() for pattern in phrases.JOB_ASKS for m in pattern.finditer(text)},
-        key=lambda span: (span[0], -span[1]),
-    )
+def _job_asks(text: str, first_note: bool) -> list[Span]:
+    asks = phrases.JOB_ASKS + (phrases.FIRST_NOTE_ASKS if first_note else [])
+    spans = lint_text.matches(text, asks)
+    # "Glad to hear of any news or openings" leaves a door open; it does not knock on it.
+    polite = [] if first_note else lint_text.matches(text, phrases.FIRST_NOTE_ASKS)
     kept: list[Span] = []
+    reach, next_polite = -1, 0  # the furthest end of the polite spans begun so far
     for start, end in spans:
-        if kept and start < kept[-1][1]:
+        while next_polite < len(polite) and polite[next_polite][0] <= start:
+            reach = max(reach, polite[next_polite][1])
+            next_polite += 1
+        if (kept and start < kept[-1][1]) or end <= reach:
             continue
-        if not _negated(text, start):
+        if not lint_text.negated(text, start):
             kept.append((start, end))
     return kept
 
@@ -207,11 +172,14 @@ def check_job_ask(draft: Draft) -> list[Finding]:
 
     def message(phrase: str, field: str) -> str:
         return (
-            f"{_quote(phrase)} reads as asking for a job. Ask for advice and insight instead; "
+            f"{lint_text.quote(phrase)} reads as asking for a job. Ask for advice and insight instead; "
             "if there is an opening, let them be the one to bring it up."
         )
 
-    return _each_in_subject_and_body(draft, "job-ask", severity, _job_asks, message)
+    first_note = draft.kind not in ("thank_you", "keep_in_touch")
+    return _each_in_subject_and_body(
+        draft, "job-ask", severity, lambda text: _job_asks(text, first_note), message
+    )
 
 
 def _linkedin_note_too_long(body: str) -> list[Finding]:
@@ -222,7 +190,7 @@ def _linkedin_note_too_long(body: str) -> list[Finding]:
     over = len(text) - LINKEDIN_NOTE_LIMIT
     message = (
         f"A LinkedIn connection note holds {LINKEDIN_NOTE_LIMIT} characters and this "
-        f"one has {len(text)}, {_plural(over, 'character')} over. Keep who you are, "
+        f"one has {len(text)}, {lint_text.plural(over, 'character')} over. Keep who you are, "
         "why them, and the ask."
     )
     return [Finding("too-long", "error", message, offset + LINKEDIN_NOTE_LIMIT, offset + len(text))]
@@ -257,13 +225,24 @@ def check_length(draft: Draft) -> list[Finding]:
     return _too_many_words(draft)
 
 
+# What a subject line is for, by kind of message.
+SUBJECT_ADVICE = {
+    "request": "says what you are asking for, e.g. “Twenty minutes on your path into data "
+    "journalism?”",
+    "nudge": "they will recognise: reply in the thread of your first note, or reuse its subject",
+    "confirmation": "with the day and time, e.g. “Confirming Thursday 3 pm”",
+    "reschedule": "that says the time is changing, e.g. “Moving Thursday's call?”",
+    "thank_you": "that thanks them for the conversation, e.g. “Thank you for Tuesday's chat”",
+    "keep_in_touch": "that names what you are sending, e.g. “An article on service design I "
+    "thought you'd enjoy”",
+}
+
+
 def check_subject(draft: Draft) -> list[Finding]:
     if draft.subject.strip():
         return []
-    message = (
-        "Add a subject line that says what you are asking for, "
-        "e.g. “Twenty minutes on your path into data journalism?”."
-    )
+    advice = SUBJECT_ADVICE.get(draft.kind, "that tells them what the message is about")
+    message = f"Add a subject line {advice}."
     return [Finding("no-subject", "warning", message, field="subject")]
 
 
@@ -301,7 +280,7 @@ def check_time_ask_too_long(draft: Draft) -> list[Finding]:
         return []
     _, start, end = max(durations)
     message = (
-        f"{_quote(draft.body[start:end])} is a lot to ask of a stranger. "
+        f"{lint_text.quote(draft.body[start:end])} is a lot to ask of a stranger. "
         "Ask for 15–30 minutes; if the talk goes well they can offer more."
     )
     return [Finding("long-time-ask", "warning", message, start, end)]
@@ -317,16 +296,33 @@ def check_thanks(draft: Draft) -> list[Finding]:
     return [Finding("no-thanks", "warning", message)]
 
 
+RELATION_REACH = 60  # characters from "speaks" to "your work"
+
+
+def _names_a_relation(text: str) -> bool:
+    """ "My aunt, who worked with you at the Trust, …": a connection named by relation."""
+    for sentence in phrases.SENTENCE.finditer(text):
+        relation = phrases.RELATION.search(sentence.group())
+        if relation is None:
+            continue
+        verb = phrases.CONNECTING_VERB.search(sentence.group(), relation.end())
+        # "…speaks highly of your work": the reader comes within a few words of the verb.
+        near = verb.end() + RELATION_REACH if verb else 0
+        if verb and phrases.SECOND_PERSON_WORD.search(sentence.group(), verb.start(), near):
+            return True
+    return False
+
+
 def _is_personal(draft: Draft) -> bool:
+    # Their organisation's name is not enough: a template puts it in every note it writes.
     text = f"{draft.subject}\n{draft.body}"
-    if phrases.PERSONAL.search(text):
+    if phrases.PERSONAL.search(text) or _names_a_relation(text):
         return True
-    if _mentions_any(text, _distinctive(draft.their_work) | _distinctive(draft.connection)):
+    context = (draft.their_work + "\n" + draft.connection)[:TEXT_LIMIT]
+    if lint_text.mentions_any(text, lint_text.distinctive(context)):
         return True
-    names = {w for w in _words(draft.referrer) if len(w) >= 3}
-    org_words = {w for w in _words(draft.organization) if len(w) >= 3}
-    org_words -= phrases.ORGANIZATION_FILLER
-    return bool((names | org_words) & set(_words(text)))
+    names = {w for w in lint_text.words(draft.referrer[:LINE_LIMIT]) if len(w) >= 3}
+    return bool(names & set(lint_text.words(text)))
 
 
 def check_personal(draft: Draft) -> list[Finding]:
@@ -339,9 +335,16 @@ def check_personal(draft: Draft) -> list[Finding]:
     return [Finding("not-personal", "warning", message)]
 
 
+def _is_specific(draft: Draft) -> bool:
+    body = lint_text.without_placeholders(draft.body)
+    if phrases.QUOTED.search(body) or lint_text.cue_with_substance(phrases.SPECIFIC_CUE, body):
+        return True
+    takeaways = "\n".join(draft.takeaways)[:TEXT_LIMIT]
+    return lint_text.mentions_any(body, lint_text.distinctive(takeaways))
+
+
 def check_thank_you_specific(draft: Draft) -> list[Finding]:
-    keywords = {word for takeaway in draft.takeaways for word in _distinctive(takeaway)}
-    if phrases.SPECIFIC.search(draft.body) or _mentions_any(draft.body, keywords):
+    if _is_specific(draft):
         return []
     message = (
         "Name one thing you took from the conversation (a piece of advice, a resource, "
@@ -366,8 +369,8 @@ def check_about_me(draft: Draft) -> list[Finding]:
     if mine < 6 or mine <= 2 * yours:
         return []
     message = (
-        f"This note says I, me or my {_plural(mine, 'time')} and you or your "
-        f"{_plural(yours, 'time')}. Turn a sentence or two toward them: their work, "
+        f"This note says I, me or my {lint_text.plural(mine, 'time')} and you or your "
+        f"{lint_text.plural(yours, 'time')}. Turn a sentence or two toward them: their work, "
         "their path, why you are asking them."
     )
     return [Finding("about-me", "tip", message)]
@@ -383,6 +386,64 @@ def check_informational(draft: Draft) -> list[Finding]:
     return [Finding("not-informational", "tip", message)]
 
 
+def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
+    """What a keep-in-touch note lacks, and where, or None when it has something to say.
+
+    It reads plain text: the touch is told by its words (an article shared, congratulations,
+    an update), and the substance is a link, the news named, or something done since.
+    """
+    body = lint_text.without_placeholders(f"{draft.subject}\n{draft.body}")
+    offset = len(draft.subject) + 1
+    if slot := phrases.EMPTY_SLOT.search(body):
+        label = slot.group().strip()
+        span = (slot.start() - offset, slot.end() - offset) if slot.start() >= offset else None
+        return f"The line {lint_text.quote(label)} is empty: fill it in or take it out.", span
+    sign_off = max((m.start() for m in phrases.SIGN_OFF.finditer(body)), default=len(body))
+    link = phrases.URL.search(body, 0, sign_off)
+    if phrases.SHARING.search(body) and phrases.ARTICLE_NOUN.search(body):
+        if link or phrases.ATTACHED.search(body):
+            return None
+        return (
+            "Say what you are sharing: the article's title and its link, so they can open it "
+            "without searching.",
+            None,
+        )
+    if phrases.CONGRATULATION.search(body):
+        if lint_text.cue_with_substance(phrases.NEWS_CUE, body):
+            return None
+        return (
+            "Name their news (“congratulations on your move to the research team”): "
+            "congratulations on nothing in particular read as a form letter.",
+            None,
+        )
+    if (
+        link
+        or lint_text.cue_with_substance(phrases.DONE_SINCE, body)
+        or lint_text.cue_with_substance(phrases.NEWS_CUE, body)
+    ):
+        return None
+    if phrases.UPDATE_CUE.search(body):
+        return (
+            "Say what you did with their advice (a course started, a person met, an "
+            "application sent): an update with no news is a note they cannot answer.",
+            None,
+        )
+    return (
+        "Give them a reason for the note: an article with its title and link, an update on "
+        "what you did with their advice, or congratulations on their news.",
+        None,
+    )
+
+
+def check_touch_substance(draft: Draft) -> list[Finding]:
+    lacking = _touch_substance(draft)
+    if lacking is None:
+        return []
+    message, span = lacking
+    start, end = span or (None, None)
+    return [Finding("empty-touch", "error", message, start, end)]
+
+
 def _only(*names: str) -> frozenset[str]:
     return frozenset(names)
 
@@ -392,6 +453,7 @@ def _all_but(*names: str) -> frozenset[str]:
 
 
 RULES: list[Rule] = [
+    Rule("too-large", check_size),
     Rule("do-not-contact", check_do_not_contact),
     Rule("placeholder", check_placeholders),
     # A reply may attach the résumé they asked for.
@@ -403,6 +465,7 @@ RULES: list[Rule] = [
     Rule("no-thanks", check_thanks, kinds=_only("request", "nudge", "thank_you")),
     Rule("not-personal", check_personal, kinds=_only("request")),
     Rule("vague-thank-you", check_thank_you_specific, kinds=_only("thank_you")),
+    Rule("empty-touch", check_touch_substance, kinds=_only("keep_in_touch")),
     Rule("no-question", check_question, kinds=_only("request")),
     Rule("about-me", check_about_me, kinds=_only("request", "nudge")),
     Rule("not-informational", check_informational, kinds=_only("request")),

@@ -18,7 +18,13 @@ from coffeechat.conversations.services import (
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
-from coffeechat.lib.validation import check_year, one_line
+from coffeechat.lib.validation import (
+    NAME_LIMIT,
+    TEXT_LIMIT,
+    check_size,
+    check_year,
+    one_line,
+)
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.lint import Draft, Finding, lint
 from coffeechat.outreach.models import (
@@ -305,8 +311,19 @@ def reply_log(
 def message_lint(
     *, owner, message: Message, subject: str | None = None, body: str | None = None
 ) -> list[Finding]:
-    """The etiquette findings for a message, or for what the user is typing into it."""
+    """The etiquette findings for a message, or for what the user is typing into it.
+
+    A subject or body too long to be a message is not read: the one finding says so.
+    """
     check_owner(owner, message)
+    for field, text, limit in (
+        ("subject", message.subject if subject is None else subject, NAME_LIMIT),
+        ("body", message.body if body is None else body, TEXT_LIMIT),
+    ):
+        try:
+            check_size(text, limit=limit)
+        except ValidationError as error:
+            return [Finding("too-long-to-check", "error", error.messages[0], field=field)]
     contact = message.contact
     referrer = (
         contact.referred_by.name if contact.referred_by and contact.may_use_referrer_name else ""

@@ -33,6 +33,9 @@ from coffeechat.outreach.template_fields import merge_fields as merge_fields
 from coffeechat.outreach.template_fields import sample_fields as sample_fields
 
 MAX_TEMPLATE_CHARS = 5000
+# The longest text a template may fill in to. A template is short, but its fields are the
+# user's own writing and `~` joins them, so without a cap a few lines could ask for gigabytes.
+MAX_OUTPUT_CHARS = 100_000
 LINKEDIN_NOTE_CHARS = 300
 
 # The kinds and channels a template can be written for: replies come in, calls are spoken.
@@ -49,6 +52,15 @@ class TemplateChoice:
     subject: str
     body: str
     builtin: bool
+
+    # The user's words for the kind and the channel, as the rest of the app writes them.
+    @property
+    def kind_label(self) -> str:
+        return dict(MessageKind.choices).get(self.kind, self.kind)
+
+    @property
+    def channel_label(self) -> str:
+        return dict(Channel.choices).get(self.channel, self.channel)
 
 
 # How an empty field shows in a draft, so the gap is seen and filled before sending.
@@ -113,6 +125,7 @@ def _environment() -> Any:
     """The sandbox, tightened: no attribute of any value and no call is allowed at all. An
     empty or missing field prints as a visible gap and counts as false in `{% if %}`."""
     from jinja2 import Undefined
+    from jinja2.compiler import CodeGenerator, optimizeconst
     from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
     from jinja2.sandbox import SandboxedEnvironment, SecurityError
     from jinja2.utils import missing
@@ -126,8 +139,27 @@ def _environment() -> Any:
                 self._fail_with_undefined_error()
             return _placeholder(self._undefined_name or "field")
 
+    class MessageCodeGenerator(CodeGenerator):
+        # `a ~ b ~ …` is joined by the environment, which measures the parts before it joins
+        # them; Jinja's own join would build the whole string first.
+        @optimizeconst
+        def visit_Concat(self, node, frame) -> None:
+            self.write("environment.join_within_limit((")
+            for arg in node.nodes:
+                self.visit(arg, frame)
+                self.write(", ")
+            self.write("))")
+
     class MessageEnvironment(SandboxedEnvironment):
+        code_generator_class = MessageCodeGenerator
         intercepted_binops = frozenset({"*", "**", "/", "//", "%", "+", "-"})
+
+        @staticmethod
+        def join_within_limit(values) -> str:
+            parts = [str(value) for value in values]
+            _check_output_size(sum(map(len, parts)))
+            return "".join(parts)
+
         intercepted_unops = frozenset({"+", "-"})
 
         def is_safe_attribute(self, obj, attr, value) -> bool:
@@ -154,6 +186,15 @@ def __getattr__(name: str) -> Any:
     if name == "_env":
         return _environment()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _check_output_size(chars: int) -> None:
+    if chars > MAX_OUTPUT_CHARS:
+        raise ValidationError(
+            f"Filled in, this template would be longer than {MAX_OUTPUT_CHARS:,} characters. "
+            "Use each field once or twice, and keep your pitch and signature short.",
+            code="output_too_long",
+        )
 
 
 def _refusal(node: "nodes.Node") -> str | None:
@@ -200,7 +241,7 @@ def _unknown_field(name: str) -> str:
 
 def _problems(text: str) -> list[str]:
     """What is wrong with `text` as a template, each problem with its line; [] when nothing."""
-    from jinja2 import TemplateSyntaxError, meta, nodes
+    from jinja2 import TemplateSyntaxError, nodes
 
     if len(text) > MAX_TEMPLATE_CHARS:
         return [f"A template can be at most {MAX_TEMPLATE_CHARS:,} characters."]
@@ -216,14 +257,13 @@ def _problems(text: str) -> list[str]:
         return ["The template is nested too deeply to be read."]
     if problems:
         return problems
-    unknown = meta.find_undeclared_variables(tree) - set(FIELDS)
+    # Nothing can set a name, so every name is a field; Jinja's own names such as `self` are
+    # not fields either, and are refused like any other unknown name.
     lines: dict[str, int] = {}
     for node in tree.find_all(nodes.Name):
-        if node.name in unknown:
+        if node.name not in FIELDS:
             lines.setdefault(node.name, node.lineno)
-    return [
-        f"Line {lines[name]}: {_unknown_field(name)}" for name in sorted(unknown, key=lines.get)
-    ]
+    return [f"Line {line}: {_unknown_field(name)}" for name, line in lines.items()]
 
 
 @lru_cache(maxsize=256)
@@ -253,7 +293,8 @@ def template_check(*, subject: str, body: str) -> None:
 def render(text: str, fields: Mapping[str, str]) -> str:
     """`text` with its fields filled in; an empty field shows as a placeholder like [title].
 
-    Raises ValidationError for a text that template_check refuses.
+    Raises ValidationError for a text that template_check refuses, and for one that would fill
+    in to more than MAX_OUTPUT_CHARS characters.
     """
     from jinja2 import TemplateError
     from jinja2.sandbox import SecurityError
@@ -263,10 +304,16 @@ def render(text: str, fields: Mapping[str, str]) -> str:
         for name, value in fields.items()
         if name in FIELDS and value is not None and str(value).strip()
     }
+    # Piece by piece, stopping at the cap, so a long output is never held whole.
+    pieces, chars = [], 0
     try:
-        return _compile(text or "").render(context)
+        for piece in _compile(text or "").generate(context):
+            chars += len(piece)
+            _check_output_size(chars)
+            pieces.append(piece)
     except (TemplateError, SecurityError) as error:
         raise ValidationError(f"The template cannot be filled in: {error}") from error
+    return "".join(pieces)
 
 
 BUILTINS: dict[str, TemplateChoice] = {

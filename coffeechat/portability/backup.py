@@ -41,6 +41,8 @@ from django.utils import timezone
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.files import replacing
+from coffeechat.lib.owned import owned_models
+from coffeechat.lib.statistics import statistics_refresh
 from coffeechat.portability.backup_checks import check_sqlite_backup, read_json
 from coffeechat.portability.exporters import (
     FORMAT,
@@ -188,10 +190,13 @@ def restore(
     one-line message naming the file; on any error nothing has changed.
     """
     try:
-        return _restore(Path(path), force=force, owner=owner, progress=progress)
+        restored = _restore(Path(path), force=force, owner=owner, progress=progress)
     except ValidationError as error:
         # Names and values quoted from the file may hold line breaks; the message may not.
         raise ValidationError(one_line(" ".join(error.messages))) from None
+    # The first page after a restore is planned from statistics that know its rows.
+    statistics_refresh(owned_models())
+    return restored
 
 
 def one_line(text: str) -> str:

@@ -27,7 +27,11 @@ REQUIRED_TABLES = {"django_migrations", "auth_user", "accounts_profile", "contac
 
 # JSON
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A string, or what is left of the text after a quote that is never closed: taking that too
+# keeps the search from starting again at each escaped quote inside it and reading to the end
+# each time (quadratic time on a quote followed by many escaped quotes). The parser reports
+# such a file as broken anyway.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _PAIR = re.compile(r"\[\]|\{\}")
 

@@ -16,7 +16,8 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from coffeechat.contacts.models import Source
+from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.statistics import statistics_refresh
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -159,5 +160,7 @@ def import_contacts(
         planned = plan()
         writes = max(1, len(planned.created) + len(planned.updated))
         planned.write(lambda done: report(rows + rows * done // writes))
+        # The first page after an import is planned from statistics that know its rows.
+        statistics_refresh([Organization, Contact, Tag, Contact.tags.through])
     report(total)
     return planned.summary

@@ -182,7 +182,38 @@ def _credentials() -> frozenset[str]:
 
 
 # Pronouns "(she/her)" and nicknames in quotes ("Jennifer "Jen"") are not part of the name.
-_ASIDES = re.compile(r"\s*(?:[(\[][^)\]]*[)\]]|\"[^\"]*\"|“[^”]*”)")
+# An aside runs from its opening mark to the next closing one; a mark that nothing closes is
+# kept. Found by hand rather than by one pattern, which would look for the close again from
+# every unclosed mark ("((((…") and take quadratic time.
+_ASIDE_OPENER = re.compile(r"[(\[\"“]")
+_BRACKET_CLOSER = re.compile(r"[)\]]")
+_ASIDE_CLOSER = {
+    "(": _BRACKET_CLOSER,
+    "[": _BRACKET_CLOSER,
+    '"': re.compile('"'),
+    "“": re.compile("”"),
+}
+
+
+def _without_asides(text: str) -> str:
+    # Where each kind of aside is last closed: an opener after that is never closed.
+    last_close = {
+        opener: max(text.rfind(closer) for closer in closers)
+        for opener, closers in (("(", ")]"), ("[", ")]"), ('"', '"'), ("“", "”"))
+    }
+    kept, at = [], 0
+    for opener in _ASIDE_OPENER.finditer(text):
+        start, mark = opener.start(), opener.group()
+        if start < at or last_close[mark] <= start:
+            continue
+        # The nearest close, found by reading no further than it.
+        close = _ASIDE_CLOSER[mark].search(text, start + 1)
+        if close is None:  # cannot happen after the check above
+            continue
+        kept += [text[at:start], " "]
+        at = close.end()
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _is_credential(token: str, after_comma: bool) -> bool:
@@ -218,7 +249,7 @@ def name_part(text: str) -> str:
     if not text.isascii():
         text = collapse(_without_pictographs(text))
     if "(" in text or "[" in text or '"' in text or "“" in text:
-        text = collapse(_ASIDES.sub(" ", text))
+        text = collapse(_without_asides(text))
     parts = text.split(",")
     while len(parts) > 1 and all(_is_credential(t, True) for t in parts[-1].split()):
         parts.pop()

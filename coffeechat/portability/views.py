@@ -30,7 +30,9 @@ from coffeechat.portability.importers import (
 from coffeechat.portability.reading import read_source
 
 SESSION_KEY = "portability_import"
-SESSION_LIMIT = 5 * 1024 * 1024
+# The session is read on every request while a preview waits, so only a small file is kept
+# in it; a larger one waits on disk.
+SESSION_LIMIT = 64 * 1024
 KEEP_SECONDS = 60 * 60
 
 

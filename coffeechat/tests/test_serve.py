@@ -208,3 +208,57 @@ def test_it_refuses_the_demo_in_multiuser_mode(settings):
     settings.MULTIUSER = True
     with pytest.raises(click.ClickException, match="multi-user"):
         run(host="127.0.0.1", port=0, open_browser=False, demo=True)
+
+
+def _login(home: Path) -> subprocess.CompletedProcess[str]:
+    process = _coffeechat(home, "login", stderr=subprocess.PIPE)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+@pytest.mark.slow
+@real_server
+def test_login_prints_a_fresh_link_for_the_running_server(tmp_path, server):
+    first = server.wait_for_link()
+    assert _get(first.group(0))[0] == 302
+    assert (tmp_path / "server.json").stat().st_mode & 0o777 == 0o600
+
+    done = _login(tmp_path)
+    assert done.returncode == 0, done.stderr
+    match = LINK.search(done.stdout)
+    assert match and match.group(1) == first.group(1)
+    assert "it works once, for 15 minutes" in done.stdout
+    status, headers, _ = _get(match.group(0))
+    assert (status, headers["Location"]) == (302, "/")
+
+    assert server.stop(signal.SIGINT) == 0, server.output
+    assert not (tmp_path / "server.json").exists()
+    stopped = _login(tmp_path)
+    assert stopped.returncode == 1
+    assert stopped.stderr.strip().splitlines() == [
+        "Error: coffeechat is not running on this data directory: start it with `coffeechat serve`."
+    ]
+
+
+@real_server
+def test_login_refuses_when_the_server_left_its_address_behind(tmp_path):
+    # A server killed with SIGKILL cannot tidy up: nothing answers at the address it left.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    (tmp_path / "server.json").write_text(f'{{"url": "http://127.0.0.1:{port}", "pid": 1}}')
+    done = _login(tmp_path)
+    assert done.returncode == 1
+    assert "coffeechat is not running" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_login_is_for_a_local_installation(settings):
+    from coffeechat.serve import login_link_for_running_server
+
+    settings.MULTIUSER = True
+    with pytest.raises(click.ClickException, match="own account"):
+        login_link_for_running_server()

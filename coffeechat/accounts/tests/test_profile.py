@@ -47,6 +47,15 @@ def test_it_updates_the_speaking_time_as_the_user_types(alice_client):
     assert alice_client.get(reverse("accounts:pitch_timing")).status_code == 405
 
 
+def test_it_does_not_time_a_pitch_over_the_size_limit(alice_client):
+    response = alice_client.post(reverse("accounts:pitch_timing"), {"pitch": "word " * 200_000})
+    assert response.status_code == 200
+    assert response.text.strip() == "Keep this to 20,000 characters (it has 1,000,000)."
+    alice_client.post(reverse("accounts:profile"), _profile_data(pitch="w" * 30_000))
+    page = alice_client.get(reverse("accounts:profile"))
+    assert "Keep this to 20,000 characters (it has 30,000)." in page.text
+
+
 def test_it_refuses_an_unknown_time_zone(alice, alice_client):
     response = alice_client.post(
         reverse("accounts:profile"), _profile_data(time_zone="Mars/Olympus")

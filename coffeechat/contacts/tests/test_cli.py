@@ -71,6 +71,18 @@ def test_it_refuses_bad_input_with_one_line_and_exit_code_1(args, message):
     assert "No contacts yet" in run("contacts", "list").output
 
 
+def test_it_refuses_a_search_over_the_limit_with_one_line():
+    run("contacts", "add", "Ada Lovelace")
+    result = run("contacts", "list", "--search", "a" * 60_000)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: --search: Keep this to 200 characters (it has 60,000)."
+    )
+    found = run("contacts", "list", "--search", "lovelace")
+    assert found.exit_code == 0, found.output
+    assert "Ada Lovelace" in found.output
+
+
 def test_it_refuses_a_duplicate():
     run("contacts", "add", "Ada", "--email", "ada@example.com")
     result = run("contacts", "add", "Ada L.", "--email", "ADA@example.com")

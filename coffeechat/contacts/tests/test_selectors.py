@@ -60,3 +60,18 @@ def test_it_lists_the_timeline_oldest_first(alice, contact, conversation):
     )
     timeline = selectors.contact_timeline(owner=alice, contact=contact)
     assert [e.obj for e in timeline] == [conversation, message]
+
+
+def test_search_finds_an_organisation_of_the_owner_only(alice, bob, contact):
+    services.contact_create(owner=bob, name="Bob's Person", organization_name="Analytical Works")
+    assert _names(selectors.contact_list(owner=alice, query="analytical")) == ["Ada Lovelace"]
+    assert _names(selectors.contact_list(owner=bob, query="analytical")) == ["Bob's Person"]
+
+
+def test_the_organisation_list_counts_each_ones_people(alice, bob, contact):
+    services.contact_create(owner=alice, name="Bea", organization_name="Analytical Engines")
+    services.contact_create(owner=alice, name="Cy", organization_name="Loom Works")
+    services.organization_create(owner=alice, name="Empty Org")
+    services.contact_create(owner=bob, name="Dee", organization_name="Analytical Engines")
+    found = {o.name: o.people for o in selectors.organization_list(owner=alice)}
+    assert found == {"Analytical Engines": 2, "Empty Org": 0, "Loom Works": 1}

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -41,6 +43,24 @@ def test_it_paginates(alice, alice_client):
     assert "Page 1 of 2" in first.text and "Person 24" in first.text
     second = alice_client.get(reverse("contacts:contact_list"), {"page": 2})
     assert "Person 29" in second.text and "Person 00" not in second.text
+
+
+@pytest.mark.parametrize("name", ["contact_list", "organization_list"])
+def test_it_refuses_a_search_over_the_limit_with_a_message(alice_client, contact, name):
+    # 60,000 characters used to reach the database and fail there ("pattern too complex").
+    response = alice_client.get(reverse(f"contacts:{name}"), {"q": "a" * 60_000})
+    assert response.status_code == 200
+    assert "Search: Keep this to 200 characters (it has 60,000)." in response.text
+    assert "Ada Lovelace" not in response.text and "Analytical" not in response.text
+    words = alice_client.get(reverse(f"contacts:{name}"), {"q": "analytical " * 18})
+    assert "Keep this to" not in words.text
+
+
+@pytest.mark.parametrize("name", ["contact_list", "organization_list"])
+@pytest.mark.parametrize("number", ["99999999999", "9" * 5000, "-1", "1e9", "2.5"])
+def test_it_shows_a_page_for_any_page_number(alice_client, contact, name, number):
+    response = alice_client.get(reverse(f"contacts:{name}"), {"page": number})
+    assert response.status_code == 200
 
 
 def test_it_refuses_a_post_to_the_list(alice_client):
@@ -159,3 +179,16 @@ def test_it_sends_strangers_to_log_in(client, contact):
     response = client.get(contact.get_absolute_url())
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_every_help_text_has_the_id_its_field_points_at(alice_client, contact):
+    for url in (
+        reverse("contacts:contact_create"),
+        reverse("contacts:contact_edit", args=[contact.pk]),
+    ):
+        html = alice_client.get(url).text
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert described, url
+        for ids in described:
+            for id_ in ids.split():
+                assert f'id="{id_}"' in html, (url, id_)

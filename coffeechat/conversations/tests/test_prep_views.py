@@ -189,6 +189,12 @@ def test_it_lints_a_question_as_it_is_typed(alice_client):
     assert empty.text.strip() == ""
 
 
+def test_lint_refuses_a_huge_text_with_the_size_message(alice_client):
+    response = alice_client.post(url("question_lint"), {"text": "why " * 250_000})
+    assert response.status_code == 200
+    assert "Keep this to 20,000 characters (it has 1,000,000)." in response.text
+
+
 def test_lint_refuses_get(alice_client):
     assert alice_client.get(url("question_lint")).status_code == 405
 

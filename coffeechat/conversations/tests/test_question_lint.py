@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from coffeechat.conversations.question_lint import (
     LONGEST_QUESTION_WORDS,
@@ -37,6 +38,22 @@ def test_it_orders_errors_then_warnings_then_tips():
     }
     assert has_errors(lint_question(text))
     assert not has_errors(lint_question("Do you enjoy it?"))
+
+
+def test_it_refuses_text_over_the_limit_before_reading_it():
+    lint_question("why " * 5000)
+    with pytest.raises(ValidationError, match="Keep this to 20,000 characters"):
+        lint_question("why " * 5001)
+
+
+def test_it_finds_each_question_among_sentences():
+    text = "I read your essay. Do you still teach? Thanks! And is it fun?\nAre there jobs"
+    assert spans(text, "closed") == ["Do you", "is it"]
+
+
+def test_it_lets_a_question_ask_leave_to_use_a_name_wherever_the_name_comes():
+    assert found("Would you mind if I use, when I write, your name?", "closed") == []
+    assert spans("Do you name the verbs you use?", "closed") == ["Do you"]
 
 
 def test_rules_have_unique_kebab_case_codes():
@@ -94,6 +111,9 @@ def test_it_flags_each_closed_question_in_a_pair():
         "Would you tell me how the team is organised?",
         "May I mention your name when I write to them?",
         "Can I use your name when I contact her?",
+        "Can you recommend anyone else I should talk to?",
+        "Could you suggest someone in policy I might speak with?",
+        "Is there anyone else you'd recommend I talk to?",
         "Given my background, what would you learn first?",
         "Isabel mentioned your team; how did it start?",
         "Canada has a big tech scene: how did you find your way in?",

@@ -15,7 +15,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import questions
 from coffeechat.conversations.forms import MoveForm, QuestionForm, QuestionTextForm
 from coffeechat.conversations.models import ChosenQuestion, Conversation, QuestionCategory
-from coffeechat.conversations.question_lint import QuestionFinding, lint_question
+from coffeechat.conversations.question_lint import lint_question
 from coffeechat.conversations.scheduling import (
     MAX_MINUTES,
     booking_in_range,
@@ -139,16 +139,14 @@ def question_lint(request: HttpRequest) -> HttpResponse:
     """The findings for a question being written, checked as the user types (htmx)."""
     form = QuestionTextForm(request.POST)
     if not form.is_valid():
-        context = {"findings": [_refusal(form)], "checked": True}
-    else:
-        text = form.cleaned_data["text"]
+        context = {"refusal": " ".join(form.errors["text"])}
+        return render(request, "conversations/prep.html#findings", context)
+    text = form.cleaned_data["text"]
+    try:
         context = {"findings": lint_question(text), "checked": bool(text.strip())}
+    except ValidationError as error:
+        context = {"refusal": _plain(error)}
     return render(request, "conversations/prep.html#findings", context)
-
-
-def _refusal(form: QuestionTextForm) -> QuestionFinding:
-    """What is wrong with the text, shown where the linter's findings go."""
-    return QuestionFinding("refused", "error", " ".join(form.errors.get("text", [])))
 
 
 @require_http_methods(["GET", "POST"])

@@ -140,3 +140,27 @@ def test_it_escapes_text_that_looks_like_markup():
 
 def test_it_drops_html_comments():
     assert "secret" not in render_markdown("<!-- secret -->visible")
+
+
+def test_it_shows_the_size_message_instead_of_reading_a_text_over_the_limit():
+    html = render_markdown("[" * 20_001)
+    assert html == '<p class="caution">Keep this to 20,000 characters (it has 20,001).</p>'
+    assert isinstance(html, SafeString)
+
+
+@pytest.mark.parametrize("text", ["- " * 10_000, "> " * 10_000, "1. " * 6_000, "[" * 20_000])
+def test_it_reads_deeply_nested_or_unclosed_markup_at_the_limit(text):
+    # Python-Markdown ran out of stack on the first and took minutes on the last.
+    assert render_markdown(text).startswith("<")
+
+
+@pytest.mark.parametrize("text", ["> " * 50, "<div>" * 50, "<ul><li>" * 30])
+def test_it_shows_a_note_that_nests_too_deeply_as_typed(text):
+    html = render_markdown(text + "\n\n<script>x</script>")
+    assert html.startswith('<p class="caution">This note nests too deeply to be formatted')
+    assert "&lt;script&gt;" in html and "<script" not in html and "<div" not in html
+
+
+def test_it_formats_a_note_that_nests_a_little():
+    html = render_markdown("> " * 5 + "quoted\n\n- one\n  - two")
+    assert html.count("<blockquote>") == 5 and "<li>two</li>" in html

@@ -44,6 +44,14 @@ def test_it_holds_text_to_its_limit():
         validation.check_text("x" * 11, limit=10)
 
 
+def test_it_checks_the_size_of_text_before_its_characters():
+    assert validation.check_size("x" * 10, limit=10) == "x" * 10
+    with pytest.raises(ValidationError, match="Keep this to 10 characters \\(it has 11\\)"):
+        validation.check_size("\x00" * 11, limit=10)
+    with pytest.raises(ValidationError, match="10 characters"):
+        validation.check_text("\x00" * 11, limit=10)
+
+
 @pytest.mark.parametrize("value", ["a\rb", "a\nb", "a\u2028b", "a\u0085b", "a\x0bb"])
 def test_it_keeps_names_on_one_line(value):
     with pytest.raises(ValidationError, match="one line"):

@@ -61,6 +61,8 @@ def test_it_takes_a_template_key(me):
             ["Ada Lovelace", "--template", "banana"],
             "No template of kind “banana” fits Ada Lovelace.",
         ),
+        (["9" * 5000, "--template", "request"], "contact: Keep this to 200 characters"),
+        (["a" * 60_000, "--template", "request"], "contact: Keep this to 200 characters"),
     ],
 )
 def test_it_explains_what_it_cannot_do(me, args, message):

@@ -213,7 +213,7 @@ def test_about_me_accepts_a_balanced_note(body):
 # job-ask -------------------------------------------------------------------------------------
 
 JOB_ASKS = [
-    ("Do you have any openings on your team?", "any openings"),
+    ("Do you have any openings on your team?", "any openings on your team"),
     ("Are you hiring?", "Are you hiring"),
     ("Is your design team hiring right now?", "Is your design team hiring"),
     ("Is Acme hiring?", "Is Acme hiring"),
@@ -401,6 +401,9 @@ def test_no_thanks_accepts_thanks_or_another_kind(body, kind):
         ("I am a student and would like to talk to you.", {}),
         ("I admire your work.", {"their_work": "Led the checkout redesign"}),
         ("Could we talk?", {"organization": "Acme Corporation", "referrer": "Maria Gomez"}),
+        # Their organisation's name is in every note a template writes.
+        ("How did you start at Acme?", {"organization": "Acme Corporation"}),
+        ("My aunt says engineering pays well. Could you tell me about it?", {}),
     ],
 )
 def test_not_personal_flags_a_generic_request(body, fields):
@@ -416,7 +419,6 @@ def test_not_personal_flags_a_generic_request(body, fields):
         ("We were both at MIT.", {"connection": "Alumni of MIT"}),
         ("I met you at PyCon.", {"connection": "Met at PyCon 2024"}),
         ("Maria thought we should talk.", {"referrer": "Maria Gomez"}),
-        ("How did you start at Acme?", {"organization": "Acme Corporation"}),
         ("I enjoyed your talk on data ethics.", {}),
         ("Your article on hiring was sharp.", {}),
         ("I read your thread last week.", {}),

@@ -168,3 +168,15 @@ def test_it_refuses_what_no_draft_could_hold_with_one_line(message_file, text):
     assert result.exit_code == 1
     [line] = result.output.strip().splitlines()
     assert line.startswith(f"Error: {path}: ")
+
+
+def test_it_refuses_a_file_too_long_to_be_a_message_with_one_line(message_file):
+    path = message_file("Are you hiring? " * 62_500)
+    result = run("lint", path)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {path}: the body: Keep this to 20,000 characters (it has 1,000,000)."
+    )
+    subject = run("lint", "-", input="Subject: " + "x" * 201 + "\n\nHi\n")
+    assert subject.exit_code == 1
+    assert "the subject: Keep this to 200 characters (it has 201)." in subject.output

@@ -7,7 +7,7 @@ from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import contact_create, contact_update
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.outreach import services
-from coffeechat.outreach.models import Message, MessageStatus
+from coffeechat.outreach.models import Message, MessageStatus, Template
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_it_logs_a_declined_reply_and_closes_the_conversation(alice, contact, dr
 def test_it_refuses_an_unknown_reply_outcome(alice, contact):
     with pytest.raises(ValidationError):
         services.reply_log(owner=alice, contact=contact, outcome="maybe")
-    assert not Message.objects.exists()
+    assert not Message.objects.exists() and not Conversation.objects.exists()
 
 
 def test_it_lints_what_is_being_typed(alice, draft):
@@ -168,3 +168,19 @@ def test_a_name_stored_on_two_lines_is_one_line_in_a_drafted_subject(alice, cont
         owner=alice, contact=contact, template_key=f"own:{template.pk}"
     )
     assert draft.subject == "Hello Ada Bcc: x@evil.example"
+
+
+def test_it_writes_no_draft_whose_text_would_pass_the_output_cap(alice, contact):
+    profile_update(owner=alice, pitch="I retrain as a data analyst. " * 40)
+    template = Template.objects.create(
+        owner=alice,
+        name="Echo",
+        kind="request",
+        channel="linkedin",
+        body="{{ " + " ~ ".join(["my_pitch"] * 440) + " }}",
+    )
+    with pytest.raises(ValidationError, match="longer than 100,000 characters"):
+        services.message_draft_create(
+            owner=alice, contact=contact, template_key=f"own:{template.pk}"
+        )
+    assert not Message.objects.exists() and not Conversation.objects.exists()

@@ -21,6 +21,13 @@ def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
     assert 'value="builtin:request_referral"' not in response.text  # nobody referred Ada
 
 
+def test_it_names_kinds_and_channels_in_the_users_words(alice_client, contact):
+    html = alice_client.get(reverse("outreach:compose", args=[contact.pk])).text
+    assert '<span class="badge">Keep in touch</span>' in html
+    assert '<span class="badge">LinkedIn</span>' in html
+    assert "Keepintouch" not in html and ">Linkedin<" not in html
+
+
 def test_it_offers_only_linkedin_without_an_email(alice, alice_client, contact):
     contact.email = ""
     contact.save()
@@ -57,6 +64,20 @@ def test_it_checks_the_text_live(alice_client, draft):
     )
     assert "job-ask" in response.text
     assert "<html" not in response.text
+
+
+def test_it_does_not_check_a_text_too_long_to_be_a_message(alice_client, draft):
+    response = alice_client.post(
+        reverse("outreach:message_lint", args=[draft.pk]),
+        {"subject": "Hello", "body": "Are you hiring? " * 62_500},
+    )
+    assert response.status_code == 200
+    assert "Keep this to 20,000 characters (it has 1,000,000)." in response.text
+    assert "job-ask" not in response.text
+    subject = alice_client.post(
+        reverse("outreach:message_lint", args=[draft.pk]), {"subject": "x" * 201, "body": "Hi"}
+    )
+    assert "Keep this to 200 characters (it has 201)." in subject.text
 
 
 def test_it_saves_a_draft(alice_client, draft):

@@ -182,6 +182,24 @@ def test_it_counts_a_linkedin_note(alice_client):
     assert "310 of 300 characters" in response.text and "too long" in response.text
 
 
+def test_it_previews_a_huge_template_with_the_size_message(alice_client):
+    response = alice_client.post(
+        reverse("outreach:template_preview"), {"subject": "", "body": "{{" * 500_000}
+    )
+    assert response.status_code == 200
+    assert "A template can be at most 5,000 characters." in response.text
+
+
+def test_it_previews_a_template_that_fills_in_too_long_with_the_cap(alice, alice_client):
+    profile_update(owner=alice, pitch="I retrain as a data analyst. " * 40)
+    body = "{{ " + " ~ ".join(["my_pitch"] * 440) + " }}"
+    response = alice_client.post(
+        reverse("outreach:template_preview"), {"subject": "Hi", "body": body}
+    )
+    assert response.status_code == 200
+    assert "would be longer than 100,000 characters" in response.text
+
+
 def test_it_refuses_a_get_to_the_preview(alice_client):
     assert alice_client.get(reverse("outreach:template_preview")).status_code == 405
 

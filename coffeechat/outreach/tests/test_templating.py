@@ -353,3 +353,44 @@ def test_it_gets_a_template_by_key(alice, bob):
     for key in (f"own:{own.pk}", "builtin:nope", "own:x", "request_email", ""):
         with pytest.raises(LookupError):
             template_get(owner=bob if key.startswith("own:") else alice, key=key)
+
+
+# Bounded output
+
+
+def _joined(field: str, times: int) -> str:
+    return "{{ " + " ~ ".join([field] * times) + " }}"
+
+
+def test_it_joins_fields_with_a_tilde():
+    assert render("{{ first_name ~ ' ' ~ last_name }}", DEMO_FIELDS) == "Ines Carvalho"
+    assert render("{{ 'a' ~ 'b' }}", {}) == "ab"
+
+
+def test_it_refuses_to_join_past_the_output_cap_before_joining():
+    body = _joined("my_pitch", 441)
+    assert (
+        len(body) <= templating.MAX_TEMPLATE_CHARS and template_check(subject="", body=body) is None
+    )
+    with pytest.raises(ValidationError, match="longer than 100,000 characters"):
+        render(body, {"my_pitch": "x" * 1_000_000})
+    # Joined in parentheses, each join is held to the cap on its own.
+    nested = "{{ (" + " ~ ".join(["my_pitch"] * 20) + ") ~ (my_pitch ~ my_pitch) }}"
+    with pytest.raises(ValidationError, match="longer than 100,000 characters"):
+        render(nested, {"my_pitch": "x" * 6_000})
+
+
+def test_it_stops_filling_in_once_the_output_passes_the_cap():
+    assert render("{{ my_pitch }}" * 10, {"my_pitch": "x" * 10_000}) == "x" * 100_000
+    with pytest.raises(ValidationError, match="longer than 100,000 characters"):
+        render("{{ my_pitch }}" * 11, {"my_pitch": "x" * 10_000})
+    with pytest.raises(ValidationError, match="longer than 100,000 characters"):
+        render("{{ my_pitch|upper }}", {"my_pitch": "x" * 100_001})
+
+
+@pytest.mark.parametrize("name", ["self", "loop", "caller", "varargs", "kwargs"])
+def test_it_refuses_jinjas_own_names_as_unknown_fields(name):
+    body = "Hi {{ " + name + " }}"
+    assert _errors(body=body)["body"][0].startswith(f"Line 1: there is no field {{{{ {name} }}}}.")
+    with pytest.raises(ValidationError, match="there is no field"):
+        render(body, DEMO_FIELDS)

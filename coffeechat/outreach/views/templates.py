@@ -144,9 +144,17 @@ def _preview(request: HttpRequest, form: TemplatePreviewForm) -> dict:
     except ValidationError as error:
         return {"preview_errors": error.message_dict}
     values = sample_fields(owner=request.user)
-    text = templating.render(body, values)
+    filled, errors = {}, {}
+    for field, template_text in (("subject", subject), ("body", body)):
+        try:
+            filled[field] = templating.render(template_text, values)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        return {"preview_errors": errors}
+    text = filled["body"]
     return {
-        "preview_subject": templating.render(subject, values),
+        "preview_subject": filled["subject"],
         "preview_body": text,
         "preview_linkedin": data.get("channel") == Channel.LINKEDIN,
         "preview_chars": len(text),

@@ -100,6 +100,19 @@ def test_it_keeps_a_large_file_in_the_data_directory_until_confirmed(
     assert not kept[0].exists()
 
 
+def test_it_keeps_no_more_than_a_small_file_in_the_session(alice_client, settings):
+    rows = b"".join(b"Ann,Lee,,,Acme,Analyst,01 Jan 2024\n" for _ in range(3000))
+    content = (FILES / "Connections.csv").read_bytes() + rows
+    assert len(content) > views.SESSION_LIMIT
+    response = preview(alice_client, "linkedin", "Connections.csv", content)
+    assert response.status_code == 200
+    assert "data" not in alice_client.session[views.SESSION_KEY]
+    assert len(str(dict(alice_client.session))) < 1000
+    [kept] = (Path(settings.HOME) / "imports").glob("*.upload")
+    alice_client.post(URL, {"action": "confirm", "token": token_of(response)})
+    assert not kept.exists()
+
+
 def test_it_deletes_kept_files_after_an_hour(alice_client, settings, monkeypatch):
     monkeypatch.setattr(views, "SESSION_LIMIT", 100)
     response = preview(alice_client, "linkedin", "Connections.csv")

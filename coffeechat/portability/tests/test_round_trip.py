@@ -82,7 +82,7 @@ def networks(draw):
                         "name": NAME,
                         "first_name": TEXT,
                         "email": EMAILS,
-                        "other_emails": st.lists(TEXT, max_size=2),
+                        "other_emails": st.lists(EMAILS.filter(bool), max_size=2),
                         "research_notes": LONG_TEXT,
                         "source": st.sampled_from(Source.values),
                         "priority": st.sampled_from(Priority.values),
