@@ -30,10 +30,18 @@ class LineField(forms.CharField):
         super().__init__(max_length=max_length or self.default_limit, **kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return value
-        return self.check(value)
+        # Checked as sent, before stripping, so the size in a message is what was typed; a
+        # field's own error_messages may word a refusal (by its code) for its users.
+        if isinstance(value, str) and value:
+            try:
+                value = self.check(value)
+            except ValidationError as error:
+                if getattr(error, "code", None) in self.error_messages:
+                    raise ValidationError(
+                        self.error_messages[error.code], code=error.code
+                    ) from None
+                raise
+        return super().to_python(value)
 
     def check(self, value: str) -> str:
         return check_line(value, limit=self.max_length or self.default_limit)
@@ -55,7 +63,7 @@ class TimeZoneField(LineField):
     default_limit = 64
 
     def check(self, value: str) -> str:
-        return check_time_zone(super().check(value))
+        return check_time_zone(super().check(value.strip()))
 
 
 class EmailField(forms.EmailField):
@@ -179,12 +187,3 @@ def error_text(error: ValidationError) -> str:
         return "; ".join(parts)
     return " ".join(error.messages)
 
-
-def form_errors_text(form: forms.Form) -> str:
-    """A form's errors as one line, each named by its field's label, for a flash message."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label or name.replace("_", " ") if name in form.fields else ""
-        text = " ".join(errors)
-        parts.append(f"{str(label).capitalize()}: {text}" if label else text)
-    return "; ".join(parts)

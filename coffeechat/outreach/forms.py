@@ -11,6 +11,8 @@ from coffeechat.outreach.templating import (
     template_check,
 )
 
+TOO_LONG = {"max_length": f"A template can be at most {MAX_TEMPLATE_CHARS:,} characters."}
+
 
 class TemplateForm(forms.Form):
     """Validates a template as typed; the service does the writing."""
@@ -27,6 +29,7 @@ class TemplateForm(forms.Form):
         label="Message",
         max_length=MAX_TEMPLATE_CHARS,
         strip=False,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
         help_text="Write {{ first_name }} and the other fields listed below where they belong.",
     )
@@ -102,7 +105,9 @@ class TemplatePreviewForm(forms.Form):
     """The fields the live preview reads; it shows what it cannot fill in rather than fail."""
 
     subject = LineField(max_length=NAME_LIMIT, required=False)
-    body = TextField(max_length=MAX_TEMPLATE_CHARS, required=False, strip=False)
+    body = TextField(
+        max_length=MAX_TEMPLATE_CHARS, required=False, strip=False, error_messages=TOO_LONG
+    )
     channel = forms.ChoiceField(choices=TEMPLATE_CHANNELS, required=False)
 
 

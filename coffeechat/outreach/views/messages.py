@@ -110,7 +110,12 @@ def message_lint(request: HttpRequest, message_pk: int) -> HttpResponse:
         findings = services.message_lint(owner=request.user, message=message, **form.cleaned_data)
     else:
         findings = [
-            Finding(code="refused", severity="error", message=error_text(error), field=field)
+            Finding(
+                code="too-large" if error.code == "max_length" else "refused",
+                severity="error",
+                message=" ".join(error.messages),
+                field=field,
+            )
             for field, errors in form.errors.as_data().items()
             for error in errors
         ]
