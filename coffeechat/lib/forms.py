@@ -186,4 +186,3 @@ def error_text(error: ValidationError) -> str:
             parts.append(label + " ".join(errors))
         return "; ".join(parts)
     return " ".join(error.messages)
-
