@@ -1,14 +1,15 @@
-from zoneinfo import available_timezones
-
 from django import forms
 
 from coffeechat.accounts.models import Profile
-from coffeechat.lib.validation import NAME_LIMIT, check_line
+from coffeechat.lib.forms import TextField, TimeZoneField, model_formfield
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = Profile
+        formfield_callback = model_formfield
         fields = [
             "display_name",
             "pitch",
@@ -36,13 +37,6 @@ class ProfileForm(forms.ModelForm):
             "signature": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_display_name(self) -> str:
-        # The name goes into mail headers and calendar invitations, where a line break would
-        # start a header or property of its own.
-        return check_line(self.cleaned_data["display_name"], limit=NAME_LIMIT)
 
-    def clean_time_zone(self) -> str:
-        value = self.cleaned_data["time_zone"].strip()
-        if value not in available_timezones():
-            raise forms.ValidationError(f"“{value}” is not a time zone coffeechat knows.")
-        return value
+class PitchForm(forms.Form):
+    pitch = TextField(required=False)

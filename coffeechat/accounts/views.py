@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coffeechat.accounts.forms import ProfileForm
+from coffeechat.accounts.forms import PitchForm, ProfileForm
 from coffeechat.accounts.services import login_link_use, profile_get, profile_update
 from coffeechat.lib.forms import apply_validation_error
 from coffeechat.lib.text import speaking_time, word_count
@@ -63,14 +63,19 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved your pitch and goals.")
             return redirect("accounts:profile")
-    pitch = form["pitch"].value() or ""
+    pitch = form.cleaned_data.get("pitch", "") if form.is_bound else current.pitch
     return render(request, "accounts/profile.html", {"form": form, **_timing(pitch)})
 
 
 @require_POST
 def pitch_timing(request: HttpRequest) -> HttpResponse:
     """The live word count and speaking time under the pitch field."""
-    return render(request, "accounts/profile.html#timing", _timing(request.POST.get("pitch", "")))
+    form = PitchForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "accounts/profile.html#timing", {"pitch_refusal": form.errors["pitch"][0]}
+        )
+    return render(request, "accounts/profile.html#timing", _timing(form.cleaned_data["pitch"]))
 
 
 def _timing(pitch: str) -> dict:

@@ -25,7 +25,7 @@ from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
 from coffeechat.contacts.models import Contact
-from coffeechat.lib.forms import error_text
+from coffeechat.lib.forms import DateField, LineField, error_text
 
 SNOOZE_DAYS = {1: "1 day", 3: "3 days", 7: "1 week"}
 # A snooze ends at the start of the user's working day, not at midnight.
@@ -37,11 +37,20 @@ UNDO = "agenda_undo"
 GROUP_LIMIT = DIGEST_LIMIT
 
 
-class SnoozeForm(forms.Form):
+class ItemForm(forms.Form):
+    """Names an item of the agenda by its key."""
+
+    key = LineField(max_length=AgendaMark._meta.get_field("item_key").max_length)
+
+    def key_value(self) -> str:
+        return self.cleaned_data["key"] if self.is_valid() else ""
+
+
+class SnoozeForm(ItemForm):
     days = forms.TypedChoiceField(
         choices=list(SNOOZE_DAYS.items()), coerce=int, required=False, empty_value=None
     )
-    until = forms.DateField(required=False, error_messages={"invalid": "Enter a valid date."})
+    until = DateField(required=False, error_messages={"invalid": "Enter a valid date."})
 
     def clean(self) -> dict:
         data = super().clean()
@@ -63,6 +72,14 @@ class SnoozeForm(forms.Form):
         return until
 
 
+class TodayForm(forms.Form):
+    all = forms.BooleanField(required=False)
+
+
+class DigestForm(forms.Form):
+    digest = forms.ChoiceField(choices=[("on", "On")], required=False)
+
+
 # The page
 
 
@@ -76,7 +93,8 @@ def today(request: HttpRequest) -> HttpResponse:
     tz = ZoneInfo(current.time_zone)
     hidden = _hidden_rows(current, tz)
     undo_key = request.session.pop(UNDO, None)
-    limit = None if request.GET.get("all") == "1" else GROUP_LIMIT
+    query = TodayForm(request.GET)
+    limit = None if query.is_valid() and query.cleaned_data["all"] else GROUP_LIMIT
     context = {
         **_item_context(request, current),
         "groups": [
@@ -190,10 +208,10 @@ def _marked(request: HttpRequest, current: Agenda, item: AgendaItem, mark: Agend
 def snooze(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     current = agenda(owner=request.user, now=now)
-    item = _find(current, request.POST.get("key", ""))
+    form = SnoozeForm(request.POST)
+    item = _find(current, ItemForm(request.POST).key_value())
     if item is None:
         return _not_on_agenda(request, "That item is not on your agenda any more.")
-    form = SnoozeForm(request.POST)
     if not form.is_valid():
         problems = " ".join(message for errors in form.errors.values() for message in errors)
         return _refused(request, current, item, problems)
@@ -209,7 +227,7 @@ def snooze(request: HttpRequest) -> HttpResponse:
 def dismiss(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     current = agenda(owner=request.user, now=now)
-    item = _find(current, request.POST.get("key", ""))
+    item = _find(current, ItemForm(request.POST).key_value())
     if item is None:
         return _not_on_agenda(request, "That item is not on your agenda any more.")
     try:
@@ -221,7 +239,7 @@ def dismiss(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def restore(request: HttpRequest) -> HttpResponse:
-    key = request.POST.get("key", "")
+    key = ItemForm(request.POST).key_value()
     try:
         agenda_restore(owner=request.user, key=key)
     except ValidationError as error:
@@ -287,7 +305,11 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def digest_toggle(request: HttpRequest) -> HttpResponse:
-    on = request.POST.get("digest") == "on"
+    form = DigestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Turn the digest on or off with its button.")
+        return redirect("agenda:feed_settings")
+    on = form.cleaned_data["digest"] == "on"
     try:
         profile_update(owner=request.user, digest_opt_in=on)
     except ValidationError as error:

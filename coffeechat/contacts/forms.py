@@ -1,39 +1,57 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.urls import reverse
 
-from coffeechat.contacts.models import Contact, Organization, Priority, Source, Stage
+from coffeechat.contacts.models import (
+    Contact,
+    Organization,
+    OrganizationResearch,
+    PersonResearch,
+    Priority,
+    Source,
+    Stage,
+)
 from coffeechat.contacts.selectors import SORTS
-from coffeechat.lib.validation import SEARCH_LIMIT, check_size
+from coffeechat.lib.forms import (
+    EmailField,
+    LineField,
+    OwnedChoiceField,
+    TextField,
+    TimeZoneField,
+    URLField,
+    WholeNumberField,
+    model_formfield,
+)
+from coffeechat.lib.validation import NAME_LIMIT, SEARCH_LIMIT
 
 
 class ContactForm(forms.Form):
     """Validates what the user typed; the service does the writing."""
 
-    name = forms.CharField(max_length=200, strip=True)
-    organization_name = forms.CharField(label="Organisation", max_length=200, required=False)
-    title = forms.CharField(max_length=200, required=False)
-    email = forms.EmailField(label="E-mail", required=False)
-    other_emails = forms.CharField(
+    name = LineField(max_length=NAME_LIMIT, strip=True)
+    organization_name = LineField(label="Organisation", max_length=NAME_LIMIT, required=False)
+    title = LineField(max_length=NAME_LIMIT, required=False)
+    email = EmailField(label="E-mail", required=False)
+    other_emails = LineField(
         label="Other e-mails", required=False, help_text="Separate several with commas."
     )
-    phone = forms.CharField(max_length=50, required=False)
-    linkedin_url = forms.URLField(
+    phone = LineField(max_length=50, required=False)
+    linkedin_url = URLField(
         label="LinkedIn URL", max_length=300, required=False, assume_scheme="https"
     )
-    location = forms.CharField(max_length=200, required=False)
-    time_zone = forms.CharField(
-        max_length=64, required=False, help_text="e.g. Europe/Berlin or America/Chicago."
-    )
+    location = LineField(max_length=NAME_LIMIT, required=False)
+    time_zone = TimeZoneField(required=False, help_text="e.g. Europe/Berlin or America/Chicago.")
     source = forms.ChoiceField(label="How you know them", choices=Source.choices)
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
-    why_them = forms.CharField(
+    why_them = TextField(
         label="Why them, in one sentence to them",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Written to them, e.g. “Your talk on flood maps at the Service Design "
         "Gathering is why I am writing.” It opens your requests, nudges and LinkedIn notes.",
     )
-    our_connection = forms.CharField(
+    our_connection = TextField(
         label="How we are connected, as you would say it",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -41,33 +59,31 @@ class ContactForm(forms.Form):
         "the greeting in your requests and LinkedIn notes. Name a referrer here only if they "
         "said you may.",
     )
-    connection_note = forms.CharField(
+    connection_note = TextField(
         label="How we are connected (private note)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For you only, never put into a message: a mutual contact, a shared school "
         "or group, what a referrer asked of you.",
     )
-    their_work = forms.CharField(
+    their_work = TextField(
         label="Their work (private note)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For you only, never put into a message: a project, article or talk of theirs "
         "to read before you write.",
     )
-    research_notes = forms.CharField(
+    research_notes = TextField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For you only, never put into a message; they appear on the prep sheet.",
     )
-    tags = forms.CharField(required=False, help_text="Separate tags with commas.")
-    referred_by = forms.ModelChoiceField(
-        queryset=Contact.objects.none(), required=False, empty_label="—"
-    )
+    tags = LineField(required=False, help_text="Separate tags with commas.")
+    referred_by = OwnedChoiceField(queryset=Contact.objects.none(), required=False, empty_label="—")
     may_use_referrer_name = forms.BooleanField(
         label="They said I may mention the referrer's name", required=False
     )
-    cadence_days = forms.IntegerField(
+    cadence_days = WholeNumberField(
         label="Keep in touch every … days",
         min_value=7,
         max_value=730,
@@ -94,21 +110,13 @@ class ContactForm(forms.Form):
 
     def clean_other_emails(self) -> list[str]:
         emails = [e.strip() for e in self.cleaned_data["other_emails"].split(",") if e.strip()]
-        field = forms.EmailField()
+        field = EmailField()
         for email in emails:
             try:
                 field.clean(email)
             except forms.ValidationError:
                 raise forms.ValidationError(f"“{email}” is not a valid e-mail address.") from None
         return emails
-
-    def clean_time_zone(self) -> str:
-        from zoneinfo import available_timezones
-
-        value = self.cleaned_data["time_zone"].strip()
-        if value and value not in available_timezones():
-            raise forms.ValidationError(f"“{value}” is not a time zone coffeechat knows.")
-        return value
 
     @staticmethod
     def initial_for(contact: Contact) -> dict:
@@ -122,17 +130,18 @@ class ContactForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
-    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
+    website = URLField(max_length=200, required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
+        formfield_callback = model_formfield
         fields = ["name", "website", "industry", "research_notes"]
         widgets = {"research_notes": forms.Textarea(attrs={"rows": 4})}
 
 
 class ContactFilterForm(forms.Form):
     # Not stripped, so the size is checked on what was sent; the search splits it into words.
-    q = forms.CharField(label="Search", required=False, strip=False)
+    q = LineField(label="Search", max_length=SEARCH_LIMIT, required=False, strip=False)
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
@@ -147,6 +156,7 @@ class ContactFilterForm(forms.Form):
         ],
         required=False,
     )
+    page = WholeNumberField(required=False, min_value=1)
 
     def __init__(self, *args, tags: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,9 +169,6 @@ class ContactFilterForm(forms.Form):
             }
         )
 
-    def clean_q(self) -> str:
-        return check_size(self.cleaned_data["q"], limit=SEARCH_LIMIT)
-
     def search_error(self) -> str:
         """Why the search words cannot be used, or "" when they can."""
         self.is_valid()
@@ -170,7 +177,42 @@ class ContactFilterForm(forms.Form):
     def filters(self) -> dict[str, str]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""
         self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v}
+        data = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
         if data.get("sort") not in SORTS:
             data["sort"] = "name"
         return {"query": data.get("q", ""), **{k: v for k, v in data.items() if k != "q"}}
+
+    def query_string(self) -> str:
+        """The valid filters as a query string, for the links to the other pages."""
+        self.is_valid()
+        kept = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
+        return urlencode(kept)
+
+
+class SearchForm(forms.Form):
+    """A search box and the page of its results, as a query string gives them."""
+
+    q = LineField(label="Search", max_length=SEARCH_LIMIT, required=False)
+    page = WholeNumberField(required=False, min_value=1)
+
+    def value(self, name: str):
+        """The field's value when valid; empty when missing or refused, as a bad link should
+        show the first page rather than an error."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
+
+
+class CoworkerCheckForm(forms.Form):
+    organization_name = LineField(max_length=NAME_LIMIT, required=False)
+
+    def name(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("organization_name") or ""
+
+
+class ResearchForm(forms.Form):
+    """The research checklist on a person's page: the steps done, for them and their
+    organisation."""
+
+    person = forms.MultipleChoiceField(choices=PersonResearch.choices, required=False)
+    organization = forms.MultipleChoiceField(choices=OrganizationResearch.choices, required=False)

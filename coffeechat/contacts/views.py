@@ -10,11 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts import selectors, services
-from coffeechat.contacts.forms import ContactFilterForm, ContactForm, OrganizationForm
+from coffeechat.contacts.forms import (
+    ContactFilterForm,
+    ContactForm,
+    CoworkerCheckForm,
+    OrganizationForm,
+    ResearchForm,
+    SearchForm,
+)
 from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error, error_text
-from coffeechat.lib.validation import SEARCH_LIMIT, check_size
+from coffeechat.lib.validation import SEARCH_LIMIT
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
 from coffeechat.outreach.selectors import message_list
@@ -39,14 +46,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = selectors.contact_list(owner=request.user, **filters)
     if search_error:
         contacts = contacts.none()
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(contacts, PAGE_SIZE).get_page(filter_form.cleaned_data.get("page"))
     context = {
         "filter_form": filter_form,
         "search_error": search_error,
         "page": page,
-        "query_string": query.urlencode(),
+        "query_string": filter_form.query_string(),
         "filtered": any(v for k, v in filters.items() if k != "sort"),
         "has_any": page.paginator.count > 0 or Contact.objects.owned_by(request.user).exists(),
     }
@@ -58,7 +63,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
-    initial = {"organization_name": request.GET.get("organization_name", "")}
+    initial = {"organization_name": CoworkerCheckForm(request.GET).name()}
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     return _contact_form_page(
         request, form, None, lambda data: services.contact_create(owner=request.user, **data)
@@ -115,7 +120,11 @@ def _contact_form_page(
 
 
 def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
-    name = form["organization_name"].value() or ""
+    if form.is_bound:
+        form.is_valid()
+        name = form.cleaned_data.get("organization_name") or ""
+    else:
+        name = form.initial.get("organization_name") or ""
     organization = selectors.organization_list(owner=request.user).filter(name__iexact=name.strip())
     return services.coworker_warning(
         owner=request.user, organization=organization.first(), source=form["source"].value()
@@ -125,7 +134,7 @@ def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
 @require_GET
 def coworker_check(request: HttpRequest) -> HttpResponse:
     """The caution shown live on the contact form as the organisation is typed."""
-    name = request.GET.get("organization_name", "").strip()
+    name = CoworkerCheckForm(request.GET).name()
     employer = profile_get(owner=request.user).current_employer
     warning = ""
     if name and employer:
@@ -167,13 +176,11 @@ def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
 def contact_research(request: HttpRequest, contact_pk: int) -> HttpResponse:
     """The research checklist on a person's page: what is done, for them and their organisation."""
     contact = _contact_for_user(request, contact_pk)
+    form = ResearchForm(request.POST)
     try:
-        services.contact_research_set(
-            owner=request.user,
-            contact=contact,
-            person=request.POST.getlist("person"),
-            organization=request.POST.getlist("organization"),
-        )
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        services.contact_research_set(owner=request.user, contact=contact, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -197,15 +204,13 @@ def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    query, search_error = request.GET.get("q", ""), ""
-    try:
-        check_size(query, limit=SEARCH_LIMIT)
-    except ValidationError as error:
-        query, search_error = "", error.messages[0]
+    search = SearchForm(request.GET)
+    query = search.value("q")
+    search_error = " ".join(search.errors.get("q", []))
     organizations = selectors.organization_list(owner=request.user, query=query)
     if search_error:
         organizations = organizations.none()
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(organizations, PAGE_SIZE).get_page(search.value("page"))
     context = {
         "page": page,
         "query": query,

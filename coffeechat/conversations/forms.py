@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from coffeechat.conversations.models import Format
+from coffeechat.conversations.models import TAKEAWAY_LIMIT, Format
 from coffeechat.conversations.scheduling import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -10,6 +10,15 @@ from coffeechat.conversations.scheduling import (
     known_zones,
     local_start,
 )
+from coffeechat.lib.forms import (
+    DateField,
+    IdField,
+    LineField,
+    TextField,
+    TimeZoneField,
+    WholeNumberField,
+)
+from coffeechat.lib.validation import LINE_LIMIT, parse_id
 
 
 class ScheduleForm(forms.Form):
@@ -18,14 +27,13 @@ class ScheduleForm(forms.Form):
     It validates and adds `start` (an aware datetime) to the cleaned data; the service books.
     """
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.CharField(
-        max_length=64,
+    time_zone = TimeZoneField(
         help_text="The zone the time was agreed in, e.g. Europe/Berlin or America/Chicago.",
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
-    length_minutes = forms.IntegerField(
+    length_minutes = WholeNumberField(
         label="Length (minutes)",
         min_value=MIN_MINUTES,
         max_value=MAX_MINUTES,
@@ -37,13 +45,16 @@ class ScheduleForm(forms.Form):
         },
     )
     format = forms.ChoiceField(choices=Format.choices, initial=Format.VIDEO)
-    place = forms.CharField(
+    # An address pasted over several lines is folded into one by the service.
+    place = TextField(
+        widget=forms.TextInput,
         label="Place or link",
         max_length=PLACE_CHARS,
         required=False,
         help_text="A café's address, a phone number or a video-call link.",
     )
-    reason = forms.CharField(
+    reason = TextField(
+        widget=forms.TextInput,
         label="Why it moved",
         max_length=REASON_CHARS,
         required=False,
@@ -57,12 +68,6 @@ class ScheduleForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="The note about the new time thanks them, or apologises, accordingly.",
     )
-
-    def clean_time_zone(self) -> str:
-        value = self.cleaned_data["time_zone"].strip()
-        if value not in known_zones():
-            raise forms.ValidationError(f"“{value}” is not a time zone coffeechat knows.")
-        return value
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -78,3 +83,50 @@ class ScheduleForm(forms.Form):
     @staticmethod
     def time_zones() -> list[str]:
         return sorted(known_zones())
+
+
+class CancelForm(forms.Form):
+    reason = TextField(max_length=REASON_CHARS, required=False)
+
+
+class QuestionForm(forms.Form):
+    """A question written on the page, or one from the bank named by its key."""
+
+    key = LineField(max_length=100, required=False)
+    # Several lines may be typed; the service joins them into one.
+    text = TextField(max_length=LINE_LIMIT, required=False)
+    category = LineField(max_length=50, required=False)
+
+    def clean_key(self) -> str:
+        # "builtin:<name>" or "own:<id>"; the service says whether the bank still has it.
+        key = self.cleaned_data["key"]
+        source, _, rest = key.partition(":")
+        if source == "own":
+            parse_id(rest)
+        elif key and source != "builtin":
+            raise forms.ValidationError("That question is not in your question bank.")
+        return key
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {name: list(errors) for name, errors in self.errors.items()}
+
+
+class QuestionTextForm(forms.Form):
+    # As long as any text: the linter says what is wrong with a long question.
+    text = TextField(required=False, strip=False)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class ThankYouForm(forms.Form):
+    takeaway = IdField(required=False)
+    # The takeaway in the user's own words, when they write it for the thank-you.
+    takeaway_words = TextField(required=False, max_length=TAKEAWAY_LIMIT)
+
+
+class NextForm(forms.Form):
+    """Where a form on another page asks to be taken back to."""
+
+    next = LineField(max_length=LINE_LIMIT, required=False)

@@ -9,6 +9,7 @@ from coffeechat.conversations.takeaways import (
     MAX_REFLECTION_CHARS,
     MAX_TAKEAWAY_CHARS,
 )
+from coffeechat.lib.forms import EmailField, LineField, TextField
 
 CLARITY_CHOICES = [
     ("", "Not rated"),
@@ -21,21 +22,21 @@ CLARITY_CHOICES = [
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(
+    notes = TextField(
         required=False,
         max_length=MAX_NOTES_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: **bold**, _italic_, - lists, > quotes, [links](https://…).",
     )
-    reflection_fit = forms.CharField(
+    reflection_fit = TextField(
         label="How it fits my goals",
         required=False,
         max_length=MAX_REFLECTION_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Does this work still appeal? What surprised you?",
     )
-    reflection_next = forms.CharField(
+    reflection_next = TextField(
         label="What I will do next",
         required=False,
         max_length=MAX_REFLECTION_CHARS,
@@ -62,23 +63,21 @@ class NotesForm(forms.Form):
 
 class TakeawayForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=TakeawayKind.choices)
-    text = forms.CharField(
+    text = TextField(
         label="Takeaway",
         required=False,
         max_length=MAX_TAKEAWAY_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One thing, in your own words. For a referral it can stay empty.",
     )
-    referral_name = forms.CharField(
+    referral_name = LineField(
         label="Their name", required=False, max_length=MAX_REFERRAL_FIELD_CHARS
     )
-    referral_email = forms.EmailField(label="Their e-mail", required=False)
-    referral_organization = forms.CharField(
+    referral_email = EmailField(label="Their e-mail", required=False)
+    referral_organization = LineField(
         label="Organisation", required=False, max_length=MAX_REFERRAL_FIELD_CHARS
     )
-    referral_title = forms.CharField(
-        label="Title", required=False, max_length=MAX_REFERRAL_FIELD_CHARS
-    )
+    referral_title = LineField(label="Title", required=False, max_length=MAX_REFERRAL_FIELD_CHARS)
     may_use_name = forms.BooleanField(label="I may say who suggested I write", required=False)
 
 

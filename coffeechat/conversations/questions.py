@@ -26,7 +26,7 @@ from coffeechat.conversations.question_lint import lint_question
 from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import WORDS_PER_MINUTE, word_count
-from coffeechat.lib.validation import check_text, tidy_line
+from coffeechat.lib.validation import check_text, is_id, tidy_line
 
 MAX_QUESTION_LENGTH = Question._meta.get_field("text").max_length or 300
 MAX_ANSWER_NOTE_LENGTH = ANSWER_NOTE_LIMIT
@@ -124,7 +124,7 @@ def bank_question_get(*, owner, key: str) -> BankQuestion:
     if source == "builtin" and rest in BUILTIN_BY_KEY:
         category, text = BUILTIN_BY_KEY[rest]
         return BankQuestion(key=key, category=str(category), text=text, builtin=True)
-    if source == "own" and rest.isdigit():
+    if source == "own" and is_id(rest):
         question = own_question_list(owner=owner).filter(pk=int(rest)).first()
         if question is not None:
             return _own(question)

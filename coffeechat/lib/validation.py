@@ -102,6 +102,15 @@ def parse_id(value: object) -> int:
     return parse_int(str(value), minimum=1, maximum=2**63 - 1)
 
 
+def is_id(value: object) -> bool:
+    """Whether parse_id would take `value`, for a key such as "own:12" read from outside."""
+    try:
+        parse_id(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def check_year(value: dt.date) -> dt.date:
     """Dates and datetimes from MIN_YEAR to MAX_YEAR."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:

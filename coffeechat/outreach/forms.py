@@ -1,8 +1,10 @@
 from django import forms
 from django.urls import reverse
 
-from coffeechat.lib.validation import NAME_LIMIT, check_line
-from coffeechat.outreach.models import Channel
+from coffeechat.lib.forms import IdField, LineField, TextField
+from coffeechat.lib.validation import LINE_LIMIT, NAME_LIMIT, TEXT_LIMIT
+from coffeechat.outreach.models import Channel, MessageKind, ReplyOutcome
+from coffeechat.outreach.template_fields import SLOTS
 from coffeechat.outreach.templating import (
     MAX_TEMPLATE_CHARS,
     TEMPLATE_CHANNELS,
@@ -10,20 +12,25 @@ from coffeechat.outreach.templating import (
     template_check,
 )
 
+TOO_LONG = {"max_length": f"A template can be at most {MAX_TEMPLATE_CHARS:,} characters."}
+
 
 class TemplateForm(forms.Form):
     """Validates a template as typed; the service does the writing."""
 
-    name = forms.CharField(max_length=100, help_text="For you only, e.g. “Request to alumni”.")
+    name = LineField(max_length=100, help_text="For you only, e.g. “Request to alumni”.")
     kind = forms.ChoiceField(label="Used for", choices=TEMPLATE_KINDS)
     channel = forms.ChoiceField(choices=TEMPLATE_CHANNELS)
-    subject = forms.CharField(
-        max_length=200, required=False, help_text="E-mail only; a LinkedIn note has no subject."
+    subject = LineField(
+        max_length=NAME_LIMIT,
+        required=False,
+        help_text="E-mail only; a LinkedIn note has no subject.",
     )
-    body = forms.CharField(
+    body = TextField(
         label="Message",
         max_length=MAX_TEMPLATE_CHARS,
         strip=False,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
         help_text="Write {{ first_name }} and the other fields listed below where they belong.",
     )
@@ -42,9 +49,6 @@ class TemplateForm(forms.Form):
             )
         self.fields["channel"].widget.attrs.update(preview, **{"hx-trigger": "change"})
 
-    def clean_subject(self) -> str:
-        return check_line(self.cleaned_data["subject"], limit=NAME_LIMIT)
-
     def clean(self):
         data = super().clean()
         subject, body, channel = data.get("subject", ""), data.get("body"), data.get("channel")
@@ -60,3 +64,62 @@ class TemplateForm(forms.Form):
                     if field not in self.errors:
                         self.add_error(field, messages)
         return data
+
+
+class ComposeForm(forms.Form):
+    """The template chosen for a draft, the conversation it belongs to, if any, and what the
+    user wrote into the template's slots (an article, an update, their news)."""
+
+    template = LineField(max_length=100, required=False)
+    conversation = IdField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SLOTS:
+            self.fields[name] = LineField(required=False, max_length=LINE_LIMIT)
+
+    def slots(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in SLOTS if self.cleaned_data.get(name)}
+
+
+class ComposeFilterForm(forms.Form):
+    """The query string of the compose page: which kind of message, for which conversation."""
+
+    kind = forms.ChoiceField(choices=[("", "Any"), *MessageKind.choices], required=False)
+    conversation = IdField(required=False)
+
+    def value(self, name: str):
+        """The field's value when valid, else None: a bad link shows every template."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
+
+
+class MessageForm(forms.Form):
+    """A draft's subject and body as typed in the editor."""
+
+    subject = LineField(max_length=NAME_LIMIT, required=False)
+    body = TextField(max_length=TEXT_LIMIT, required=False, strip=False)
+
+
+class ReplyForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=ReplyOutcome.choices,
+        error_messages=dict.fromkeys(
+            ("required", "invalid_choice"), "Say whether they accepted, declined or other."
+        ),
+    )
+    body = TextField(max_length=TEXT_LIMIT, required=False)
+
+
+class TemplatePreviewForm(forms.Form):
+    """The fields the live preview reads; it shows what it cannot fill in rather than fail."""
+
+    subject = LineField(max_length=NAME_LIMIT, required=False)
+    body = TextField(
+        max_length=MAX_TEMPLATE_CHARS, required=False, strip=False, error_messages=TOO_LONG
+    )
+    channel = forms.ChoiceField(choices=TEMPLATE_CHANNELS, required=False)
+
+
+class TemplateKindForm(forms.Form):
+    kind = forms.ChoiceField(choices=TEMPLATE_KINDS, required=False)

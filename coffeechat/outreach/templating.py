@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from jinja2 import Template as JinjaTemplate
     from jinja2 import nodes
 
+from coffeechat.lib.validation import is_id
 from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS
 from coffeechat.outreach.models import Channel, MessageKind, Template
 
@@ -412,7 +413,7 @@ def template_get(*, owner, key: str) -> TemplateChoice:
     source, _, rest = (key or "").partition(":")
     if source == "builtin" and rest in BUILTINS:
         return builtin_version(owner=owner, slug=rest)
-    if source == "own" and rest.isdigit():
+    if source == "own" and is_id(rest):
         template = Template.objects.owned_by(owner).filter(pk=int(rest)).first()
         if template is not None:
             return _choice_from(template)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coffeechat.lib.forms import LineField
 from coffeechat.portability.importers import (
     KINDS,
     MAX_IMPORT_BYTES,
@@ -45,11 +46,19 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="File", help_text=f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
 
 
+class ConfirmForm(forms.Form):
+    """The second step: the preview's token says which kept file to import."""
+
+    action = forms.ChoiceField(choices=[("confirm", "Import")])
+    token = LineField(max_length=100, required=False)
+
+
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     _sweep_kept_files()
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        return _confirm(request)
+    confirm = ConfirmForm(request.POST if request.method == "POST" else None)
+    if confirm.is_bound and not confirm.has_error("action"):
+        return _confirm(request, confirm.cleaned_data.get("token", ""))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
@@ -66,8 +75,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portability/import.html", {"form": form})
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
-    found = _kept_upload(request)
+def _confirm(request: HttpRequest, token: str) -> HttpResponse:
+    found = _kept_upload(request, token)
     if found is None:
         messages.error(request, "That preview has expired. Choose the file again.")
         return redirect("portability:import")
@@ -108,13 +117,14 @@ def _keep(request: HttpRequest, *, kind: str, filename: str, data: bytes) -> str
     return token
 
 
-def _kept_upload(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:
+def _kept_upload(request: HttpRequest, token: str) -> tuple[dict[str, Any], bytes] | None:
     """This user's previewed file, if the form names it and it is not too old."""
     kept = request.session.get(SESSION_KEY)
     if (
         not kept
         or kept.get("owner") != request.user.pk
-        or not secrets.compare_digest(str(kept.get("token")), request.POST.get("token", ""))
+        or not token
+        or not secrets.compare_digest(str(kept.get("token")), token)
         or time.time() - kept.get("at", 0) > KEEP_SECONDS
     ):
         return None

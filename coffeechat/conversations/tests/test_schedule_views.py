@@ -156,7 +156,10 @@ def test_a_time_i_moved_is_worded_as_mine(alice_client, booked):
         ({"length_minutes": "0"}, "At least 5 minutes; 15 to 30 is the usual ask."),
         ({"length_minutes": "-5"}, "At least 5 minutes"),
         ({"length_minutes": "240"}, "At most 180 minutes"),
-        ({"time_zone": "Europe/Atlantis"}, "“Europe/Atlantis” is not a time zone coffeechat knows"),
+        (
+            {"time_zone": "Europe/Atlantis"},
+            "“Europe/Atlantis” is not a time zone; use a name such as Europe/London",
+        ),
         ({"time": "25:00"}, "Enter a valid time"),
         ({"date": ""}, "This field is required"),
         ({"format": "pigeon"}, "Select a valid choice"),

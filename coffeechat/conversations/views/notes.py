@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.conversations import takeaways as service
+from coffeechat.conversations.forms import NextForm, ThankYouForm
 from coffeechat.conversations.models import (
     Conversation,
     Takeaway,
@@ -32,11 +33,13 @@ def _detail_url(conversation: Conversation) -> str:
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form was on, when it is one of ours."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
+    form = NextForm(request.POST)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
+    # A path of this site only: redirect() would read a bare word as the name of a view.
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if target and safe else default)
+    return redirect(target if safe else default)
 
 
 def _notes_page(
@@ -130,11 +133,14 @@ def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     """A thank-you draft naming the takeaway, in the user's words or as noted, opened in the
     message editor. Whether a thank-you may be written now is the draft service's to say."""
     conversation = conversation_for_user(request, conversation_pk)
-    text = request.POST.get("takeaway_words", "").strip()
-    chosen = request.POST.get("takeaway", "").strip()
+    form = ThankYouForm(request.POST)
+    if not form.is_valid():
+        if "takeaway" in form.errors:
+            raise Http404("No such takeaway.")
+        messages.error(request, error_text(ValidationError(form.errors.as_data())))
+        return redirect(_detail_url(conversation))
+    text, chosen = form.cleaned_data["takeaway_words"], form.cleaned_data["takeaway"]
     if chosen and not text:
-        if not chosen.isdigit():
-            raise Http404
         takeaways = service.takeaway_list(owner=request.user).filter(conversation=conversation)
         text = get_object_or_404(takeaways, pk=chosen).text
     try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import questions
+from coffeechat.conversations.forms import MoveForm, QuestionForm, QuestionTextForm
 from coffeechat.conversations.models import ChosenQuestion, Conversation, QuestionCategory
 from coffeechat.conversations.question_lint import lint_question
 from coffeechat.conversations.scheduling import (
@@ -76,27 +77,33 @@ def prep(request: HttpRequest, conversation_pk: int) -> HttpResponse:
 def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     """Adds a question from the bank (`key`) or one written on the page (`text`, `category`)."""
     conversation = conversation_for_user(request, conversation_pk)
-    key = request.POST.get("key", "")
-    text, category = request.POST.get("text", ""), request.POST.get("category", "")
+    form = QuestionForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors_by_field())
+        data = form.cleaned_data
         added = questions.chosen_question_add(
             owner=request.user,
             conversation=conversation,
-            key=key or None,
-            text=text,
-            category=category,
+            key=data["key"] or None,
+            text=data["text"],
+            category=data["category"],
         )
     except ValidationError as error:
-        if key:
+        if form.cleaned_data.get("key") or form.has_error("key"):
             return _changed(request, conversation, error=_plain(error))
         # Keep what they wrote, with the reason next to it.
-        own = {"own_text": text, "own_category": category, "own_errors": _field_errors(error)}
+        own = {
+            "own_text": form.cleaned_data.get("text", ""),
+            "own_category": form.cleaned_data.get("category", ""),
+            "own_errors": _field_errors(error),
+        }
         if request.htmx:
             return _changed(request, conversation, own_form=True, **own)
         return render(
             request, "conversations/prep.html", _prep_context(request, conversation, **own)
         )
-    return _changed(request, conversation, done=f"Added “{added.text}”.", own_form=not key)
+    return _changed(request, conversation, done=f"Added “{added.text}”.", own_form=not data["key"])
 
 
 @require_POST
@@ -105,9 +112,12 @@ def question_move(
 ) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     chosen = _chosen_for_user(request, conversation, chosen_question_pk)
+    form = MoveForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError("Move a question up or down.")
         questions.chosen_question_move(
-            owner=request.user, chosen=chosen, direction=request.POST.get("direction", "")
+            owner=request.user, chosen=chosen, direction=form.cleaned_data["direction"]
         )
     except ValidationError as error:
         return _changed(request, conversation, error=_plain(error))
@@ -127,7 +137,11 @@ def question_remove(
 @require_POST
 def question_lint(request: HttpRequest) -> HttpResponse:
     """The findings for a question being written, checked as the user types (htmx)."""
-    text = request.POST.get("text", "")
+    form = QuestionTextForm(request.POST)
+    if not form.is_valid():
+        context = {"refusal": " ".join(form.errors["text"])}
+        return render(request, "conversations/prep.html#findings", context)
+    text = form.cleaned_data["text"]
     try:
         context = {"findings": lint_question(text), "checked": bool(text.strip())}
     except ValidationError as error:
@@ -140,9 +154,12 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     """Every question in the bank, and the user's own: add one, delete one."""
     own: dict = {"own_text": "", "own_category": "", "own_errors": {}}
     if request.method == "POST":
-        own["own_text"] = request.POST.get("text", "")
-        own["own_category"] = request.POST.get("category", "")
+        form = QuestionForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors_by_field())
+            own["own_text"] = form.cleaned_data["text"]
+            own["own_category"] = form.cleaned_data["category"]
             question = questions.own_question_add(
                 owner=request.user, category=own["own_category"], text=own["own_text"]
             )

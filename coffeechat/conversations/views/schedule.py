@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import scheduling
-from coffeechat.conversations.forms import ScheduleForm
+from coffeechat.conversations.forms import CancelForm, ScheduleForm
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import TRANSITIONS
@@ -119,9 +119,12 @@ def _draft_and_edit(
 @require_POST
 def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
+    form = CancelForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
         scheduling.conversation_cancel(
-            owner=request.user, conversation=conversation, reason=request.POST.get("reason", "")
+            owner=request.user, conversation=conversation, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         flash.error(request, error_text(error))

@@ -14,6 +14,8 @@ from coffeechat.lib.forms import error_text
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.drafting import draft_cautions, message_draft_create
+from coffeechat.outreach.forms import ComposeFilterForm, ComposeForm, MessageForm, ReplyForm
+from coffeechat.outreach.lint import Finding
 from coffeechat.outreach.models import Channel, Message
 from coffeechat.outreach.selectors import message_list
 from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
@@ -29,22 +31,27 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
     """Choose a template for a contact; choosing one makes a draft to edit."""
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
     if request.method == "POST":
-        conversation_pk = request.POST.get("conversation")
-        conversation = conversation_for_user(request, conversation_pk) if conversation_pk else None
-        slots = {name: request.POST[name] for name in SLOTS if request.POST.get(name)}
+        form = ComposeForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            conversation_pk = form.cleaned_data["conversation"]
+            conversation = (
+                conversation_for_user(request, conversation_pk) if conversation_pk else None
+            )
             message = message_draft_create(
                 owner=request.user,
                 contact=contact,
-                template=request.POST.get("template", ""),
+                template=form.cleaned_data["template"],
                 conversation=conversation,
-                slots=slots,
+                slots=form.slots(),
             )
         except ValidationError as error:
             flash.error(request, error_text(error))
         else:
             return redirect("outreach:message_edit", message_pk=message.pk)
-    kind = request.GET.get("kind") or None
+    query = ComposeFilterForm(request.GET)
+    kind = query.value("kind")
     choices = templates_for(owner=request.user, contact=contact, kind=kind)
     return render(
         request,
@@ -53,6 +60,7 @@ def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
             "contact": contact,
             "choices": [(choice, _slot_fields(choice)) for choice in choices],
             "kind": kind,
+            "conversation_pk": query.value("conversation"),
             "coworker_warning": coworker_warning(
                 owner=request.user, organization=contact.organization, source=contact.source
             ),
@@ -88,13 +96,11 @@ def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
 def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     if request.method == "POST":
+        form = MessageForm(request.POST)
         try:
-            services.message_update(
-                owner=request.user,
-                message=message,
-                subject=request.POST.get("subject", ""),
-                body=request.POST.get("body", ""),
-            )
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            services.message_update(owner=request.user, message=message, **form.cleaned_data)
         except ValidationError as error:
             flash.error(request, error_text(error))
         else:
@@ -108,12 +114,20 @@ def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
 def message_lint(request: HttpRequest, message_pk: int) -> HttpResponse:
     """The findings panel, re-checked as the user types (htmx)."""
     message = _message_for_user(request, message_pk)
-    findings = services.message_lint(
-        owner=request.user,
-        message=message,
-        subject=request.POST.get("subject", ""),
-        body=request.POST.get("body", "").replace("\r\n", "\n"),
-    )
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        findings = services.message_lint(owner=request.user, message=message, **form.cleaned_data)
+    else:
+        findings = [
+            Finding(
+                code="too-large" if error.code == "max_length" else "refused",
+                severity="error",
+                message=" ".join(error.messages),
+                field=field,
+            )
+            for field, errors in form.errors.as_data().items()
+            for error in errors
+        ]
     return render(
         request,
         "outreach/message.html#findings",
@@ -173,13 +187,11 @@ def message_delete(request: HttpRequest, message_pk: int) -> HttpResponse:
 @require_POST
 def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
+    form = ReplyForm(request.POST)
     try:
-        services.reply_log(
-            owner=request.user,
-            contact=contact,
-            outcome=request.POST.get("outcome", ""),
-            body=request.POST.get("body", ""),
-        )
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        services.reply_log(owner=request.user, contact=contact, **form.cleaned_data)
     except ValidationError as error:
         flash.error(request, error_text(error))
     else:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.lib.forms import apply_validation_error
 from coffeechat.outreach import services, templating
-from coffeechat.outreach.forms import TemplateForm
+from coffeechat.outreach.forms import TemplateForm, TemplateKindForm, TemplatePreviewForm
 from coffeechat.outreach.models import Channel, Template
 from coffeechat.outreach.templating import (
     BUILTINS,
@@ -53,15 +53,18 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: TemplateForm, **context) -> HttpResponse:
-    data = form.data if form.is_bound else form.initial
+    # The preview shows what the form accepted; a refused field shows its error instead.
+    data = TemplatePreviewForm(form.data if form.is_bound else form.initial)
     context.update(form=form, fields=FIELDS)
-    context.update(_preview(request, data.get("subject", ""), data.get("body", ""), data))
+    context.update(_preview(request, data))
     return render(request, "outreach/template_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    initial = {"kind": request.GET.get("kind", "request"), "channel": Channel.EMAIL}
+    query = TemplateKindForm(request.GET)
+    kind = (query.is_valid() and query.cleaned_data["kind"]) or "request"
+    initial = {"kind": kind, "channel": Channel.EMAIL}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,9 +133,12 @@ def template_delete(request: HttpRequest, template_pk: int) -> HttpResponse:
     )
 
 
-def _preview(request: HttpRequest, subject: str, body: str, data) -> dict:
+def _preview(request: HttpRequest, form: TemplatePreviewForm) -> dict:
     """The template filled in with sample values, or what stops it from being filled in."""
-    subject, body = subject or "", body or ""
+    if not form.is_valid():
+        return {"preview_errors": form.errors}
+    data = form.cleaned_data
+    subject, body = data["subject"], data["body"]
     try:
         template_check(subject=subject, body=body)
     except ValidationError as error:
@@ -160,6 +166,5 @@ def _preview(request: HttpRequest, subject: str, body: str, data) -> dict:
 @require_POST
 def template_preview(request: HttpRequest) -> HttpResponse:
     """The live preview under the template form."""
-    post = request.POST
-    context = _preview(request, post.get("subject", ""), post.get("body", ""), post)
+    context = _preview(request, TemplatePreviewForm(request.POST))
     return render(request, "outreach/template_form.html#preview", context)
