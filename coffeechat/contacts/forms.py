@@ -23,7 +23,7 @@ from coffeechat.lib.forms import (
     WholeNumberField,
     model_formfield,
 )
-from coffeechat.lib.validation import NAME_LIMIT, SEARCH_LIMIT
+from coffeechat.lib.validation import NAME_LIMIT, SEARCH_LIMIT, is_single_line
 
 
 class ContactForm(forms.Form):
@@ -210,9 +210,17 @@ class CoworkerCheckForm(forms.Form):
         return self.cleaned_data.get("organization_name") or ""
 
 
+class _Checked(forms.MultipleChoiceField):
+    """The boxes ticked: short lines, each checked against the checklist by the service,
+    which names the person in its refusal."""
+
+    def valid_value(self, value: str) -> bool:
+        return is_single_line(value) and len(value) <= NAME_LIMIT
+
+
 class ResearchForm(forms.Form):
     """The research checklist on a person's page: the steps done, for them and their
     organisation."""
 
-    person = forms.MultipleChoiceField(choices=PersonResearch.choices, required=False)
-    organization = forms.MultipleChoiceField(choices=OrganizationResearch.choices, required=False)
+    person = _Checked(choices=PersonResearch.choices, required=False)
+    organization = _Checked(choices=OrganizationResearch.choices, required=False)

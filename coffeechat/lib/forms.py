@@ -12,6 +12,7 @@ from django.db import models
 from coffeechat.lib.validation import (
     LINE_LIMIT,
     TEXT_LIMIT,
+    TextValidator,
     check_line,
     check_text,
     check_time_zone,
@@ -165,6 +166,10 @@ def model_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
                 if isinstance(db_field, model_class):
                     kwargs["form_class"] = form_class
                     break
+        # A text field's limit is its validator's: the form says the same as the model.
+        limits = [v.limit for v in db_field.validators if isinstance(v, TextValidator)]
+        if limits and db_field.max_length is None:
+            kwargs.setdefault("max_length", min(limits))
     return db_field.formfield(**kwargs)
 
 
