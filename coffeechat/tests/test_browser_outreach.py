@@ -87,3 +87,37 @@ def test_it_writes_a_request_fixes_a_job_ask_and_marks_it_sent(live_server, page
     assert message.sent_at == conversation.requested_at
     assert "Do you have any openings?" not in message.body
     assert "20 minutes" in message.body
+
+
+def test_a_request_through_a_referrer_who_asked_not_to_be_named_shows_no_trace_of_them(
+    live_server, page
+):
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+    from coffeechat.contacts.models import Contact
+    from coffeechat.demo import demo_load
+
+    owner = local_user_get_or_create()
+    demo_load(owner=owner)
+    person = Contact.objects.get(owner=owner, name="Leila Nasser")
+    referrer = person.referred_by
+    assert referrer is not None and not person.may_use_referrer_name
+    names = [referrer.first_name, referrer.last_name]
+
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    page.get_by_role("heading", name="Today", exact=True).wait_for()
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Write a request").click()
+    expect(page.get_by_role("heading", name=f"Write to {person.name}")).to_be_visible()
+    for name in names:
+        assert name not in page.content(), f"{name} on the page of templates"
+    choice = page.locator("li.card", has_text="Request by e-mail")
+    choice.get_by_role("button", name="Use this").click()
+    expect(page.get_by_role("heading", name=f"Request to {person.name}")).to_be_visible()
+
+    editor = page.content()
+    body = page.get_by_label("Message", exact=True).input_value()
+    subject = page.get_by_label("Subject").input_value()
+    assert "Leila" in body
+    for name in names:
+        assert name not in body and name not in subject
+        assert name not in editor, f"{name} on the draft's page"
