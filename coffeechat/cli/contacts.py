@@ -76,17 +76,30 @@ def contacts_list(as_json: bool, query: str) -> None:
 
     query = check_option("--search", query, lambda value: check_line(value, limit=SEARCH_LIMIT))
     _migrate()
-    people = contact_list(owner=_owner(), query=query)
-    rows = [_contact_json(c) for c in people]
+    people = list(contact_list(owner=_owner(), query=query))
     if as_json:
+        rows = [_contact_json(c) for c in people]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    if not rows:
+    if not people and query:
+        click.echo(f"Nobody matches “{query}”. Try part of a name, an organisation or a title.")
+        return
+    if not people:
         click.echo("No contacts yet. Add one with: coffeechat contacts add NAME --org ORG")
         return
+    # The table is for reading: sources and stages in words, not their keys (JSON keeps those).
     print_table(
         ["Name", "Organisation", "Title", "Source", "Stage"],
-        [[r["name"], r["organization"], r["title"], r["source"], r["stage"]] for r in rows],
+        [
+            [
+                c.name,
+                c.organization.name if c.organization else "",
+                c.title,
+                c.get_source_display(),
+                c.stage_label,
+            ]
+            for c in people
+        ],
     )
 
 

@@ -124,3 +124,21 @@ def test_it_warns_before_adding_a_coworker():
     result = run("contacts", "add", "Peter Gibbons", "--org", "initech")
     assert result.exit_code == 0, result.output
     assert "Caution: You work at initech" in result.output
+
+
+def test_the_table_says_sources_and_stages_in_words():
+    run("contacts", "add", "Ada Lovelace", "--source", "former_colleague")
+    result = run("contacts", "list")
+    assert result.exit_code == 0, result.output
+    assert "Former colleague" in result.output and "Prospect" in result.output
+    assert "former_colleague" not in result.output and "prospect" not in result.output
+
+
+def test_a_search_that_finds_nobody_says_so_not_that_the_network_is_empty():
+    run("contacts", "add", "Ada Lovelace")
+    result = run("contacts", "list", "--search", "nobody")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip()
+        == "Nobody matches “nobody”. Try part of a name, an organisation or a title."
+    )
