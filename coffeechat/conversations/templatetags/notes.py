@@ -65,3 +65,16 @@ def thank_you_drafts(conversation: Conversation):
 def takeaway_form() -> TakeawayForm:
     """An empty add-takeaway form, for pages whose view does not provide one."""
     return TakeawayForm()
+
+
+@register.filter
+def time_ago(moment) -> str:
+    """`{{ held_at|time_ago }}`: "just now" within the minute, else "3 hours ago"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"

@@ -418,3 +418,14 @@ def test_bob_gets_404(client, bob, held, gap, name, method):
     gap.refresh_from_db()
     assert held.notes == "" and gap.status == "open"
     assert Takeaway.objects.count() == 1 and not Message.objects.exists()
+
+
+def test_the_thank_you_says_when_you_talked_in_words(alice_client, held):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert "(you talked just now)" in alice_client.get(_detail(held)).text
+    Conversation.objects.filter(pk=held.pk).update(held_at=timezone.now() - timedelta(hours=3))
+    page = alice_client.get(_detail(held)).text
+    assert "(you talked 3\xa0hours ago)" in page and "0\xa0minutes" not in page
