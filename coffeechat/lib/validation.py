@@ -7,7 +7,6 @@ ValidationError with a message a user can read; the caller adds the field or lin
 
 import datetime as dt
 import re
-import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
@@ -201,8 +200,3 @@ def validate_time_zone(value: str) -> None:
 def remove_control(value: str) -> str:
     """`value` without the control characters check_text refuses (tabs and line breaks stay)."""
     return _CONTROL.sub("", value)
-
-
-def normalize_text(value: str) -> str:
-    """Unicode NFC, so that the same name typed on two systems compares equal."""
-    return unicodedata.normalize("NFC", value)

@@ -193,13 +193,15 @@ def restore(
         restored = _restore(Path(path), force=force, owner=owner, progress=progress)
     except ValidationError as error:
         # Names and values quoted from the file may hold line breaks; the message may not.
-        raise ValidationError(one_line(" ".join(error.messages))) from None
+        raise ValidationError(_escaped_line(" ".join(error.messages))) from None
     # The first page after a restore is planned from statistics that know its rows.
     statistics_refresh(owned_models())
     return restored
 
 
-def one_line(text: str) -> str:
+def _escaped_line(text: str) -> str:
+    """`text` with line breaks and control characters written as escapes (\\n, \\x00), so a
+    message quoting the file shows what is there and stays on one line."""
     return _NOT_ONE_LINE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
