@@ -7,6 +7,7 @@ has at least one person in it.
 
 import unicodedata
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from coffeechat.contacts.models import Contact, Priority
 from coffeechat.contacts.services import contact_create, organization_create
 from coffeechat.conversations.models import Conversation, Format, State, Takeaway, TakeawayStatus
 from coffeechat.lib.business_days import add_business_days, is_business_day
-from coffeechat.lib.owned import owned_models
+from coffeechat.lib.owned import Owner, owned_models
 from coffeechat.lib.statistics import statistics_refresh
 from coffeechat.outreach.models import Channel, Direction, Message, MessageKind, MessageStatus
 
@@ -76,7 +77,7 @@ Lucas Moreau     | Greenline Mobility            | Head of Product            | 
 Fiona Gallagher  | Fernleaf Energy               | Sustainability Manager     | cold             | low      | 50    |
 """
 
-DETAILS = {
+DETAILS: dict[str, dict[str, Any]] = {
     "Ines Carvalho": {
         "connection_note": "Heard her talk at the Service Design Gathering; we spoke in the Q&A.",
         "their_work": "Talk “Maps people can act on”: testing flood maps with residents.",
@@ -335,11 +336,11 @@ Grace Adeyemi     | opportunity | open   |                 | She offered to pass
 """
 
 
-def demo_needed(*, owner) -> bool:
+def demo_needed(*, owner: Owner) -> bool:
     return not Contact.objects.owned_by(owner).exists()
 
 
-def demo_load(*, owner, now: datetime | None = None) -> dict[str, int]:
+def demo_load(*, owner: Owner, now: datetime | None = None) -> dict[str, int]:
     """Loads the sample network for an owner with no contacts yet; returns what it made."""
     with transaction.atomic():
         if not demo_needed(owner=owner):
@@ -363,7 +364,7 @@ def _ascii(text: str) -> str:
 
 
 class _Loader:
-    def __init__(self, owner, now: datetime, tz: ZoneInfo):
+    def __init__(self, owner: Owner, now: datetime, tz: ZoneInfo):
         self.owner, self.now, self.tz = owner, now, tz
         self.people: dict[str, Contact] = {}
         self.counts = dict.fromkeys(

@@ -8,6 +8,7 @@ import secrets
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import platformdirs
@@ -166,7 +167,7 @@ TEMPLATES = [
 ]
 
 
-def _database_from_url(url: str) -> dict:
+def _database_from_url(url: str) -> dict[str, Any]:
     """COFFEECHAT_DATABASE_URL as Django's database settings. The URL itself is not kept as
     a setting: it carries the password, and Django's debug page lists every setting."""
     try:
@@ -187,7 +188,7 @@ def _database_from_url(url: str) -> dict:
         )
     if not database.get("NAME"):
         raise ImproperlyConfigured("COFFEECHAT_DATABASE_URL names no database.")
-    return database
+    return dict(database)
 
 
 SUPPORTED_DATABASES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}

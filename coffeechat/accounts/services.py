@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.models import LoginLink, Profile
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
+from coffeechat.lib.owned import Owner
 
 LOCAL_USERNAME = "me"
 
@@ -22,7 +23,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def profile_get(*, owner) -> Profile:
+def profile_get(*, owner: Owner) -> Profile:
     profile, _ = Profile.objects.get_or_create(owner=owner)
     return profile
 
@@ -30,7 +31,7 @@ def profile_get(*, owner) -> Profile:
 PROFILE_LINES = ("display_name", "current_employer")
 
 
-def profile_update(*, owner, **fields: Any) -> Profile:
+def profile_update(*, owner: Owner, **fields: Any) -> Profile:
     """Changes the named fields; each is checked by the model's own validators first."""
     profile = profile_get(owner=owner)
     fields = tidy_lines(fields, PROFILE_LINES)
@@ -48,7 +49,7 @@ def profile_update(*, owner, **fields: Any) -> Profile:
 
 
 @transaction.atomic
-def local_user_get_or_create():
+def local_user_get_or_create() -> Owner:
     """The single user of a local installation, made on first start."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=LOCAL_USERNAME).first()
@@ -60,7 +61,7 @@ def local_user_get_or_create():
     return user
 
 
-def login_link_create(*, owner, now=None) -> str:
+def login_link_create(*, owner: Owner, now=None) -> str:
     """A fresh secret token; only its hash is stored. It works once, until it expires."""
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)

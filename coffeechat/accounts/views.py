@@ -5,13 +5,14 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.forms import PitchForm, ProfileForm
 from coffeechat.accounts.services import login_link_use, profile_get, profile_update
 from coffeechat.lib.forms import apply_validation_error
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.text import speaking_time, word_count
 from coffeechat.lib.validation import check_size
 
@@ -36,7 +37,7 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     if settings.MULTIUSER:
         return _password_login(request)
     if request.user.is_authenticated:
@@ -52,7 +53,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: OwnerRequest) -> HttpResponse:
     current = profile_get(owner=request.user)
     form = ProfileForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def pitch_timing(request: HttpRequest) -> HttpResponse:
+def pitch_timing(request: OwnerRequest) -> HttpResponse:
     """The live word count and speaking time under the pitch field."""
     form = PitchForm(request.POST)
     if not form.is_valid():

@@ -29,6 +29,7 @@ from coffeechat.agenda.rules import (
     day_text,
     when_text,
 )
+from coffeechat.lib.owned import Owner
 from coffeechat.outreach.delivery import PLACEHOLDER_FROM, DeliveryError, smtp_configured
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def digest_text(current: Agenda, *, base_url: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def digest_recipient(owner) -> str:
+def digest_recipient(owner: Owner) -> str:
     """The address the owner's digest goes to, or "" when there is none."""
     address = getattr(owner, "email", "") or ""
     if not address and not settings.MULTIUSER and settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM:
@@ -194,7 +195,9 @@ def digest_recipient(owner) -> str:
     return address
 
 
-def _message(owner, current: Agenda, *, base_url: str, connection=None) -> EmailMultiAlternatives:
+def _message(
+    owner: Owner, current: Agenda, *, base_url: str, connection=None
+) -> EmailMultiAlternatives:
     recipient = digest_recipient(owner)
     message = EmailMultiAlternatives(
         subject=digest_subject(current),
@@ -210,7 +213,7 @@ def _message(owner, current: Agenda, *, base_url: str, connection=None) -> Email
     return message
 
 
-def digest_message(*, owner, now: datetime, base_url: str = "") -> EmailMultiAlternatives:
+def digest_message(*, owner: Owner, now: datetime, base_url: str = "") -> EmailMultiAlternatives:
     """The owner's digest; `base_url` ("https://host") makes its links absolute, and without
     it the digest names each action without linking to it."""
     return _message(owner, agenda(owner=owner, now=now), base_url=base_url)

@@ -29,6 +29,7 @@ from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, start_of_day
 from coffeechat.conversations.ics import add_time_zones, conversation_event
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.scheduling import booking_in_range, out_of_range_message
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach.delivery import organizer
 
@@ -55,7 +56,7 @@ MORE = {
 MAX_TOKEN_CHARS = 200
 
 
-def feed_token_create(*, owner) -> str:
+def feed_token_create(*, owner: Owner) -> str:
     """A new secret for the owner's feed URL; the previous URL stops working."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -64,7 +65,7 @@ def feed_token_create(*, owner) -> str:
     return token
 
 
-def feed_token_revoke(*, owner) -> None:
+def feed_token_revoke(*, owner: Owner) -> None:
     Profile.objects.filter(owner=owner).update(feed_token_hash="")
 
 
@@ -84,7 +85,7 @@ def feed_owner(token: str):
     return profile.owner
 
 
-def feed_calendar(*, owner, now: datetime, base_url: str = "") -> bytes:
+def feed_calendar(*, owner: Owner, now: datetime, base_url: str = "") -> bytes:
     """The owner's feed as an iCalendar file. `base_url` ("https://host") makes the links in
     it absolute; without it the events carry no links."""
     current = agenda(owner=owner, now=now)
@@ -128,7 +129,7 @@ def feed_calendar(*, owner, now: datetime, base_url: str = "") -> bytes:
     return cal.to_ical()
 
 
-def _conversations(owner, *, since: datetime):
+def _conversations(owner: Owner, *, since: datetime):
     return (
         Conversation.objects.owned_by(owner)
         .filter(state=State.SCHEDULED, scheduled_for__gte=since)
@@ -137,7 +138,7 @@ def _conversations(owner, *, since: datetime):
     )
 
 
-def _uid(owner, about: str) -> str:
+def _uid(owner: Owner, about: str) -> str:
     return f"{about}.{owner.pk}@coffeechat"
 
 
@@ -146,7 +147,7 @@ def _link(base: str, path: str) -> str:
 
 
 def _out_of_range_event(
-    conversation: Conversation, current: Agenda, *, owner, tz: ZoneInfo
+    conversation: Conversation, current: Agenda, *, owner: Owner, tz: ZoneInfo
 ) -> Event:
     from icalendar import Event
 
@@ -164,7 +165,7 @@ def _out_of_range_event(
 
 
 def _item_event(
-    item: AgendaItem, group: str, current: Agenda, *, owner, tz: ZoneInfo, base: str
+    item: AgendaItem, group: str, current: Agenda, *, owner: Owner, tz: ZoneInfo, base: str
 ) -> Event:
     from icalendar import Event
 
@@ -200,7 +201,9 @@ def _item_event(
     return event
 
 
-def _more_event(group: str, text: str, current: Agenda, *, owner, tz: ZoneInfo, base: str) -> Event:
+def _more_event(
+    group: str, text: str, current: Agenda, *, owner: Owner, tz: ZoneInfo, base: str
+) -> Event:
     from icalendar import Event
 
     today = current.generated_at.astimezone(tz).date()

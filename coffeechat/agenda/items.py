@@ -243,7 +243,7 @@ class Agenda:
             return value.astimezone(tz).isoformat() if value is not None else None
 
         def who(contact: Contact | None) -> dict[str, Any] | None:
-            return contact and {"id": contact.pk, "name": contact.name}
+            return {"id": contact.pk, "name": contact.name} if contact is not None else None
 
         return {
             "generated_at": moment(self.generated_at),

@@ -66,6 +66,7 @@ from coffeechat.agenda.timing import (
     when_text,
 )
 from coffeechat.lib.business_days import add_business_days
+from coffeechat.lib.owned import Owner
 from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 
 # Everything the agenda offers other modules, wherever it is defined.
@@ -448,7 +449,7 @@ def compute(data: AgendaData) -> list[AgendaItem]:
     return list(found.values())
 
 
-def agenda(*, owner, now: datetime, profile: Profile | None = None) -> Agenda:
+def agenda(*, owner: Owner, now: datetime, profile: Profile | None = None) -> Agenda:
     """What is due for `owner` at `now`; `profile` is the owner's, for a caller that has
     read it already."""
     data = AgendaData.load(owner=owner, now=now, shown_only=True, profile=profile)

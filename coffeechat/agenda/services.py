@@ -9,10 +9,11 @@ from django.utils import timezone
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import agenda
 from coffeechat.lib.model_checks import validate_instance
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import check_year
 
 
-def _check_on_agenda(*, owner, key: str, now: datetime) -> None:
+def _check_on_agenda(*, owner: Owner, key: str, now: datetime) -> None:
     """Only an item on the owner's own agenda (showing or already hidden) can be marked."""
     current = agenda(owner=owner, now=now)
     if key not in {item.key for item in current.items + current.hidden}:
@@ -22,7 +23,7 @@ def _check_on_agenda(*, owner, key: str, now: datetime) -> None:
 
 
 @transaction.atomic
-def _mark(*, owner, key: str, action: str, until: datetime | None) -> AgendaMark:
+def _mark(*, owner: Owner, key: str, action: str, until: datetime | None) -> AgendaMark:
     validate_instance(AgendaMark(owner=owner, item_key=key, action=action, until=until))
     mark, _ = AgendaMark.objects.update_or_create(
         owner=owner, item_key=key, defaults={"action": action, "until": until}
@@ -30,7 +31,9 @@ def _mark(*, owner, key: str, action: str, until: datetime | None) -> AgendaMark
     return mark
 
 
-def agenda_snooze(*, owner, key: str, until: datetime, now: datetime | None = None) -> AgendaMark:
+def agenda_snooze(
+    *, owner: Owner, key: str, until: datetime, now: datetime | None = None
+) -> AgendaMark:
     """Hides the item until `until`; it comes back by itself then, if it is still due."""
     now = now or timezone.now()
     if until.tzinfo is None or until.utcoffset() is None:
@@ -45,14 +48,14 @@ def agenda_snooze(*, owner, key: str, until: datetime, now: datetime | None = No
     return _mark(owner=owner, key=key, action=MarkAction.SNOOZE, until=until)
 
 
-def agenda_dismiss(*, owner, key: str, now: datetime | None = None) -> AgendaMark:
+def agenda_dismiss(*, owner: Owner, key: str, now: datetime | None = None) -> AgendaMark:
     """Hides the item for good. A new occasion (a new booking, the next round of keeping in
     touch) has a new key and shows again."""
     _check_on_agenda(owner=owner, key=key, now=now or timezone.now())
     return _mark(owner=owner, key=key, action=MarkAction.DISMISS, until=None)
 
 
-def agenda_restore(*, owner, key: str) -> AgendaMark:
+def agenda_restore(*, owner: Owner, key: str) -> AgendaMark:
     """Undoes a snooze or a dismissal; returns the mark that was removed."""
     mark = AgendaMark.objects.owned_by(owner).filter(item_key=key).first()
     if mark is None:

@@ -49,6 +49,7 @@ from coffeechat.conversations.models import (
     TakeawayKind,
     TakeawayStatus,
 )
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.prepared import Param, ParamList, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
@@ -99,7 +100,12 @@ class AgendaData:
 
     @classmethod
     def load(
-        cls, *, owner, now: datetime, shown_only: bool = False, profile: Profile | None = None
+        cls,
+        *,
+        owner: Owner,
+        now: datetime,
+        shown_only: bool = False,
+        profile: Profile | None = None,
     ) -> AgendaData:
         """The snapshot at `now`. With `shown_only`, what can only make items due after the
         next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them.
@@ -141,7 +147,7 @@ class _Reader:
     """Makes the instances of one snapshot from `values()` rows (see `from_values`), one for
     each contact and each organisation however many rows name them."""
 
-    def __init__(self, owner, db: str):
+    def __init__(self, owner: Owner, db: str):
         self.owner_id = owner.pk
         self.db = db
         self.contacts: dict[int, Contact] = {}

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.forms import DateField, LineField, error_text
+from coffeechat.lib.requests import OwnerRequest
 
 SNOOZE_DAYS = {1: "1 day", 3: "3 days", 7: "1 week"}
 # A snooze ends at the start of the user's working day, not at midnight.
@@ -84,7 +85,7 @@ class DigestForm(forms.Form):
 
 
 @require_GET
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: OwnerRequest) -> HttpResponse:
     # The profile the time-zone middleware read for this request, if it is this user's.
     profile = getattr(request, "profile", None)
     if profile is None or profile.owner_id != request.user.pk:
@@ -128,7 +129,7 @@ def _mark_text(mark: AgendaMark, tz: ZoneInfo) -> str:
     return f"Snoozed until {until:%A} {until.day} {until:%B}, {until:%H:%M}"
 
 
-def _item_context(request: HttpRequest, current: Agenda) -> dict:
+def _item_context(request: OwnerRequest, current: Agenda) -> dict:
     today = current.generated_at.astimezone(ZoneInfo(current.time_zone)).date()
     return {
         # The CSRF field of each item's forms, made once: {% csrf_token %} masks the token
@@ -162,7 +163,7 @@ def _row(current: Agenda, item: AgendaItem) -> Row:
     return agenda_row(item, group_of(item, now=now, tz=tz) or "", now=now, tz=tz)
 
 
-def _fragment(request: HttpRequest, partial: str, context: dict, counts=None) -> HttpResponse:
+def _fragment(request: OwnerRequest, partial: str, context: dict, counts=None) -> HttpResponse:
     """An htmx answer: the item's new state, and the group counts brought up to date."""
     html = render_to_string(f"agenda/today.html#{partial}", context, request=request)
     if counts is not None:
@@ -170,14 +171,14 @@ def _fragment(request: HttpRequest, partial: str, context: dict, counts=None) ->
     return HttpResponse(html)
 
 
-def _not_on_agenda(request: HttpRequest, message: str) -> HttpResponse:
+def _not_on_agenda(request: OwnerRequest, message: str) -> HttpResponse:
     if request.htmx:
         return _fragment(request, "gone", {"message": message})
     messages.error(request, message)
     return redirect("home")
 
 
-def _refused(request: HttpRequest, current: Agenda, item: AgendaItem, message: str):
+def _refused(request: OwnerRequest, current: Agenda, item: AgendaItem, message: str):
     if request.htmx:
         context = {**_item_context(request, current), "row": _row(current, item), "error": message}
         return _fragment(request, "item", context)
@@ -185,7 +186,7 @@ def _refused(request: HttpRequest, current: Agenda, item: AgendaItem, message: s
     return redirect("home")
 
 
-def _marked(request: HttpRequest, current: Agenda, item: AgendaItem, mark: AgendaMark):
+def _marked(request: OwnerRequest, current: Agenda, item: AgendaItem, mark: AgendaMark):
     if not request.htmx:
         request.session[UNDO] = item.key
         return redirect("home")
@@ -205,7 +206,7 @@ def _marked(request: HttpRequest, current: Agenda, item: AgendaItem, mark: Agend
 
 
 @require_POST
-def snooze(request: HttpRequest) -> HttpResponse:
+def snooze(request: OwnerRequest) -> HttpResponse:
     now = timezone.now()
     current = agenda(owner=request.user, now=now)
     form = SnoozeForm(request.POST)
@@ -224,7 +225,7 @@ def snooze(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def dismiss(request: HttpRequest) -> HttpResponse:
+def dismiss(request: OwnerRequest) -> HttpResponse:
     now = timezone.now()
     current = agenda(owner=request.user, now=now)
     item = _find(current, ItemForm(request.POST).key_value())
@@ -238,7 +239,7 @@ def dismiss(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def restore(request: HttpRequest) -> HttpResponse:
+def restore(request: OwnerRequest) -> HttpResponse:
     key = ItemForm(request.POST).key_value()
     try:
         agenda_restore(owner=request.user, key=key)
@@ -266,7 +267,7 @@ def restore(request: HttpRequest) -> HttpResponse:
 # The calendar feed and the digest
 
 
-def _feed_page(request: HttpRequest, **context) -> HttpResponse:
+def _feed_page(request: OwnerRequest, **context) -> HttpResponse:
     profile = profile_get(owner=request.user)
     response = render(
         request,
@@ -285,26 +286,26 @@ def _feed_page(request: HttpRequest, **context) -> HttpResponse:
 
 
 @require_GET
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: OwnerRequest) -> HttpResponse:
     return _feed_page(request)
 
 
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
+def feed_create(request: OwnerRequest) -> HttpResponse:
     token = feeds.feed_token_create(owner=request.user)
     url = request.build_absolute_uri(reverse("agenda:feed", args=[token]))
     return _feed_page(request, new_url=url, webcal_url="webcal://" + url.split("://", 1)[1])
 
 
 @require_POST
-def feed_revoke(request: HttpRequest) -> HttpResponse:
+def feed_revoke(request: OwnerRequest) -> HttpResponse:
     feeds.feed_token_revoke(owner=request.user)
     messages.success(request, "The calendar feed is off; its link no longer works.")
     return redirect("agenda:feed_settings")
 
 
 @require_POST
-def digest_toggle(request: HttpRequest) -> HttpResponse:
+def digest_toggle(request: OwnerRequest) -> HttpResponse:
     form = DigestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Turn the digest on or off with its button.")
@@ -321,7 +322,7 @@ def digest_toggle(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def feed(request: HttpRequest, token: str) -> HttpResponse:
+def feed(request: OwnerRequest, token: str) -> HttpResponse:
     owner = feeds.feed_owner(token)
     if owner is None:
         raise Http404("No calendar feed here.")

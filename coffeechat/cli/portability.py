@@ -4,8 +4,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 from coffeechat.cli import _migrate, _owner, _user_errors, main
 from coffeechat.cli.export import export
@@ -16,7 +20,7 @@ from coffeechat.lib.files import replacing
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A `progress(done, total)` that draws a bar on standard error once work is under way."""
     with ExitStack() as stack:
-        bars = []
+        bars: list[ProgressBar[int]] = []
 
         def update(done: int, total: int) -> None:
             if not bars:
@@ -33,7 +37,12 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 def _export(kind: str, output: Path | None) -> None:
     from coffeechat.portability.exporters import export_csv, export_json, export_vcard
 
-    write = {"json": export_json, "csv": export_csv, "vcard": export_vcard}[kind]
+    writers: dict[str, Callable[..., int | dict[str, int]]] = {
+        "json": export_json,
+        "csv": export_csv,
+        "vcard": export_vcard,
+    }
+    write = writers[kind]
     _migrate()
     owner = _owner()
     target = "-" if output is None else str(output)
@@ -44,7 +53,7 @@ def _export(kind: str, output: Path | None) -> None:
                 progress = stack.enter_context(_progress(f"Exporting to {target}"))
                 # Private, and replacing `output` only once complete.
                 temp = stack.enter_context(replacing(target))
-                stream = stack.enter_context(open(temp, "wb"))
+                stream: IO[bytes] = stack.enter_context(open(temp, "wb"))
             else:
                 progress, stream = None, stack.enter_context(click.open_file("-", "wb"))
             written = write(owner=owner, stream=stream, progress=progress)

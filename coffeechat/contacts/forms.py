@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -23,6 +24,7 @@ from coffeechat.lib.forms import (
     WholeNumberField,
     model_formfield,
 )
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import NAME_LIMIT, SEARCH_LIMIT, is_single_line
 
 
@@ -92,12 +94,14 @@ class ContactForm(forms.Form):
     )
     do_not_contact = forms.BooleanField(label="Do not contact", required=False)
 
-    def __init__(self, *args, owner, instance: Contact | None = None, **kwargs):
+    def __init__(self, *args, owner: Owner, instance: Contact | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         referrers = Contact.objects.owned_by(owner).order_by("name")
         if instance is not None:
             referrers = referrers.exclude(pk=instance.pk)
-        self.fields["referred_by"].queryset = referrers
+        referred_by = self.fields["referred_by"]
+        assert isinstance(referred_by, forms.ModelChoiceField)
+        referred_by.queryset = referrers
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         # The co-worker caution appears as the organisation is typed.
         self.fields["organization_name"].widget.attrs.update(
@@ -160,7 +164,9 @@ class ContactFilterForm(forms.Form):
 
     def __init__(self, *args, tags: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", "Any tag"), *((t, t) for t in tags)]
+        tag = self.fields["tag"]
+        assert isinstance(tag, forms.ChoiceField)
+        tag.choices = [("", "Any tag"), *((t, t) for t in tags)]
         self.fields["q"].widget = forms.TextInput(
             attrs={
                 "type": "search",
@@ -172,9 +178,9 @@ class ContactFilterForm(forms.Form):
     def search_error(self) -> str:
         """Why the search words cannot be used, or "" when they can."""
         self.is_valid()
-        return " ".join(self.errors.get("q", []))
+        return " ".join(str(error) for error in self.errors.get("q", []))
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, Any]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}

@@ -15,7 +15,7 @@ from coffeechat.contacts.models import (
     Tag,
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 
 # One-line fields: a line break in them is refused, runs of spaces made one.
@@ -64,7 +64,7 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def find_duplicate(
-    *, owner, email: str = "", linkedin_url: str = "", exclude_pk: int | None = None
+    *, owner: Owner, email: str = "", linkedin_url: str = "", exclude_pk: int | None = None
 ) -> Duplicate | None:
     candidates = Contact.objects.owned_by(owner)
     if exclude_pk:
@@ -91,7 +91,7 @@ def _organization_name(name: str, *, field: str = "name") -> str:
 
 
 def organization_get_or_create(
-    *, owner, name: str, field: str = "organization_name"
+    *, owner: Owner, name: str, field: str = "organization_name"
 ) -> Organization | None:
     """The owner's organisation called `name`, made if new; errors are put on `field`."""
     name = _organization_name(name, field=field)
@@ -109,7 +109,7 @@ def organization_get_or_create(
     return organization
 
 
-def organization_create(*, owner, name: str, **fields: Any) -> Organization:
+def organization_create(*, owner: Owner, name: str, **fields: Any) -> Organization:
     fields = tidy_lines({"name": name, **fields}, ["name", "industry", "website"])
     name = fields["name"]
     if Organization.objects.owned_by(owner).filter(name__iexact=name).exists():
@@ -120,7 +120,7 @@ def organization_create(*, owner, name: str, **fields: Any) -> Organization:
     return organization
 
 
-def organization_update(*, owner, organization: Organization, **fields: Any) -> Organization:
+def organization_update(*, owner: Owner, organization: Organization, **fields: Any) -> Organization:
     check_owner(owner, organization)
     fields = tidy_lines(fields, ["name", "industry", "website"])
     if "name" in fields:
@@ -137,7 +137,7 @@ def organization_update(*, owner, organization: Organization, **fields: Any) -> 
     return organization
 
 
-def organization_delete(*, owner, organization: Organization) -> None:
+def organization_delete(*, owner: Owner, organization: Organization) -> None:
     """Deleting an organisation keeps its people; they just lose the link."""
     check_owner(owner, organization)
     organization.delete()
@@ -155,7 +155,7 @@ def _checked(done: list[str], choices: type[models.TextChoices], where: str) -> 
 
 @transaction.atomic
 def contact_research_set(
-    *, owner, contact: Contact, person: list[str], organization: list[str]
+    *, owner: Owner, contact: Contact, person: list[str], organization: list[str]
 ) -> Contact:
     """Records which items of the research checklist are done, for the person and for
     their organisation (ignored when they have none)."""
@@ -171,7 +171,7 @@ def contact_research_set(
     return contact
 
 
-def coworker_warning(*, owner, organization: Organization | None, source: str = "") -> str:
+def coworker_warning(*, owner: Owner, organization: Organization | None, source: str = "") -> str:
     """A caution when `organization` is where the user works now, or the person is marked
     as a co-worker (`source`), else ""."""
     employer = getattr(getattr(owner, "profile", None), "current_employer", "")
@@ -210,7 +210,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _save_contact(owner, contact: Contact, tags: list[str] | None) -> Contact:
+def _save_contact(owner: Owner, contact: Contact, tags: list[str] | None) -> Contact:
     if not contact.first_name and not contact.last_name:
         contact.first_name, contact.last_name = split_name(contact.name)
     validate_instance(contact)
@@ -228,7 +228,7 @@ def _save_contact(owner, contact: Contact, tags: list[str] | None) -> Contact:
 @transaction.atomic
 def contact_create(
     *,
-    owner,
+    owner: Owner,
     name: str,
     organization_name: str = "",
     tags: list[str] | None = None,
@@ -245,7 +245,7 @@ def contact_create(
 @transaction.atomic
 def contact_update(
     *,
-    owner,
+    owner: Owner,
     contact: Contact,
     organization_name: str | None = None,
     tags: list[str] | None = None,
@@ -265,14 +265,14 @@ def contact_update(
     return _save_contact(owner, contact, tags)
 
 
-def contact_delete(*, owner, contact: Contact) -> None:
+def contact_delete(*, owner: Owner, contact: Contact) -> None:
     """Deletes the person with their conversations, messages and takeaways."""
     check_owner(owner, contact)
     contact.delete()
 
 
 @transaction.atomic
-def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
+def contact_set_tags(*, owner: Owner, contact: Contact, names: list[str]) -> None:
     check_owner(owner, contact)
     wanted: dict[str, str] = {}
     for name in names:
@@ -284,7 +284,7 @@ def contact_set_tags(*, owner, contact: Contact, names: list[str]) -> None:
     contact.tags.set(tags)
 
 
-def _tag_create(owner, name: str) -> Tag:
+def _tag_create(owner: Owner, name: str) -> Tag:
     tag = Tag(owner=owner, name=name)
     try:
         validate_instance(tag)

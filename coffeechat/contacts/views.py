@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +21,7 @@ from coffeechat.contacts.forms import (
 from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.validation import SEARCH_LIMIT
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
@@ -29,16 +30,16 @@ from coffeechat.outreach.selectors import message_list
 PAGE_SIZE = 25
 
 
-def _contact_for_user(request: HttpRequest, pk: int) -> Contact:
+def _contact_for_user(request: OwnerRequest, pk: int) -> Contact:
     return get_object_or_404(selectors.contact_list(owner=request.user), pk=pk)
 
 
-def _organization_for_user(request: HttpRequest, pk: int) -> Organization:
+def _organization_for_user(request: OwnerRequest, pk: int) -> Organization:
     return get_object_or_404(selectors.organization_list(owner=request.user), pk=pk)
 
 
 @require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: OwnerRequest) -> HttpResponse:
     tags = list(selectors.tag_list(owner=request.user).values_list("name", flat=True))
     filter_form = ContactFilterForm(request.GET, tags=tags)
     filters = filter_form.filters()
@@ -62,7 +63,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: OwnerRequest) -> HttpResponse:
     initial = {"organization_name": CoworkerCheckForm(request.GET).name()}
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     return _contact_form_page(
@@ -71,7 +72,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_edit(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     contact = _contact_for_user(request, contact_pk)
     form = ContactForm(
         request.POST or None,
@@ -88,7 +89,7 @@ def contact_edit(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 def _contact_form_page(
-    request: HttpRequest,
+    request: OwnerRequest,
     form: ContactForm,
     contact: Contact | None,
     save: Callable[[dict], Contact],
@@ -119,7 +120,7 @@ def _contact_form_page(
     )
 
 
-def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
+def _form_coworker_warning(request: OwnerRequest, form: ContactForm) -> str:
     if form.is_bound:
         form.is_valid()
         name = form.cleaned_data.get("organization_name") or ""
@@ -132,7 +133,7 @@ def _form_coworker_warning(request: HttpRequest, form: ContactForm) -> str:
 
 
 @require_GET
-def coworker_check(request: HttpRequest) -> HttpResponse:
+def coworker_check(request: OwnerRequest) -> HttpResponse:
     """The caution shown live on the contact form as the organisation is typed."""
     name = CoworkerCheckForm(request.GET).name()
     employer = profile_get(owner=request.user).current_employer
@@ -145,7 +146,7 @@ def coworker_check(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_detail(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     contact = _contact_for_user(request, contact_pk)
     conversation = conversation_open_get(owner=request.user, contact=contact)
     context = {
@@ -173,7 +174,7 @@ def contact_detail(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 @require_POST
-def contact_research(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_research(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     """The research checklist on a person's page: what is done, for them and their organisation."""
     contact = _contact_for_user(request, contact_pk)
     form = ResearchForm(request.POST)
@@ -189,7 +190,7 @@ def contact_research(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def contact_delete(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     contact = _contact_for_user(request, contact_pk)
     if request.method == "POST":
         services.contact_delete(owner=request.user, contact=contact)
@@ -203,10 +204,10 @@ def contact_delete(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: OwnerRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.value("q")
-    search_error = " ".join(search.errors.get("q", []))
+    search_error = " ".join(str(e) for e in search.errors.get("q", []))
     organizations = selectors.organization_list(owner=request.user, query=query)
     if search_error:
         organizations = organizations.none()
@@ -221,7 +222,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: OwnerRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +236,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organization_detail(request: HttpRequest, organization_pk: int) -> HttpResponse:
+def organization_detail(request: OwnerRequest, organization_pk: int) -> HttpResponse:
     organization = _organization_for_user(request, organization_pk)
     people = selectors.contact_list(owner=request.user, organization=organization)
     return render(
@@ -252,7 +253,7 @@ def organization_detail(request: HttpRequest, organization_pk: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, organization_pk: int) -> HttpResponse:
+def organization_edit(request: OwnerRequest, organization_pk: int) -> HttpResponse:
     organization = _organization_for_user(request, organization_pk)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +272,7 @@ def organization_edit(request: HttpRequest, organization_pk: int) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-def organization_delete(request: HttpRequest, organization_pk: int) -> HttpResponse:
+def organization_delete(request: OwnerRequest, organization_pk: int) -> HttpResponse:
     organization = _organization_for_user(request, organization_pk)
     if request.method == "POST":
         services.organization_delete(owner=request.user, organization=organization)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -69,8 +71,8 @@ class ScheduleForm(forms.Form):
         help_text="The note about the new time thanks them, or apologises, accordingly.",
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         day, at, zone = cleaned.get("date"), cleaned.get("time"), cleaned.get("time_zone")
         if day and at and zone:
             try:
@@ -108,7 +110,7 @@ class QuestionForm(forms.Form):
         return key
 
     def errors_by_field(self) -> dict[str, list[str]]:
-        return {name: list(errors) for name, errors in self.errors.items()}
+        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
 
 
 class QuestionTextForm(forms.Form):

@@ -12,7 +12,7 @@ hold line breaks), and a booking whose time is out of range is left out, never h
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils import timezone
 # icalendar is imported where an invitation is written: importing it costs a tenth of a
 # second that every page and command would otherwise pay.
 if TYPE_CHECKING:
-    from icalendar import Calendar, Event, vCalAddress
+    from icalendar import Calendar, Event, TimezoneDaylight, TimezoneStandard, vCalAddress
 
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.scheduling import (
@@ -72,8 +72,8 @@ def add_time_zones(cal: "Calendar", starts: list[datetime]) -> None:
     first, last = date(min(starts).year - 1, 12, 1), date(max(starts).year + 1, 2, 1)
     cal.add_missing_timezones(first_date=first, last_date=last)
     for vtimezone in cal.walk("VTIMEZONE"):
-        onsets = []
-        for sub in vtimezone.subcomponents:
+        onsets: list[TimezoneStandard | TimezoneDaylight] = []
+        for sub in cast("list[TimezoneStandard | TimezoneDaylight]", vtimezone.subcomponents):
             jump = max(sub.TZOFFSETTO - sub.TZOFFSETFROM, timedelta(0))
             for onset in [sub.DTSTART, *(moment for moment, _ in sub.rdates)]:
                 single = type(sub)()
@@ -82,7 +82,8 @@ def add_time_zones(cal: "Calendar", starts: list[datetime]) -> None:
                 single.TZOFFSETTO = sub.TZOFFSETTO
                 single.DTSTART = onset - jump
                 onsets.append(single)
-        vtimezone.subcomponents = sorted(onsets, key=lambda sub: sub.DTSTART)
+        onsets.sort(key=lambda sub: sub.DTSTART)
+        vtimezone.subcomponents = list(onsets)
         vtimezone.pop("COMMENT", None)
 
 
@@ -141,6 +142,7 @@ def conversation_event(
     contact_name = one_line(conversation.contact.name)
     organizer_name = one_line(organizer_name)
     zone = zone_for(conversation.time_zone)
+    assert conversation.scheduled_for is not None  # booking_in_range says it is booked
     start = conversation.scheduled_for.astimezone(zone)
     cancelled = conversation.state == State.CANCELLED
     event = Event()
@@ -233,7 +235,7 @@ def calendar(
                 now=now,
             )
         )
-    add_time_zones(cal, [c.scheduled_for for c in booked])
+    add_time_zones(cal, [c.scheduled_for for c in booked if c.scheduled_for is not None])
     return cal.to_ical()
 
 

@@ -24,7 +24,7 @@ from coffeechat.conversations.models import (
 from coffeechat.conversations.question_bank import BUILTIN_BY_KEY, BUILTIN_QUESTIONS
 from coffeechat.conversations.question_lint import lint_question
 from coffeechat.lib.model_checks import validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import WORDS_PER_MINUTE, word_count
 from coffeechat.lib.validation import check_text, is_id, tidy_line
 
@@ -88,11 +88,11 @@ def question_key(text: str) -> str:
 # Reads -------------------------------------------------------------------------------------
 
 
-def own_question_list(*, owner) -> QuerySet[Question]:
+def own_question_list(*, owner: Owner) -> QuerySet[Question]:
     return Question.objects.owned_by(owner)
 
 
-def chosen_question_list(*, owner, conversation: Conversation) -> QuerySet[ChosenQuestion]:
+def chosen_question_list(*, owner: Owner, conversation: Conversation) -> QuerySet[ChosenQuestion]:
     return ChosenQuestion.objects.owned_by(owner).filter(conversation=conversation)
 
 
@@ -106,7 +106,7 @@ def _own(question: Question) -> BankQuestion:
     )
 
 
-def question_bank(*, owner, category: str | None = None) -> list[BankQuestion]:
+def question_bank(*, owner: Owner, category: str | None = None) -> list[BankQuestion]:
     """The built-in questions and the owner's own, by category; built-ins first in each."""
     bank = [
         BankQuestion(key=f"builtin:{key}", category=str(cat), text=text, builtin=True)
@@ -118,7 +118,7 @@ def question_bank(*, owner, category: str | None = None) -> list[BankQuestion]:
     return sorted(bank, key=lambda question: _CATEGORY_ORDER.get(question.category, 99))
 
 
-def bank_question_get(*, owner, key: str) -> BankQuestion:
+def bank_question_get(*, owner: Owner, key: str) -> BankQuestion:
     """The bank question `key` names; ValidationError when there is none for this owner."""
     source, _, rest = (key or "").partition(":")
     if source == "builtin" and rest in BUILTIN_BY_KEY:
@@ -131,7 +131,7 @@ def bank_question_get(*, owner, key: str) -> BankQuestion:
     raise ValidationError("That question is no longer in your question bank.", code="unknown")
 
 
-def bank_for_conversation(*, owner, conversation: Conversation) -> list[BankQuestion]:
+def bank_for_conversation(*, owner: Owner, conversation: Conversation) -> list[BankQuestion]:
     """The bank without the questions already chosen for `conversation`."""
     chosen = chosen_question_list(owner=owner, conversation=conversation)
     taken = {question_key(text) for text in chosen.values_list("text", flat=True)}
@@ -176,7 +176,7 @@ def _clean_question(*, text: str, category: str) -> tuple[str, str]:
     return text, category
 
 
-def own_question_add(*, owner, category: str, text: str) -> Question:
+def own_question_add(*, owner: Owner, category: str, text: str) -> Question:
     """A question of the owner's own in their bank, once; refused if the linter finds an error."""
     text, category = _clean_question(text=text, category=category)
     if any(question_key(q.text) == question_key(text) for q in question_bank(owner=owner)):
@@ -187,7 +187,7 @@ def own_question_add(*, owner, category: str, text: str) -> Question:
     return question
 
 
-def own_question_delete(*, owner, question: Question) -> None:
+def own_question_delete(*, owner: Owner, question: Question) -> None:
     """Removes the question from the bank; conversations that chose it keep their copy."""
     check_owner(owner, question)
     question.delete()
@@ -196,7 +196,7 @@ def own_question_delete(*, owner, question: Question) -> None:
 @transaction.atomic
 def chosen_question_add(
     *,
-    owner,
+    owner: Owner,
     conversation: Conversation,
     key: str | None = None,
     text: str = "",
@@ -229,7 +229,7 @@ def chosen_question_add(
 
 @transaction.atomic
 def chosen_question_move(
-    *, owner, chosen: ChosenQuestion, direction: Literal["up", "down"]
+    *, owner: Owner, chosen: ChosenQuestion, direction: Literal["up", "down"]
 ) -> ChosenQuestion:
     """Swaps the question with its neighbour; the first cannot go up nor the last down."""
     check_owner(owner, chosen)
@@ -256,12 +256,14 @@ def chosen_question_move(
     return chosen
 
 
-def chosen_question_remove(*, owner, chosen: ChosenQuestion) -> None:
+def chosen_question_remove(*, owner: Owner, chosen: ChosenQuestion) -> None:
     check_owner(owner, chosen)
     chosen.delete()
 
 
-def chosen_question_note(*, owner, chosen: ChosenQuestion, answer_note: str) -> ChosenQuestion:
+def chosen_question_note(
+    *, owner: Owner, chosen: ChosenQuestion, answer_note: str
+) -> ChosenQuestion:
     """What they answered, in the user's words."""
     check_owner(owner, chosen)
     answer_note = (answer_note or "").strip()
@@ -287,7 +289,7 @@ def _pitch(owner_id: int) -> str:
     return Profile.objects.filter(owner_id=owner_id).values_list("pitch", flat=True).first() or ""
 
 
-def prep_status(*, owner, conversation: Conversation) -> PrepStatus:
+def prep_status(*, owner: Owner, conversation: Conversation) -> PrepStatus:
     """What is still missing before the conversation, and what is worth a second look."""
     check_owner(owner, conversation)
     contact = conversation.contact

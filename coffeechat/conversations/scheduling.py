@@ -19,7 +19,7 @@ from django.utils import timezone
 from coffeechat.conversations.models import Conversation, Format, Reschedule, State
 from coffeechat.conversations.services import TRANSITIONS, conversation_transition
 from coffeechat.lib.model_checks import validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.validation import MAX_YEAR, MIN_YEAR, check_year, tidy_line, validate_time_zone
 from coffeechat.lib.validation import time_zone as lib_time_zone
 
@@ -188,7 +188,7 @@ def booking_end(conversation: Conversation) -> datetime:
 @transaction.atomic
 def conversation_schedule(
     *,
-    owner,
+    owner: Owner,
     conversation: Conversation,
     start: datetime,
     time_zone: str,
@@ -274,7 +274,7 @@ def conversation_schedule(
 
 @transaction.atomic
 def conversation_cancel(
-    *, owner, conversation: Conversation, reason: str = "", now: datetime | None = None
+    *, owner: Owner, conversation: Conversation, reason: str = "", now: datetime | None = None
 ) -> Conversation:
     """Cancels the conversation; the invitation's next version tells calendars to drop it.
 
@@ -297,7 +297,7 @@ def conversation_cancel(
 
 
 def conversation_mark_no_show(
-    *, owner, conversation: Conversation, now: datetime | None = None
+    *, owner: Owner, conversation: Conversation, now: datetime | None = None
 ) -> Conversation:
     """They did not turn up. The conversation stays open so another time can be booked."""
     check_owner(owner, conversation)
@@ -311,7 +311,7 @@ def conversation_mark_no_show(
 
 def conversation_mark_held(
     *,
-    owner,
+    owner: Owner,
     conversation: Conversation,
     held_at: datetime | None = None,
     now: datetime | None = None,
@@ -360,7 +360,7 @@ def local_times(
     return times
 
 
-def upcoming_conversations(*, owner, now: datetime | None = None) -> QuerySet[Conversation]:
+def upcoming_conversations(*, owner: Owner, now: datetime | None = None) -> QuerySet[Conversation]:
     """Booked conversations that have not started yet, soonest first."""
     return (
         Conversation.objects.owned_by(owner)

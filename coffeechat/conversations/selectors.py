@@ -3,9 +3,10 @@
 from django.db.models import QuerySet
 
 from coffeechat.conversations.models import Conversation
+from coffeechat.lib.owned import Owner
 
 
-def conversation_list(*, owner, contact=None, states=None) -> QuerySet[Conversation]:
+def conversation_list(*, owner: Owner, contact=None, states=None) -> QuerySet[Conversation]:
     conversations = Conversation.objects.owned_by(owner).select_related(
         "contact", "contact__organization"
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import CLOSED_STATES, OPEN_STATES, Conversation, State
 from coffeechat.lib.model_checks import validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 
 # Which state may follow which. Closed states end a conversation; talking to the same person
 # again starts a new one.
@@ -25,7 +25,7 @@ TRANSITIONS: dict[str, set[str]] = {
     State.CANCELLED: set(),
 }
 
-_REFUSALS = {
+_REFUSALS: dict[str, str] = {
     State.THANKED: "A thank-you can only follow a conversation that was held.",
     State.HELD: "Only a scheduled conversation can be marked held.",
     State.NO_REPLY: "Only a request still waiting for a reply can be closed as “no reply”.",
@@ -33,7 +33,7 @@ _REFUSALS = {
 
 
 def conversation_transition(
-    *, owner, conversation: Conversation, to: str, at: datetime | None = None
+    *, owner: Owner, conversation: Conversation, to: str, at: datetime | None = None
 ) -> Conversation:
     """Moves `conversation` to state `to`, recording when; refuses a move the table forbids."""
     check_owner(owner, conversation)
@@ -47,11 +47,12 @@ def conversation_transition(
         raise ValidationError(refusal, code="transition")
     at = at or timezone.now()
     changes: dict[str, object] = {"state": to}
-    stamp = {
+    stamps: dict[str, str] = {
         State.REQUESTED: "requested_at",
         State.HELD: "held_at",
         State.THANKED: "thanked_at",
-    }.get(to)
+    }
+    stamp = stamps.get(to)
     if stamp:
         changes[stamp] = at
     if to in CLOSED_STATES:
@@ -67,7 +68,7 @@ def conversation_transition(
     return conversation
 
 
-def conversation_open_get(*, owner, contact: Contact) -> Conversation | None:
+def conversation_open_get(*, owner: Owner, contact: Contact) -> Conversation | None:
     """The contact's conversation still in progress, if any."""
     check_owner(owner, contact)
     return (
@@ -78,7 +79,7 @@ def conversation_open_get(*, owner, contact: Contact) -> Conversation | None:
     )
 
 
-def conversation_start(*, owner, contact: Contact) -> Conversation:
+def conversation_start(*, owner: Owner, contact: Contact) -> Conversation:
     """The open conversation with `contact`, or a new planned one."""
     check_owner(owner, contact)
     if contact.do_not_contact:
@@ -93,7 +94,7 @@ def conversation_start(*, owner, contact: Contact) -> Conversation:
 
 
 def conversation_record_reply(
-    *, owner, conversation: Conversation, outcome: str, at: datetime | None = None
+    *, owner: Owner, conversation: Conversation, outcome: str, at: datetime | None = None
 ) -> Conversation:
     """A reply from the contact.
 
@@ -111,7 +112,10 @@ def conversation_record_reply(
         validate_instance(conversation, fields=["replied_at"])
         conversation.save(update_fields=["replied_at", "updated_at"])
     if outcome == "declined":
-        closing = {State.REQUESTED: State.DECLINED, State.SCHEDULED: State.CANCELLED}
+        closing: dict[str, str] = {
+            State.REQUESTED: State.DECLINED,
+            State.SCHEDULED: State.CANCELLED,
+        }
         if conversation.state in closing:
             conversation_transition(
                 owner=owner, conversation=conversation, to=closing[conversation.state], at=at

@@ -9,6 +9,7 @@ not ticked off here either.
 
 import copy
 from enum import Enum
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -28,7 +29,7 @@ from coffeechat.conversations.models import (
     TakeawayStatus,
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_text
 
@@ -71,7 +72,7 @@ def _long_text(value: str, *, field: str, label: str, limit: int) -> str:
 
 def conversation_notes_update(
     *,
-    owner,
+    owner: Owner,
     conversation: Conversation,
     notes: str | None = None,
     reflection_fit: str | None = None,
@@ -87,7 +88,7 @@ def conversation_notes_update(
         "reflection_fit": (reflection_fit, "How it fits your goals", MAX_REFLECTION_CHARS),
         "reflection_next": (reflection_next, "What you will do next", MAX_REFLECTION_CHARS),
     }
-    changed: dict[str, object] = {}
+    changed: dict[str, Any] = {}
     for field, (value, label, limit) in texts.items():
         if value is not None:
             changed[field] = _long_text(value, field=field, label=label, limit=limit)
@@ -120,7 +121,7 @@ def _short(value: str, *, field: str, label: str) -> str:
 
 def _referral_contact(
     *,
-    owner,
+    owner: Owner,
     referrer: Contact,
     name: str,
     email: str,
@@ -178,7 +179,7 @@ def _referral_contact(
 @transaction.atomic
 def takeaway_add(
     *,
-    owner,
+    owner: Owner,
     conversation: Conversation,
     kind: str,
     text: str,
@@ -227,7 +228,7 @@ def takeaway_add(
     return takeaway
 
 
-def takeaway_set_status(*, owner, takeaway: Takeaway, status: str) -> Takeaway:
+def takeaway_set_status(*, owner: Owner, takeaway: Takeaway, status: str) -> Takeaway:
     """Ticks an action off (done), drops it, or opens it again; records when it was done."""
     check_owner(owner, takeaway)
     if status not in TakeawayStatus.values:
@@ -243,7 +244,7 @@ def takeaway_set_status(*, owner, takeaway: Takeaway, status: str) -> Takeaway:
     return takeaway
 
 
-def takeaway_delete(*, owner, takeaway: Takeaway) -> None:
+def takeaway_delete(*, owner: Owner, takeaway: Takeaway) -> None:
     """Deletes the takeaway; a contact it made for a referral stays in the list of people."""
     check_owner(owner, takeaway)
     takeaway.delete()
@@ -253,7 +254,7 @@ def takeaway_delete(*, owner, takeaway: Takeaway) -> None:
 
 
 def takeaway_list(
-    *, owner, kinds: list[str] | tuple[str, ...] | None = None, statuses=None
+    *, owner: Owner, kinds: list[str] | tuple[str, ...] | None = None, statuses=None
 ) -> QuerySet[Takeaway]:
     """The owner's takeaways: open ones first, then done, then dropped; newest first in each."""
     takeaways = Takeaway.objects.owned_by(owner).select_related(
@@ -275,16 +276,16 @@ def takeaway_list(
     return takeaways.order_by(status_order, "-created_at", "-pk")
 
 
-def development_plan(*, owner) -> QuerySet[Takeaway]:
+def development_plan(*, owner: Owner) -> QuerySet[Takeaway]:
     """The skill gaps to work on."""
     return takeaway_list(owner=owner, kinds=[TakeawayKind.GAP])
 
 
-def reading_list(*, owner) -> QuerySet[Takeaway]:
+def reading_list(*, owner: Owner) -> QuerySet[Takeaway]:
     """The books, articles, courses and groups recommended."""
     return takeaway_list(owner=owner, kinds=[TakeawayKind.RESOURCE])
 
 
-def leads(*, owner) -> QuerySet[Takeaway]:
+def leads(*, owner: Owner) -> QuerySet[Takeaway]:
     """Job leads and other opportunities mentioned."""
     return takeaway_list(owner=owner, kinds=[TakeawayKind.OPPORTUNITY])

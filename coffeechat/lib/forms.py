@@ -37,10 +37,9 @@ class LineField(forms.CharField):
             try:
                 value = self.check(value)
             except ValidationError as error:
-                if getattr(error, "code", None) in self.error_messages:
-                    raise ValidationError(
-                        self.error_messages[error.code], code=error.code
-                    ) from None
+                code = getattr(error, "code", None)
+                if code is not None and code in self.error_messages:
+                    raise ValidationError(self.error_messages[code], code=code) from None
                 raise
         return super().to_python(value)
 
@@ -173,7 +172,7 @@ def model_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form, by field where the form has that field."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():

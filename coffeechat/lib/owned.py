@@ -1,13 +1,22 @@
 """Ownership: every row belongs to one user and every read goes through its owner."""
 
+from typing import TypeAlias, TypeVar
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 
 from coffeechat.lib.validation import validate_year
 
+# Who a row belongs to. Named once, so a custom user model would be a change in one place.
+Owner: TypeAlias = User
 
-class OwnedQuerySet(models.QuerySet):
-    def owned_by(self, owner) -> "OwnedQuerySet":
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class OwnedQuerySet(models.QuerySet[_Row, _Row]):
+    def owned_by(self, owner: Owner) -> "OwnedQuerySet[_Row]":
         return self.filter(owner=owner)
 
 
@@ -22,7 +31,7 @@ class OwnedModel(models.Model):
         abstract = True
 
 
-def check_owner(owner, *objects) -> None:
+def check_owner(owner: Owner, *objects) -> None:
     """Services are the last line: an object fetched without its owner is refused here."""
     for obj in objects:
         if obj is not None and obj.owner_id != owner.pk:
@@ -37,5 +46,9 @@ def owned_models() -> list[type[models.Model]]:
     for model in apps.get_models():
         if issubclass(model, OwnedModel):
             found.append(model)
-            found += [f.remote_field.through for f in model._meta.local_many_to_many]
+            found += [
+                through
+                for field in model._meta.local_many_to_many
+                if (through := field.remote_field.through) is not None
+            ]
     return found

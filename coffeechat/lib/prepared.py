@@ -49,7 +49,7 @@ class Param(Expression):
     def __repr__(self) -> str:
         return f"Param({self.name!r})"
 
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:  # type: ignore[override]
         return "%s", [_Slot(self.name, self.output_field)]
 
 
@@ -58,7 +58,7 @@ class ParamList(Param):
     `filter(pk__in=ParamList("ids", BigIntegerField()))`; `output_field` stores each value.
     On SQLite and PostgreSQL."""
 
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:  # type: ignore[override]
         raise NotSupportedError(f"A list of values is not written for {connection.vendor}.")
 
     def as_sqlite(self, compiler, connection) -> tuple[str, list[Any]]:

@@ -16,6 +16,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import State
 from coffeechat.conversations.scheduling import booking_in_range
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach.models import Message, MessageKind
 
@@ -39,7 +40,7 @@ def smtp_description() -> str:
     return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}{user}"
 
 
-def organizer(*, owner) -> tuple[str, str]:
+def organizer(*, owner: Owner) -> tuple[str, str]:
     """The user as mail and invitations name them: (name, e-mail address), either may be "".
 
     The name is kept as typed (it is encoded only where a header is written) and on one line
@@ -51,7 +52,7 @@ def organizer(*, owner) -> tuple[str, str]:
     return name, one_line(address)
 
 
-def sender(*, owner) -> str:
+def sender(*, owner: Owner) -> str:
     name, address = organizer(owner=owner)
     return formataddr((name, address)) if name and address else address
 
@@ -68,7 +69,7 @@ def mailto_url(message: Message) -> str:
     return f"mailto:{quote(message.contact.email, safe='@')}?{query}"
 
 
-def eml_bytes(*, owner, message: Message) -> bytes:
+def eml_bytes(*, owner: Owner, message: Message) -> bytes:
     """An RFC 5322 message, UTF-8, CRLF, lines folded: opens as a draft in mail programs."""
     eml = StdlibEmailMessage(policy=email.policy.SMTP)
     from_address = sender(owner=owner)
@@ -85,7 +86,7 @@ def eml_bytes(*, owner, message: Message) -> bytes:
     return eml.as_bytes()
 
 
-def invitation_part(*, owner, message: Message) -> MIMEText | None:
+def invitation_part(*, owner: Owner, message: Message) -> MIMEText | None:
     """The calendar invitation a message carries: the booking with a confirmation or a new
     time, or the cancellation with anything said about a cancelled booking."""
     conversation = message.conversation
@@ -116,7 +117,7 @@ def invitation_part(*, owner, message: Message) -> MIMEText | None:
     return part
 
 
-def smtp_send(*, owner, message: Message) -> None:
+def smtp_send(*, owner: Owner, message: Message) -> None:
     """Sends over the configured SMTP server; a refusal becomes a DeliveryError in plain words."""
     if not message.contact.email:
         raise DeliveryError(f"{message.contact.name} has no e-mail address.")

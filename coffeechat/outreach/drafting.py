@@ -20,7 +20,7 @@ from coffeechat.contacts.services import coworker_warning
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_open_get, conversation_start
 from coffeechat.lib.model_checks import validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.validation import LINE_LIMIT, check_line, one_line
 from coffeechat.outreach.builtin_templates import FAMILIES
 from coffeechat.outreach.lint import LINKEDIN_NOTE_LIMIT, Draft, Finding, lint
@@ -91,7 +91,7 @@ class MessageDraft:
 
 def message_draft(
     *,
-    owner,
+    owner: Owner,
     contact: Contact,
     template: str,
     channel: str | None = None,
@@ -135,7 +135,7 @@ def message_draft(
 
 
 @transaction.atomic
-def message_draft_save(*, owner, draft: MessageDraft) -> Message:
+def message_draft_save(*, owner: Owner, draft: MessageDraft) -> Message:
     """Keeps `draft` as a draft message; a request or nudge joins the open conversation."""
     contact, conversation = draft.contact, draft.conversation
     check_owner(owner, contact, conversation)
@@ -159,7 +159,7 @@ def message_draft_save(*, owner, draft: MessageDraft) -> Message:
 
 def message_draft_create(
     *,
-    owner,
+    owner: Owner,
     contact: Contact,
     template: str,
     channel: str | None = None,
@@ -226,7 +226,7 @@ def _family_for(contact: Contact, name: str, slots: dict[str, str]) -> str:
 
 
 def _choose(
-    owner, contact: Contact, name: str, channel: str | None, slots: dict[str, str]
+    owner: Owner, contact: Contact, name: str, channel: str | None, slots: dict[str, str]
 ) -> TemplateChoice:
     if channel not in (None, "", Channel.EMAIL, Channel.LINKEDIN):
         raise ValidationError(f"“{channel}” is not a channel: choose email or linkedin.")
@@ -266,7 +266,7 @@ def _check_fits(choice: TemplateChoice, contact: Contact, channel: str | None) -
 
 
 def _conversation_for(
-    owner, contact: Contact, choice: TemplateChoice, conversation: Conversation | None
+    owner: Owner, contact: Contact, choice: TemplateChoice, conversation: Conversation | None
 ) -> Conversation | None:
     if conversation is not None and conversation.contact_id != contact.pk:
         raise ValidationError("That conversation is with someone else.")
@@ -288,7 +288,7 @@ def _conversation_for(
     return conversation
 
 
-def _latest(owner, contact: Contact, states: tuple[str, ...]) -> Conversation | None:
+def _latest(owner: Owner, contact: Contact, states: tuple[str, ...]) -> Conversation | None:
     return (
         Conversation.objects.owned_by(owner)
         .filter(contact=contact, state__in=states)
@@ -380,7 +380,7 @@ def _check_output(contact: Contact, choice: TemplateChoice, subject: str, body: 
         )
 
 
-def draft_cautions(*, owner, contact: Contact, kind: str) -> tuple[str, ...]:
+def draft_cautions(*, owner: Owner, contact: Contact, kind: str) -> tuple[str, ...]:
     """What to think about before writing to `contact` at all: not the message's wording
     (that is the linter's) but whom it goes to and what you know of them."""
     cautions = []

@@ -31,6 +31,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.contacts.models import Contact, Organization
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.prepared import Param, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
@@ -66,7 +67,7 @@ class FollowUp:
 
 
 def follow_ups(
-    *, owner, now: datetime, steps: Collection[str] | None = None, tz: ZoneInfo | None = None
+    *, owner: Owner, now: datetime, steps: Collection[str] | None = None, tz: ZoneInfo | None = None
 ) -> list[FollowUp]:
     """Every request of `owner` still waiting for a reply, oldest first.
 
@@ -79,7 +80,7 @@ def follow_ups(
     return found
 
 
-def follow_up_for(*, owner, conversation: Conversation, now: datetime) -> FollowUp | None:
+def follow_up_for(*, owner: Owner, conversation: Conversation, now: datetime) -> FollowUp | None:
     """The routine for one conversation; None when it is not a request waiting for a reply."""
     found = _ONE_REQUEST.follow_ups(
         owner=owner, now=now, tz=_time_zone(owner), conversation=conversation.pk
@@ -87,7 +88,7 @@ def follow_up_for(*, owner, conversation: Conversation, now: datetime) -> Follow
     return found[0] if found else None
 
 
-def _time_zone(owner) -> ZoneInfo:
+def _time_zone(owner: Owner) -> ZoneInfo:
     try:
         return ZoneInfo(profile_get(owner=owner).time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -158,19 +159,22 @@ class _Routine:
         )
         self.others = Prepared(lambda: _prospects_at(waiting()))
 
-    def follow_ups(self, *, owner, now: datetime, tz: ZoneInfo, **scope: Any) -> list[FollowUp]:
+    def follow_ups(
+        self, *, owner: Owner, now: datetime, tz: ZoneInfo, **scope: Any
+    ) -> list[FollowUp]:
         db = Conversation.objects.db
         owner_id = owner.pk
         requests = _read_requests(owner_id, self.requests.rows(owner=owner_id, **scope), db)
         if not requests:
             return []
-        since = min(c.requested_at for c in requests)
+        # Every request read was sent, so each has its time; the filter only tells the types.
+        sent = [(c, c.requested_at) for c in requests if c.requested_at is not None]
+        since = min(requested_at for _, requested_at in sent)
         heard_from_contact, heard_from_organization = self._last_heard(owner_id, since)
         nudges = self._nudges(owner_id, since, scope)
 
         plans = []
-        for conversation in requests:
-            requested_at = conversation.requested_at
+        for conversation, requested_at in sent:
             if _at_or_after(heard_from_contact.get(conversation.contact_id), requested_at):
                 continue
             organization_id = conversation.contact.organization_id
@@ -195,9 +199,12 @@ class _Routine:
             plans.append((conversation, days, nudged_at, may_try_another))
 
         organizations = {
-            c.contact.organization_id: c.contact.organization
+            organization_id: organization
             for c, days, _, may_try_another in plans
-            if may_try_another and days >= TRY_ANOTHER_AFTER
+            if may_try_another
+            and days >= TRY_ANOTHER_AFTER
+            and (organization_id := c.contact.organization_id) is not None
+            and (organization := c.contact.organization) is not None
         }
         others = (
             _others_by_organization(
@@ -225,11 +232,11 @@ class _Routine:
 
     def _last_heard(
         self, owner_id: int, since: datetime
-    ) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    ) -> tuple[dict[int, datetime], dict[int | None, datetime]]:
         """The latest reply since `since` from each contact, and from anyone at each
         organisation."""
         by_contact: dict[int, datetime] = {}
-        by_organization: dict[int, datetime] = {}
+        by_organization: dict[int | None, datetime] = {}
         for row in self.incoming.rows(owner=owner_id, since=since):
             _keep_latest(by_contact, row["contact_id"], row["heard_at"])
             _keep_latest(by_organization, row["contact__organization_id"], row["heard_at"])
@@ -366,9 +373,9 @@ def _prospects_at(waiting: QuerySet[Any]) -> QuerySet[Any]:
 
 def _others_by_organization(
     owner_id: int, rows: list[dict[str, Any]], organizations: dict[int, Organization], db: str
-) -> dict[int, list[Contact]]:
+) -> dict[int | None, list[Contact]]:
     """The people of `rows` (see `_prospects_at`) at each of `organizations`."""
-    grouped: dict[int, list[Contact]] = {}
+    grouped: dict[int | None, list[Contact]] = {}
     for row in rows:
         organization_id = row["organization_id"]
         if organization_id in organizations:

@@ -2,10 +2,11 @@
 
 from django.db.models import QuerySet
 
+from coffeechat.lib.owned import Owner
 from coffeechat.outreach.models import Message
 
 
-def message_list(*, owner, contact=None, status: str = "") -> QuerySet[Message]:
+def message_list(*, owner: Owner, contact=None, status: str = "") -> QuerySet[Message]:
     messages = Message.objects.owned_by(owner).select_related(
         "contact", "contact__organization", "contact__referred_by", "conversation"
     )

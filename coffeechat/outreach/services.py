@@ -17,7 +17,7 @@ from coffeechat.conversations.services import (
     conversation_transition,
 )
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
-from coffeechat.lib.owned import check_owner
+from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.drafting import (
@@ -76,7 +76,7 @@ def _validate_template(template: Template) -> None:
 @transaction.atomic
 def template_create(
     *,
-    owner,
+    owner: Owner,
     name: str,
     kind: str,
     channel: str,
@@ -107,7 +107,7 @@ def template_create(
     return template
 
 
-def template_update(*, owner, template: Template, **fields: Any) -> Template:
+def template_update(*, owner: Owner, template: Template, **fields: Any) -> Template:
     check_owner(owner, template)
     unknown = set(fields) - set(TEMPLATE_FIELDS)
     if unknown:
@@ -123,7 +123,7 @@ def template_update(*, owner, template: Template, **fields: Any) -> Template:
     return template
 
 
-def template_delete(*, owner, template: Template) -> None:
+def template_delete(*, owner: Owner, template: Template) -> None:
     """Deletes the template; for a customised built-in, the original is offered again."""
     check_owner(owner, template)
     template.delete()
@@ -137,7 +137,7 @@ def _check_draft(message: Message) -> None:
         raise ValidationError("This message was already sent; it can no longer change.")
 
 
-def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
+def message_update(*, owner: Owner, message: Message, subject: str, body: str) -> Message:
     check_owner(owner, message)
     _check_draft(message)
     changes = tidy_lines({"subject": subject}, ["subject"])
@@ -162,7 +162,7 @@ def _refuse_thank_you_out_of_turn(message: Message) -> None:
 
 
 @transaction.atomic
-def message_mark_sent(*, owner, message: Message, at: datetime | None = None) -> Message:
+def message_mark_sent(*, owner: Owner, message: Message, at: datetime | None = None) -> Message:
     """Records a draft as sent; a sent request moves its conversation to “requested”, a sent
     thank-you moves a held conversation to “thanked”. A thank-you for a conversation that
     was not held is refused before anything is written."""
@@ -196,7 +196,7 @@ def message_mark_sent(*, owner, message: Message, at: datetime | None = None) ->
     return message
 
 
-def message_send(*, owner, message: Message) -> Message:
+def message_send(*, owner: Owner, message: Message) -> Message:
     """Sends a draft e-mail over SMTP, then records it as sent. A refusal changes nothing."""
     check_owner(owner, message)
     _check_draft(message)
@@ -212,7 +212,7 @@ def message_send(*, owner, message: Message) -> Message:
     return message_mark_sent(owner=owner, message=message)
 
 
-def message_discard(*, owner, message: Message) -> None:
+def message_discard(*, owner: Owner, message: Message) -> None:
     check_owner(owner, message)
     _check_draft(message)
     message.delete()
@@ -220,7 +220,7 @@ def message_discard(*, owner, message: Message) -> None:
 
 @transaction.atomic
 def reply_log(
-    *, owner, contact: Contact, outcome: str, body: str = "", at: datetime | None = None
+    *, owner: Owner, contact: Contact, outcome: str, body: str = "", at: datetime | None = None
 ) -> Message:
     """Records a reply from `contact` to the open request: accepted, declined or other."""
     check_owner(owner, contact)
@@ -249,7 +249,7 @@ def reply_log(
 
 
 def message_lint(
-    *, owner, message: Message, subject: str | None = None, body: str | None = None
+    *, owner: Owner, message: Message, subject: str | None = None, body: str | None = None
 ) -> list[Finding]:
     """The etiquette findings for a message, or for what the user is typing into it.
 

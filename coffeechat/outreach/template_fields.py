@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations.scheduling import booking_in_range
+from coffeechat.lib.owned import Owner
 
 DEFAULT_MINUTES = "20"
 
@@ -173,7 +174,7 @@ def _zone_label(zone: ZoneInfo, moment: datetime) -> str:
     return f"{zone.key} ({abbreviation})"
 
 
-def _my_fields(owner, profile) -> dict[str, str]:
+def _my_fields(owner: Owner, profile) -> dict[str, str]:
     """The sender's own fields, from their pitch page."""
     my_name = profile.display_name.strip() or owner.get_full_name()
     return {
@@ -204,7 +205,7 @@ def _meeting_fields(conversation, contact, profile) -> dict[str, str]:
 
 
 def merge_fields(
-    *, owner, contact, conversation=None, slots: Mapping[str, str] | None = None
+    *, owner: Owner, contact, conversation=None, slots: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """The values of every field for a message from `owner` to `contact`.
 
@@ -242,6 +243,6 @@ def merge_fields(
     return {name: (value or "").strip() for name, value in fields.items()}
 
 
-def sample_fields(*, owner) -> dict[str, str]:
+def sample_fields(*, owner: Owner) -> dict[str, str]:
     """The preview's values: the invented person above, with the owner's own name and pitch."""
     return {**SAMPLE_FIELDS, **_my_fields(owner, profile_get(owner=owner))}

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from jinja2 import Template as JinjaTemplate
     from jinja2 import nodes
 
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import is_id
 from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS
 from coffeechat.outreach.models import Channel, MessageKind, Template
@@ -362,7 +363,7 @@ def template_slots(*, subject: str, body: str) -> tuple[str, ...]:
     return tuple(name for name in SLOTS if name in used)
 
 
-def builtin_version(*, owner, slug: str) -> TemplateChoice:
+def builtin_version(*, owner: Owner, slug: str) -> TemplateChoice:
     """The built-in `slug`, or the owner's version of it when they customised it."""
     template = Template.objects.owned_by(owner).filter(builtin_key=slug).first()
     return _choice_from(template) if template is not None else BUILTINS[slug]
@@ -390,7 +391,7 @@ def _suits(choice: TemplateChoice, contact) -> bool:
     return True
 
 
-def templates_for(*, owner, contact=None, kind: str | None = None) -> list[TemplateChoice]:
+def templates_for(*, owner: Owner, contact=None, kind: str | None = None) -> list[TemplateChoice]:
     """The templates to offer: built-ins, each replaced by the owner's version when there is one,
     then the owner's own. With a contact, only those that can be sent to that person."""
     own = list(Template.objects.owned_by(owner).order_by("kind", "name", "pk"))
@@ -407,7 +408,7 @@ def templates_for(*, owner, contact=None, kind: str | None = None) -> list[Templ
     return choices
 
 
-def template_get(*, owner, key: str) -> TemplateChoice:
+def template_get(*, owner: Owner, key: str) -> TemplateChoice:
     """The template `key` names; LookupError when there is none or it is another user's.
     A built-in's key gives the user's version of it when they customised it."""
     source, _, rest = (key or "").partition(":")

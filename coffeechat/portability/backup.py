@@ -31,17 +31,20 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.files import replacing
-from coffeechat.lib.owned import owned_models
+from coffeechat.lib.owned import Owner, owned_models
 from coffeechat.lib.statistics import statistics_refresh
 from coffeechat.portability.backup_checks import check_sqlite_backup, read_json
 from coffeechat.portability.exporters import (
@@ -53,6 +56,7 @@ from coffeechat.portability.exporters import (
     snapshot,
 )
 from coffeechat.portability.json_restore import (
+    Export,
     check_version,
     decode,
     full_clean,
@@ -99,15 +103,20 @@ def backup(
     return _backup_json(path, progress)
 
 
+def _in_memory() -> bool:
+    """Whether the database is SQLite's in-memory one (the tests'), which has no file."""
+    return connection.vendor == "sqlite" and cast("SQLiteWrapper", connection).is_in_memory_db()
+
+
 def _is_live_database(path: Path) -> bool:
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or _in_memory():
         return False
     live = Path(connection.settings_dict["NAME"])
     return path.exists() and live.exists() and path.samefile(live)
 
 
 def _live_sqlite() -> sqlite3.Connection:
-    if connection.is_in_memory_db():
+    if _in_memory():
         connection.ensure_connection()
         return connection.connection
     return sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
@@ -163,7 +172,7 @@ def _backup_json(path: Path, progress: Progress | None) -> Result:
             out.write(f'{{\n"format": {dumps(BACKUP_FORMAT)},\n"version": {BACKUP_VERSION},\n')
             out.write(f'"exported_at": {dumps(format_datetime(now))},\n"users": [')
             for done, user in enumerate(users, 1):
-                account = {"username": user.get_username()}
+                account: dict[str, Any] = {"username": user.get_username()}
                 account |= {name: getattr(user, name) for name in USER_FIELDS}
                 account["date_joined"] = format_datetime(user.date_joined)
                 out.write(",\n" if done > 1 else "\n")
@@ -181,7 +190,11 @@ def _backup_json(path: Path, progress: Progress | None) -> Result:
 
 
 def restore(
-    *, path: str | os.PathLike, force: bool = False, owner=None, progress: Progress | None = None
+    *,
+    path: str | os.PathLike,
+    force: bool = False,
+    owner: Owner | None = None,
+    progress: Progress | None = None,
 ) -> Result:
     """Restores a SQLite backup, a JSON backup, or one user's JSON export.
 
@@ -208,7 +221,7 @@ def _escaped_line(text: str) -> str:
 _NOT_ONE_LINE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f]")
 
 
-def _restore(path: Path, *, force: bool, owner, progress: Progress | None) -> Result:
+def _restore(path: Path, *, force: bool, owner: Owner | None, progress: Progress | None) -> Result:
     if not path.is_file():
         raise ValidationError(f"{path}: no such file.")
     with open(path, "rb") as handle:
@@ -222,8 +235,13 @@ def _restore(path: Path, *, force: bool, owner, progress: Progress | None) -> Re
     if kind == BACKUP_FORMAT:
         return _restore_backup(path, data, force=force, progress=progress)
     if kind == FORMAT:
-        owner = owner or local_user_get_or_create()
-        return _restore_export(path, data, owner=owner, force=force, progress=progress)
+        return _restore_export(
+            path,
+            data,
+            owner=owner or local_user_get_or_create(),
+            force=force,
+            progress=progress,
+        )
     raise ValidationError(f"{path} is not a coffeechat backup or export.")
 
 
@@ -243,14 +261,16 @@ def _refuse_to_replace(contacts: int, others: int) -> None:
 def _holdings(**owner_filter: Any) -> tuple[int, int]:
     contacts = Contact.objects.filter(**owner_filter).count()
     others = sum(
-        model.objects.filter(**owner_filter).count()
+        model._default_manager.filter(**owner_filter).count()
         for _, model in SECTIONS
         if model is not Contact
     )
     return contacts, others
 
 
-def _restore_export(path: Path, data: dict[str, Any], *, owner, force: bool, progress) -> Result:
+def _restore_export(
+    path: Path, data: dict[str, Any], *, owner: Owner, force: bool, progress
+) -> Result:
     with transaction.atomic():
         if not force:
             _refuse_to_replace(*_holdings(owner=owner))
@@ -274,7 +294,7 @@ def _restore_backup(path: Path, data: dict[str, Any], *, force: bool, progress) 
         if not force:
             _refuse_to_replace(*_holdings())
         # Every account and every record is checked before the first row is written.
-        checked = []
+        checked: list[tuple[Owner, Export, str]] = []
         for index, account in enumerate(accounts):
             where = f"{path}: users[{index}] ({account['username']})"
             if any(user.get_username() == account["username"] for user, _, _ in checked):
@@ -300,7 +320,7 @@ def _restore_backup(path: Path, data: dict[str, Any], *, force: bool, progress) 
     )
 
 
-def _account(account: dict[str, Any], where: str):
+def _account(account: dict[str, Any], where: str) -> Owner:
     """The user named by `account`, or a new one (not saved yet) checked as a form would."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=account["username"]).first()
@@ -326,7 +346,7 @@ def _restore_sqlite(path: Path, *, force: bool) -> Result:
             f"{connection.display_name}: restore a JSON backup (written by `coffeechat backup` "
             "on this server) or a user's export instead."
         )
-    if connection.in_atomic_block or connection.is_in_memory_db():
+    if connection.in_atomic_block or _in_memory():
         raise RuntimeError("A SQLite backup is restored outside any transaction, into a file.")
     live = Path(connection.settings_dict["NAME"])
     # The backup is copied, brought up to date and checked in a private folder beside the

@@ -159,7 +159,7 @@ def schema(db: sqlite3.Connection) -> dict[str, dict[str, Any]]:
                 "SELECT * FROM pragma_table_xinfo(?)", (table,)
             )
         }
-        indexes = {}
+        indexes: dict[str, tuple[Any, ...]] = {}
         for _, name, unique, origin, partial in db.execute(
             "SELECT * FROM pragma_index_list(?)", (table,)
         ):

@@ -56,13 +56,18 @@ def _check_records() -> None:
     """Every record a user sees, checked as a restored JSON record is (json_restore.py)."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
-    from django.db import DatabaseError
+    from django.db import DatabaseError, models
 
     from coffeechat.accounts.models import Profile
     from coffeechat.portability.exporters import SECTIONS
     from coffeechat.portability.json_restore import check_stored
 
-    for key, model in [("users", get_user_model()), ("profile", Profile), *SECTIONS]:
+    tables: list[tuple[str, type[models.Model]]] = [
+        ("users", get_user_model()),
+        ("profile", Profile),
+        *SECTIONS,
+    ]
+    for key, model in tables:
         exclude = ("password",) if key == "users" else ()
         try:
             for obj in model._base_manager.order_by("pk").iterator(chunk_size=1000):

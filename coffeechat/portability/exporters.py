@@ -32,6 +32,7 @@ from coffeechat.conversations.models import (
     Reschedule,
     Takeaway,
 )
+from coffeechat.lib.owned import Owner
 from coffeechat.outreach.models import Message, Template
 
 FORMAT = "coffeechat"
@@ -54,11 +55,20 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
     ("messages", Message),
     ("agenda_marks", AgendaMark),
 ]
-SECTION_OF_MODEL = {model: key for key, model in SECTIONS}
+SECTION_OF_MODEL: dict[type[models.Model] | str, str] = {model: key for key, model in SECTIONS}
+
+
+def related_model(field: models.Field) -> type[models.Model]:
+    """The model a relation points at; "self" is resolved by Django once models are loaded."""
+    model = field.related_model
+    assert isinstance(model, type), field
+    return model
+
+
 # Never exported: the row id and owner (the file is the owner's), and secrets.
 LEFT_OUT = {"id", "owner", "feed_token_hash"}
 # Many-to-many fields, exported as a sorted list of export ids.
-MANY_TO_MANY = {Contact: ["tags"]}
+MANY_TO_MANY: dict[type[models.Model], list[str]] = {Contact: ["tags"]}
 # An agenda mark names its item by rule and object, e.g. "thank_you:conversation:42"; the
 # object's id is written as its export id, so the mark still names it after a restore.
 MODEL_BY_NAME = {m._meta.model_name: m for _, m in SECTIONS if m is not AgendaMark}
@@ -140,7 +150,7 @@ def _encoder(
 ) -> Callable[[Any], Any] | None:
     """How one field's database value becomes a JSON value; None when it already is one."""
     if field.is_relation:
-        return ids[field.related_model].get  # None for None, and for a row not exported
+        return ids[related_model(field)].get  # None for None, and for a row not exported
     if isinstance(field, models.DateTimeField):
         return format_datetime
     if isinstance(field, models.DateField):
@@ -194,15 +204,17 @@ def _text(stream: IO, *, bom: bool = False) -> Iterator[IO[str]]:
         text.detach()  # the caller's stream stays open
 
 
-def _owned_rows(model: type[models.Model], owner, fields: list[models.Field]) -> list[tuple]:
+def _owned_rows(model: type[models.Model], owner: Owner, fields: list[models.Field]) -> list[tuple]:
     columns = [_column(f) for f in fields]
-    return list(model.objects.filter(owner=owner).order_by("pk").values_list("pk", *columns))
+    return list(
+        model._default_manager.filter(owner=owner).order_by("pk").values_list("pk", *columns)
+    )
 
 
 # JSON: everything the user owns.
 
 
-def _profile_json(owner) -> dict[str, Any] | None:
+def _profile_json(owner: Owner) -> dict[str, Any] | None:
     profile = Profile.objects.filter(owner=owner).first()
     if profile is None:
         return None
@@ -215,7 +227,7 @@ def _profile_json(owner) -> dict[str, Any] | None:
     return record
 
 
-def _section_records(owner) -> dict[str, list[dict[str, Any]]]:
+def _section_records(owner: Owner) -> dict[str, list[dict[str, Any]]]:
     """Every owned row as a record, ids renumbered 1, 2, … by primary key within a section."""
     rows, ids = {}, {}
     for key, model in SECTIONS:
@@ -244,7 +256,7 @@ def _section_records(owner) -> dict[str, list[dict[str, Any]]]:
 def _marks_with_export_ids(section: list[dict], ids) -> list[dict]:
     # A mark on an object that is gone hides nothing; it is left out, and the rest keep
     # their export ids (1, 2, … in order), as an export's ids always are.
-    kept = []
+    kept: list[dict] = []
     for record in section:
         item_key = translate_item_key(record["item_key"], ids)
         if item_key is not None:
@@ -252,7 +264,7 @@ def _marks_with_export_ids(section: list[dict], ids) -> list[dict]:
     return kept
 
 
-def _add_many_to_many(model, name, owner, section, ids) -> None:
+def _add_many_to_many(model, name, owner: Owner, section, ids) -> None:
     field = model._meta.get_field(name)
     through = field.remote_field.through
     source = field.m2m_field_name()
@@ -270,7 +282,11 @@ def _add_many_to_many(model, name, owner, section, ids) -> None:
 
 
 def export_json(
-    *, owner, stream: IO, exported_at: datetime | None = None, progress: Progress | None = None
+    *,
+    owner: Owner,
+    stream: IO,
+    exported_at: datetime | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Writes everything `owner` owns as one JSON document; returns the count per section.
 
@@ -378,11 +394,11 @@ _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 _LOOK_FIRST = _FORMULA_FIRST | {c for c in map(chr, range(0x3001)) if c.isspace()}
 
 
-def _contact_rows(owner) -> Iterator[dict[str, Any]]:
+def _contact_rows(owner: Owner) -> Iterator[dict[str, Any]]:
     """The owner's contacts by id, each with its organisation, referrer, stage and tag names."""
     with snapshot():
         columns = [
-            _column(Contact._meta.get_field(c)) if c in _TEXT_COLUMNS else c
+            _column(Contact._meta.get_field(c)) if c in _TEXT_COLUMNS else c  # type: ignore[arg-type]
             for c in _CONTACT_COLUMNS
         ]
         rows = list(contact_list(owner=owner).order_by("pk").values_list(*columns))
@@ -401,7 +417,7 @@ def _contact_rows(owner) -> Iterator[dict[str, Any]]:
         yield contact
 
 
-def export_csv(*, owner, stream: IO, progress: Progress | None = None) -> int:
+def export_csv(*, owner: Owner, stream: IO, progress: Progress | None = None) -> int:
     """Writes one row per contact (UTF-8 with a byte-order mark, CRLF); returns the count.
 
     Lists are joined with "; ", and no cell can run as a spreadsheet formula.
@@ -536,7 +552,7 @@ def _vcard_note(contact: dict[str, Any]) -> str:
     ).strip()
 
 
-def export_vcard(*, owner, stream: IO, progress: Progress | None = None) -> int:
+def export_vcard(*, owner: Owner, stream: IO, progress: Progress | None = None) -> int:
     """Writes every contact as a vCard 4.0 (UTF-8, CRLF, folded lines); returns the count."""
     with _cycle_collector_paused():
         contacts = list(_contact_rows(owner))

@@ -105,7 +105,8 @@ def _person(row, cell, numbered, filename: str, line: int, labels) -> IncomingCo
 
 def _values(row: list[str], columns: list[tuple[Cell, Cell]]) -> list[str]:
     """Every value of a numbered family of columns; a label starting with "*" comes first."""
-    primary, others = [], []
+    primary: list[str] = []
+    others: list[str] = []
     for label, value in columns:
         values = split_values(value(row))
         (primary if label(row).lstrip().startswith("*") else others).extend(values)

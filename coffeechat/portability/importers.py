@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.statistics import statistics_refresh
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -122,7 +123,7 @@ class ImportSummary:
 
 def import_contacts(
     *,
-    owner,
+    owner: Owner,
     incoming: list[IncomingContact],
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.lib.owned import Owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import (
     LineValidator,
@@ -53,7 +54,7 @@ class _Checks:
     @classmethod
     def made(cls, validators: tuple[Callable[[Any], None], ...]) -> "_Checks":
         limits = [
-            v.limit_value if type(v) is MaxLengthValidator else v.limit
+            v.limit_value if type(v) is MaxLengthValidator else cast(TextValidator, v).limit
             for v in validators
             if type(v) in (MaxLengthValidator, TextValidator)
         ]
@@ -151,7 +152,7 @@ def _key(name: str) -> str:
 class ImportPlan:
     """Decides, row by row, who is new and who is known; then writes it all in bulk."""
 
-    def __init__(self, owner):
+    def __init__(self, owner: Owner):
         self.owner = owner
         self.summary = ImportSummary()
         organizations = dict(Organization.objects.owned_by(owner).values_list("pk", "name"))
@@ -298,7 +299,7 @@ class ImportPlan:
         return {**known, **{_key(obj.name): obj.pk for obj in made}}
 
 
-def _contact(owner, person: _Person, organizations: dict[str, int], now) -> Contact:
+def _contact(owner: Owner, person: _Person, organizations: dict[str, int], now) -> Contact:
     return Contact(
         pk=person.pk,
         owner_id=owner.pk,
@@ -319,7 +320,10 @@ def _contact(owner, person: _Person, organizations: dict[str, int], now) -> Cont
 
 
 def _insert_contacts(
-    owner, people: list[_Person], organizations: dict[str, int], report: Callable[[int], None]
+    owner: Owner,
+    people: list[_Person],
+    organizations: dict[str, int],
+    report: Callable[[int], None],
 ) -> None:
     """INSERT … RETURNING id, many rows a statement, and the new ids set on `people`.
 
@@ -344,7 +348,7 @@ def _insert_contacts(
     emails_field = Contact._meta.get_field("other_emails")
     adapt_date = connection.ops.adapt_datefield_value
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
     returning = connection.features.can_return_rows_from_bulk_insert
     per_statement = _rows_per_statement(len(fields)) if returning else 1
     for start in range(0, len(people), per_statement):
@@ -365,7 +369,9 @@ def _insert_contacts(
         sql = f"INSERT INTO {quote(Contact._meta.db_table)} ({columns}) VALUES {values}"
         with connection.cursor() as cursor:
             if returning:
-                cursor.execute(f"{sql} RETURNING {quote(Contact._meta.pk.column)}", params)
+                cursor.execute(
+                    f"{sql} RETURNING {quote(cast(str, Contact._meta.pk.column))}", params
+                )
                 # Both SQLite and PostgreSQL return the rows in the order of VALUES, as
                 # bulk_create() relies on too.
                 for person, (pk,) in zip(batch, cursor.fetchall(), strict=True):

@@ -9,17 +9,19 @@ import base64
 import io
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coffeechat.lib.forms import LineField
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.portability.importers import (
     KINDS,
     MAX_IMPORT_BYTES,
@@ -54,7 +56,7 @@ class ConfirmForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: OwnerRequest) -> HttpResponse:
     _sweep_kept_files()
     confirm = ConfirmForm(request.POST if request.method == "POST" else None)
     if confirm.is_bound and not confirm.has_error("action"):
@@ -75,7 +77,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portability/import.html", {"form": form})
 
 
-def _confirm(request: HttpRequest, token: str) -> HttpResponse:
+def _confirm(request: OwnerRequest, token: str) -> HttpResponse:
     found = _kept_upload(request, token)
     if found is None:
         messages.error(request, "That preview has expired. Choose the file again.")
@@ -98,7 +100,7 @@ def _kept_dir() -> Path:
     return Path(settings.HOME) / "imports"
 
 
-def _keep(request: HttpRequest, *, kind: str, filename: str, data: bytes) -> str:
+def _keep(request: OwnerRequest, *, kind: str, filename: str, data: bytes) -> str:
     _forget(request)
     token = secrets.token_urlsafe(16)
     kept: dict[str, Any] = {
@@ -117,7 +119,7 @@ def _keep(request: HttpRequest, *, kind: str, filename: str, data: bytes) -> str
     return token
 
 
-def _kept_upload(request: HttpRequest, token: str) -> tuple[dict[str, Any], bytes] | None:
+def _kept_upload(request: OwnerRequest, token: str) -> tuple[dict[str, Any], bytes] | None:
     """This user's previewed file, if the form names it and it is not too old."""
     kept = request.session.get(SESSION_KEY)
     if (
@@ -136,7 +138,7 @@ def _kept_upload(request: HttpRequest, token: str) -> tuple[dict[str, Any], byte
         return None
 
 
-def _forget(request: HttpRequest) -> None:
+def _forget(request: OwnerRequest) -> None:
     kept = request.session.pop(SESSION_KEY, None)
     if kept and "data" not in kept:
         (_kept_dir() / f"{kept['token']}.upload").unlink(missing_ok=True)
@@ -164,12 +166,12 @@ EXPORTS = {
 
 
 @require_GET
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: OwnerRequest) -> HttpResponse:
     return render(request, "portability/export.html")
 
 
 @require_GET
-def export_download(request: HttpRequest, kind: str) -> HttpResponse:
+def export_download(request: OwnerRequest, kind: str) -> HttpResponse:
     """The same files as `coffeechat export KIND`, for the signed-in user only."""
     if kind not in EXPORTS:
         raise Http404
@@ -189,11 +191,12 @@ def export_download(request: HttpRequest, kind: str) -> HttpResponse:
         from coffeechat.portability import exporters
 
         buffer = io.BytesIO()
-        write = {
+        writers: dict[str, Callable[..., int | dict[str, int]]] = {
             "json": exporters.export_json,
             "csv": exporters.export_csv,
             "vcard": exporters.export_vcard,
-        }[kind]
+        }
+        write = writers[kind]
         write(owner=request.user, stream=buffer)
         data = buffer.getvalue()
     response = HttpResponse(data, content_type=content_type)

@@ -5,6 +5,7 @@ from coffeechat.accounts.services import profile_update
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import ChosenQuestion, Conversation, Question
 from coffeechat.conversations.question_bank import BUILTIN_QUESTIONS
+from coffeechat.conversations.question_lint import has_errors, lint_question
 from coffeechat.conversations.questions import (
     CLOSING_MINUTES,
     INTRODUCTIONS_MINUTES,
@@ -110,8 +111,17 @@ def test_it_refuses_a_bad_own_question(alice, text, category, field, message):
 
 
 def test_it_keeps_a_question_that_only_has_warnings(alice):
+    findings = lint_question("Do you like the team?")
+    assert findings and not has_errors(findings)
+
     question = own_question_add(owner=alice, category="culture", text="Do you like the team?")
-    assert question.pk
+
+    stored = Question.objects.get(pk=question.pk)
+    assert (stored.owner, stored.category, stored.text) == (
+        alice,
+        "culture",
+        "Do you like the team?",
+    )
 
 
 def test_it_refuses_an_own_question_already_in_the_bank(alice):

@@ -28,9 +28,22 @@ RECORDS = {
     State.CANCELLED: {"closed_at"},
     State.NO_SHOW: set(),
 }
-ALLOWED = [(before, after) for before, afters in TRANSITIONS.items() for after in sorted(afters)]
+# The life of a conversation as the product brief tells it, written out here rather than read
+# from the service's table, so that a change to the table has to be made on purpose in both.
+EXPECTED_MOVES = {
+    State.PLANNED: {State.REQUESTED, State.SCHEDULED, State.CANCELLED},
+    State.REQUESTED: {State.SCHEDULED, State.DECLINED, State.NO_REPLY, State.CANCELLED},
+    State.SCHEDULED: {State.HELD, State.CANCELLED, State.NO_SHOW},
+    State.HELD: {State.THANKED},
+    State.NO_SHOW: {State.SCHEDULED},
+    State.THANKED: set(),
+    State.DECLINED: set(),
+    State.NO_REPLY: set(),
+    State.CANCELLED: set(),
+}
+ALLOWED = [(before, after) for before, afters in EXPECTED_MOVES.items() for after in sorted(afters)]
 FORBIDDEN = [
-    (before, after) for before in State for after in State if after not in TRANSITIONS[before]
+    (before, after) for before in State for after in State if after not in EXPECTED_MOVES[before]
 ]
 
 
@@ -48,8 +61,8 @@ def _snapshot(conversation: Conversation) -> dict:
 
 
 def test_every_state_has_a_row_in_the_table():
-    assert set(TRANSITIONS) == set(State)
-    assert set(RECORDS) == set(State)
+    assert set(EXPECTED_MOVES) == set(RECORDS) == set(State)
+    assert TRANSITIONS == EXPECTED_MOVES
 
 
 @pytest.mark.parametrize("pair", ALLOWED, ids=_pair_id)
@@ -106,7 +119,7 @@ def test_it_refuses_every_transition_not_in_the_table_and_changes_nothing(alice,
     assert _snapshot(conversation) == saved
 
 
-@pytest.mark.parametrize("before", [s for s in State if State.THANKED not in TRANSITIONS[s]])
+@pytest.mark.parametrize("before", [s for s in State if State.THANKED not in EXPECTED_MOVES[s]])
 def test_it_explains_that_a_thank_you_follows_a_held_conversation(alice, contact, before):
     conversation = _in_state(alice, contact, before)
     with pytest.raises(ValidationError) as caught:

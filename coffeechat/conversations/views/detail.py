@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -10,12 +10,13 @@ from coffeechat.conversations.questions import prep_status
 from coffeechat.conversations.services import conversation_start
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.selectors import message_list
 
 
 @require_GET
-def conversation_detail(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_detail(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     context = {
         "conversation": conversation,
@@ -30,7 +31,7 @@ def conversation_detail(request: HttpRequest, conversation_pk: int) -> HttpRespo
 
 
 @require_POST
-def conversation_begin(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def conversation_begin(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     """Opens (or reuses) a conversation with a contact, e.g. to book a time agreed in person."""
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
     try:

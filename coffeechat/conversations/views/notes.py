@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,11 +19,12 @@ from coffeechat.conversations.models import (
 from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, TakeawayStatusForm
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import MessageKind
 
 
-def _takeaway_for_user(request: HttpRequest, pk: int) -> Takeaway:
+def _takeaway_for_user(request: OwnerRequest, pk: int) -> Takeaway:
     return get_object_or_404(service.takeaway_list(owner=request.user), pk=pk)
 
 
@@ -31,7 +32,7 @@ def _detail_url(conversation: Conversation) -> str:
     return reverse("conversations:conversation_detail", args=[conversation.pk])
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _back(request: OwnerRequest, default: str) -> HttpResponse:
     """Back to the page the form was on, when it is one of ours."""
     form = NextForm(request.POST)
     target = form.cleaned_data["next"] if form.is_valid() else ""
@@ -43,7 +44,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 def _notes_page(
-    request: HttpRequest,
+    request: OwnerRequest,
     conversation: Conversation,
     form: NotesForm,
     takeaway_form: TakeawayForm | None = None,
@@ -60,7 +61,7 @@ def _notes_page(
 
 
 @require_http_methods(["GET", "POST"])
-def conversation_notes(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_notes(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     data = request.POST if request.method == "POST" else None
     form = NotesForm(data, initial=NotesForm.initial_for(conversation))
@@ -78,7 +79,7 @@ def conversation_notes(request: HttpRequest, conversation_pk: int) -> HttpRespon
 
 
 @require_POST
-def takeaway_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def takeaway_add(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     form = TakeawayForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,7 @@ def _added(takeaway: Takeaway, conversation: Conversation) -> str:
 
 
 @require_POST
-def takeaway_status(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
+def takeaway_status(request: OwnerRequest, takeaway_pk: int) -> HttpResponse:
     takeaway = _takeaway_for_user(request, takeaway_pk)
     form = TakeawayStatusForm(request.POST)
     if not form.is_valid():
@@ -121,7 +122,7 @@ def takeaway_status(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
 
 
 @require_POST
-def takeaway_delete(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
+def takeaway_delete(request: OwnerRequest, takeaway_pk: int) -> HttpResponse:
     takeaway = _takeaway_for_user(request, takeaway_pk)
     service.takeaway_delete(owner=request.user, takeaway=takeaway)
     messages.success(request, "Takeaway deleted.")
@@ -129,7 +130,7 @@ def takeaway_delete(request: HttpRequest, takeaway_pk: int) -> HttpResponse:
 
 
 @require_POST
-def thank_you(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def thank_you(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     """A thank-you draft naming the takeaway, in the user's words or as noted, opened in the
     message editor. Whether a thank-you may be written now is the draft service's to say."""
     conversation = conversation_for_user(request, conversation_pk)
@@ -189,7 +190,7 @@ _LISTS = {
 }
 
 
-def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
+def _list_page(request: OwnerRequest, kind: str) -> HttpResponse:
     page = _LISTS[kind]
     items = list(page["selector"](owner=request.user))
     context = {
@@ -205,15 +206,15 @@ def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_GET
-def development_plan(request: HttpRequest) -> HttpResponse:
+def development_plan(request: OwnerRequest) -> HttpResponse:
     return _list_page(request, TakeawayKind.GAP)
 
 
 @require_GET
-def reading_list(request: HttpRequest) -> HttpResponse:
+def reading_list(request: OwnerRequest) -> HttpResponse:
     return _list_page(request, TakeawayKind.RESOURCE)
 
 
 @require_GET
-def leads(request: HttpRequest) -> HttpResponse:
+def leads(request: OwnerRequest) -> HttpResponse:
     return _list_page(request, TakeawayKind.OPPORTUNITY)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,10 +22,11 @@ from coffeechat.conversations.scheduling import (
     out_of_range_message,
 )
 from coffeechat.conversations.views import conversation_for_user
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.text import speaking_time
 
 
-def _chosen_for_user(request: HttpRequest, conversation: Conversation, pk: int) -> ChosenQuestion:
+def _chosen_for_user(request: OwnerRequest, conversation: Conversation, pk: int) -> ChosenQuestion:
     chosen = questions.chosen_question_list(owner=request.user, conversation=conversation)
     return get_object_or_404(chosen, pk=pk)
 
@@ -38,7 +39,7 @@ def _field_errors(error: ValidationError) -> dict[str, list[str]]:
     return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
-def _prep_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
+def _prep_context(request: OwnerRequest, conversation: Conversation, **extra) -> dict:
     chosen = questions.chosen_question_list(owner=request.user, conversation=conversation)
     bank = questions.bank_for_conversation(owner=request.user, conversation=conversation)
     return {
@@ -53,7 +54,7 @@ def _prep_context(request: HttpRequest, conversation: Conversation, **extra) -> 
 
 
 def _changed(
-    request: HttpRequest, conversation: Conversation, *, done: str = "", error: str = "", **extra
+    request: OwnerRequest, conversation: Conversation, *, done: str = "", error: str = "", **extra
 ) -> HttpResponse:
     """After a change to the list. htmx gets the list, with the status and the bank swapped
     out of band; a plain form post goes back to the page."""
@@ -68,13 +69,13 @@ def _changed(
 
 
 @require_GET
-def prep(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def prep(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     return render(request, "conversations/prep.html", _prep_context(request, conversation))
 
 
 @require_POST
-def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def question_add(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     """Adds a question from the bank (`key`) or one written on the page (`text`, `category`)."""
     conversation = conversation_for_user(request, conversation_pk)
     form = QuestionForm(request.POST)
@@ -108,7 +109,7 @@ def question_add(request: HttpRequest, conversation_pk: int) -> HttpResponse:
 
 @require_POST
 def question_move(
-    request: HttpRequest, conversation_pk: int, chosen_question_pk: int
+    request: OwnerRequest, conversation_pk: int, chosen_question_pk: int
 ) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     chosen = _chosen_for_user(request, conversation, chosen_question_pk)
@@ -126,7 +127,7 @@ def question_move(
 
 @require_POST
 def question_remove(
-    request: HttpRequest, conversation_pk: int, chosen_question_pk: int
+    request: OwnerRequest, conversation_pk: int, chosen_question_pk: int
 ) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     chosen = _chosen_for_user(request, conversation, chosen_question_pk)
@@ -135,7 +136,7 @@ def question_remove(
 
 
 @require_POST
-def question_lint(request: HttpRequest) -> HttpResponse:
+def question_lint(request: OwnerRequest) -> HttpResponse:
     """The findings for a question being written, checked as the user types (htmx)."""
     form = QuestionTextForm(request.POST)
     if not form.is_valid():
@@ -150,7 +151,7 @@ def question_lint(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def question_bank(request: HttpRequest) -> HttpResponse:
+def question_bank(request: OwnerRequest) -> HttpResponse:
     """Every question in the bank, and the user's own: add one, delete one."""
     own: dict = {"own_text": "", "own_category": "", "own_errors": {}}
     if request.method == "POST":
@@ -179,7 +180,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def own_question_delete(request: HttpRequest, question_pk: int) -> HttpResponse:
+def own_question_delete(request: OwnerRequest, question_pk: int) -> HttpResponse:
     question = get_object_or_404(questions.own_question_list(owner=request.user), pk=question_pk)
     questions.own_question_delete(owner=request.user, question=question)
     messages.success(
@@ -238,7 +239,7 @@ def _plan_rows(
 
 
 @require_GET
-def prep_sheet(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def prep_sheet(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     """Everything for the conversation on one printable page."""
     conversation = conversation_for_user(request, conversation_pk)
     chosen = list(questions.chosen_question_list(owner=request.user, conversation=conversation))

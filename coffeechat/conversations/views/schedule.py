@@ -2,7 +2,7 @@
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +14,7 @@ from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import TRANSITIONS
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.outreach import delivery
 from coffeechat.outreach.drafting import message_draft_create
 from coffeechat.outreach.models import Channel, MessageKind
@@ -23,7 +24,7 @@ def _back(conversation: Conversation) -> HttpResponse:
     return redirect("conversations:conversation_detail", conversation_pk=conversation.pk)
 
 
-def _initial(request: HttpRequest, conversation: Conversation) -> dict:
+def _initial(request: OwnerRequest, conversation: Conversation) -> dict:
     my_zone = profile_get(owner=request.user).time_zone
     initial = {
         "time_zone": conversation.contact.time_zone or my_zone,
@@ -40,7 +41,7 @@ def _initial(request: HttpRequest, conversation: Conversation) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def conversation_schedule(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_schedule(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     # A time booked before (now moved, or missed) makes the message a "new time" one.
     rebooking = conversation.scheduled_for is not None
@@ -69,7 +70,7 @@ def conversation_schedule(request: HttpRequest, conversation_pk: int) -> HttpRes
     )
 
 
-def _page_context(request: HttpRequest, conversation: Conversation, form: ScheduleForm) -> dict:
+def _page_context(request: OwnerRequest, conversation: Conversation, form: ScheduleForm) -> dict:
     contact = conversation.contact
     return {
         "conversation": conversation,
@@ -88,7 +89,7 @@ def _page_context(request: HttpRequest, conversation: Conversation, form: Schedu
 
 
 def _draft_and_edit(
-    request: HttpRequest, conversation: Conversation, *, rebooking: bool, moved_by: str
+    request: OwnerRequest, conversation: Conversation, *, rebooking: bool, moved_by: str
 ) -> HttpResponse:
     contact = conversation.contact
     _, start = scheduling.local_times(
@@ -117,7 +118,7 @@ def _draft_and_edit(
 
 
 @require_POST
-def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_cancel(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     form = CancelForm(request.POST)
     try:
@@ -140,7 +141,7 @@ def conversation_cancel(request: HttpRequest, conversation_pk: int) -> HttpRespo
 
 
 @require_POST
-def conversation_no_show(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_no_show(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     try:
         scheduling.conversation_mark_no_show(owner=request.user, conversation=conversation)
@@ -154,7 +155,7 @@ def conversation_no_show(request: HttpRequest, conversation_pk: int) -> HttpResp
 
 
 @require_POST
-def conversation_held(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_held(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     try:
         scheduling.conversation_mark_held(owner=request.user, conversation=conversation)
@@ -168,7 +169,7 @@ def conversation_held(request: HttpRequest, conversation_pk: int) -> HttpRespons
 
 
 @require_GET
-def conversation_ics(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def conversation_ics(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     if conversation.scheduled_for is None:
         raise Http404("This conversation was never booked.")

@@ -145,11 +145,13 @@ def test_its_engine_has_no_loader_globals_or_unsafe_filters():
 # Checking at save time
 
 
-def test_it_accepts_fields_ifs_and_filters():
-    template_check(
-        subject="Hello {{ first_name|title }}",
-        body="{% if referrer %}{{ referrer }} suggested I write.{% endif %}\n{{ signature }}",
-    )
+def test_it_accepts_fields_ifs_and_filters_and_renders_them():
+    subject = "Hello {{ first_name|title }}"
+    body = "{% if referrer %}{{ referrer }} suggested I write.{% endif %}\n{{ signature }}"
+    assert template_check(subject=subject, body=body) is None
+    fields = {"first_name": "ada", "referrer": "Sam", "signature": "Kim"}
+    assert render(subject, fields) == "Hello Ada"
+    assert render(body, fields) == "Sam suggested I write.\nKim"
 
 
 def test_it_names_an_unknown_field_with_its_line_and_a_guess():

@@ -1,6 +1,6 @@
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +11,7 @@ from coffeechat.conversations.models import State
 from coffeechat.conversations.services import conversation_transition
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
 from coffeechat.outreach.drafting import draft_cautions, message_draft_create
@@ -22,12 +23,12 @@ from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
 from coffeechat.outreach.templating import templates_for
 
 
-def _message_for_user(request: HttpRequest, pk: int) -> Message:
+def _message_for_user(request: OwnerRequest, pk: int) -> Message:
     return get_object_or_404(message_list(owner=request.user), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
-def compose(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def compose(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     """Choose a template for a contact; choosing one makes a draft to edit."""
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
     if request.method == "POST":
@@ -76,7 +77,7 @@ def _slot_fields(choice) -> list[dict[str, str]]:
     ]
 
 
-def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
+def _editor_context(request: OwnerRequest, message: Message, findings) -> dict:
     return {
         "message": message,
         "contact": message.contact,
@@ -93,7 +94,7 @@ def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_edit(request: OwnerRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     if request.method == "POST":
         form = MessageForm(request.POST)
@@ -111,7 +112,7 @@ def message_edit(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_POST
-def message_lint(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_lint(request: OwnerRequest, message_pk: int) -> HttpResponse:
     """The findings panel, re-checked as the user types (htmx)."""
     message = _message_for_user(request, message_pk)
     form = MessageForm(request.POST)
@@ -136,7 +137,7 @@ def message_lint(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_GET
-def message_eml(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_eml(request: OwnerRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     response = HttpResponse(
         delivery.eml_bytes(owner=request.user, message=message), content_type="message/rfc822"
@@ -149,7 +150,7 @@ def message_eml(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_POST
-def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_send(request: OwnerRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     try:
         services.message_send(owner=request.user, message=message)
@@ -161,7 +162,7 @@ def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_POST
-def message_mark_sent(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_mark_sent(request: OwnerRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     try:
         services.message_mark_sent(owner=request.user, message=message)
@@ -173,7 +174,7 @@ def message_mark_sent(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_POST
-def message_delete(request: HttpRequest, message_pk: int) -> HttpResponse:
+def message_delete(request: OwnerRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     try:
         services.message_discard(owner=request.user, message=message)
@@ -185,7 +186,7 @@ def message_delete(request: HttpRequest, message_pk: int) -> HttpResponse:
 
 
 @require_POST
-def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
+def log_reply(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     contact = get_object_or_404(contact_list(owner=request.user), pk=contact_pk)
     form = ReplyForm(request.POST)
     try:
@@ -200,7 +201,7 @@ def log_reply(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 @require_POST
-def close_no_reply(request: HttpRequest, conversation_pk: int) -> HttpResponse:
+def close_no_reply(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     conversation = conversation_for_user(request, conversation_pk)
     try:
         conversation_transition(owner=request.user, conversation=conversation, to=State.NO_REPLY)

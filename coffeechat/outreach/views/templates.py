@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.lib.forms import apply_validation_error
+from coffeechat.lib.requests import OwnerRequest
 from coffeechat.outreach import services, templating
 from coffeechat.outreach.forms import TemplateForm, TemplateKindForm, TemplatePreviewForm
 from coffeechat.outreach.models import Channel, Template
@@ -20,16 +21,16 @@ from coffeechat.outreach.templating import (
 )
 
 
-def _template_for_user(request: HttpRequest, pk: int) -> Template:
+def _template_for_user(request: OwnerRequest, pk: int) -> Template:
     return get_object_or_404(Template.objects.owned_by(request.user), pk=pk)
 
 
-def _override_for(request: HttpRequest, key: str) -> Template | None:
+def _override_for(request: OwnerRequest, key: str) -> Template | None:
     return Template.objects.owned_by(request.user).filter(builtin_key=key).first()
 
 
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: OwnerRequest) -> HttpResponse:
     own = list(Template.objects.owned_by(request.user))
     overrides = {t.builtin_key: t for t in own if t.builtin_key in BUILTINS}
     groups = [
@@ -52,7 +53,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/template_list.html", context)
 
 
-def _form_page(request: HttpRequest, form: TemplateForm, **context) -> HttpResponse:
+def _form_page(request: OwnerRequest, form: TemplateForm, **context) -> HttpResponse:
     # The preview shows what the form accepted; a refused field shows its error instead.
     data = TemplatePreviewForm(form.data if form.is_bound else form.initial)
     context.update(form=form, fields=FIELDS)
@@ -61,7 +62,7 @@ def _form_page(request: HttpRequest, form: TemplateForm, **context) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: OwnerRequest) -> HttpResponse:
     query = TemplateKindForm(request.GET)
     kind = (query.is_valid() and query.cleaned_data["kind"]) or "request"
     initial = {"kind": kind, "channel": Channel.EMAIL}
@@ -78,7 +79,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def template_customise(request: HttpRequest, key: str) -> HttpResponse:
+def template_customise(request: OwnerRequest, key: str) -> HttpResponse:
     builtin = BUILTINS.get(key)
     if builtin is None:
         raise Http404("No such built-in template.")
@@ -102,7 +103,7 @@ def template_customise(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, template_pk: int) -> HttpResponse:
+def template_edit(request: OwnerRequest, template_pk: int) -> HttpResponse:
     template = _template_for_user(request, template_pk)
     initial = {f: getattr(template, f) for f in services.TEMPLATE_FIELDS}
     form = TemplateForm(request.POST or None, initial=initial)
@@ -118,7 +119,7 @@ def template_edit(request: HttpRequest, template_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def template_delete(request: HttpRequest, template_pk: int) -> HttpResponse:
+def template_delete(request: OwnerRequest, template_pk: int) -> HttpResponse:
     template = _template_for_user(request, template_pk)
     builtin = BUILTINS.get(template.builtin_key)
     if request.method == "POST":
@@ -133,7 +134,7 @@ def template_delete(request: HttpRequest, template_pk: int) -> HttpResponse:
     )
 
 
-def _preview(request: HttpRequest, form: TemplatePreviewForm) -> dict:
+def _preview(request: OwnerRequest, form: TemplatePreviewForm) -> dict:
     """The template filled in with sample values, or what stops it from being filled in."""
     if not form.is_valid():
         return {"preview_errors": form.errors}
@@ -164,7 +165,7 @@ def _preview(request: HttpRequest, form: TemplatePreviewForm) -> dict:
 
 
 @require_POST
-def template_preview(request: HttpRequest) -> HttpResponse:
+def template_preview(request: OwnerRequest) -> HttpResponse:
     """The live preview under the template form."""
     context = _preview(request, TemplatePreviewForm(request.POST))
     return render(request, "outreach/template_form.html#preview", context)

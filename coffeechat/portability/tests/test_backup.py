@@ -4,7 +4,6 @@ import os
 import sqlite3
 import stat
 import threading
-import time
 from contextlib import closing
 
 import pytest
@@ -47,27 +46,35 @@ def test_it_backs_up_a_consistent_snapshot_while_another_thread_writes(alice, tm
         Contact(owner=alice, name=f"Person {i}", research_notes="notes " * 100) for i in range(3000)
     )
     stop, committed, errors = threading.Event(), [], []
+    progress = threading.Condition()
 
     def write() -> None:
         try:
             while not stop.is_set():
                 with transaction.atomic():
                     Contact.objects.create(owner=alice, name=f"Writer {len(committed)}")
-                committed.append(1)
+                with progress:
+                    committed.append(1)
+                    progress.notify_all()
         except Exception as error:  # reported below: an assertion here would be lost
             errors.append(error)
         finally:
             connection.close()
+            with progress:
+                progress.notify_all()
+
+    def until_committed(count: int) -> None:
+        with progress:
+            progress.wait_for(lambda: len(committed) >= count or not thread.is_alive(), 60)
 
     thread = threading.Thread(target=write)
     thread.start()
     try:
-        while len(committed) < 5 and thread.is_alive():
-            time.sleep(0.01)
+        until_committed(5)
         before = len(committed)
         result = backup(path=tmp_path / "backup.sqlite3")
         after = len(committed)
-        time.sleep(0.05)  # the writer carries on once the copy is made
+        until_committed(after + 1)  # the writer carries on once the copy is made
     finally:
         stop.set()
         thread.join()

@@ -222,6 +222,7 @@ def _export(owner) -> bytes:
     return stream.getvalue()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=30,
