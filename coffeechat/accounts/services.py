@@ -1,6 +1,5 @@
 """Users, profiles and the one-time login link."""
 
-import copy
 import hashlib
 import secrets
 from datetime import timedelta
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.accounts.models import LoginLink, Profile
-from coffeechat.lib.model_checks import tidy_lines, validate_instance
+from coffeechat.lib.model_checks import tidy_lines, update_row
 from coffeechat.lib.owned import Owner
 
 LOCAL_USERNAME = "me"
@@ -29,6 +28,12 @@ def profile_get(*, owner: Owner) -> Profile:
 
 
 PROFILE_LINES = ("display_name", "current_employer")
+# What a user may change: everything but the owner, the calendar feed's secret and the times.
+PROFILE_FIELDS = tuple(
+    f.name
+    for f in Profile._meta.concrete_fields
+    if f.name not in {"id", "owner", "feed_token_hash", "updated_at"}
+)
 
 
 def profile_update(*, owner: Owner, **fields: Any) -> Profile:
@@ -37,14 +42,7 @@ def profile_update(*, owner: Owner, **fields: Any) -> Profile:
     fields = tidy_lines(fields, PROFILE_LINES)
     if isinstance(fields.get("time_zone"), str):
         fields["time_zone"] = fields["time_zone"].strip()
-    # Checked on a copy, so a refused change leaves the caller's profile as it was.
-    probe = copy.copy(profile)
-    for field, value in fields.items():
-        setattr(probe, field, value)
-    validate_instance(probe, fields=fields)
-    for field, value in fields.items():
-        setattr(profile, field, value)
-    profile.save()
+    update_row(profile, fields, allowed=PROFILE_FIELDS)
     return profile
 
 

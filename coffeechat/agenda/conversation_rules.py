@@ -13,7 +13,7 @@ from coffeechat.accounts.models import Profile
 from coffeechat.agenda.items import AgendaItem, first_name, link, make_item
 from coffeechat.agenda.snapshot import AgendaData
 from coffeechat.agenda.timing import slot, start_of_day, when_text
-from coffeechat.conversations.models import State
+from coffeechat.conversations.models import Format, State
 from coffeechat.conversations.questions import ENOUGH_QUESTIONS
 from coffeechat.conversations.scheduling import booking_in_range
 from coffeechat.lib.business_days import add_business_days
@@ -21,9 +21,6 @@ from coffeechat.lib.business_days import add_business_days
 PREPARE_BEFORE = timedelta(hours=48)
 THANK_YOU_DUE, THANK_YOU_OVERDUE = timedelta(hours=24), timedelta(hours=48)
 PROPOSE_TIMES_OVERDUE_DAYS = 2
-
-# What a booking is called in a sentence, by its format.
-BOOKING_NOUNS = {"in_person": "meeting in person", "phone": "phone call", "video": "video call"}
 
 
 def _in_state(data: AgendaData, state: str) -> list[Any]:
@@ -42,7 +39,7 @@ def _upcoming_bookings(data: AgendaData) -> list[Any]:
 
 def _booking(conversation: Any, data: AgendaData) -> str:
     """The booking in words: 'video call with Ada is tomorrow at 10:00'."""
-    what = BOOKING_NOUNS.get(conversation.format) or conversation.get_format_display().lower()
+    what = Format.in_words(conversation.format)
     when = when_text(conversation.scheduled_for, now=data.now, tz=data.tz)
     return f"{what} with {first_name(conversation.contact)} is {when}"
 

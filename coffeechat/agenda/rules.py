@@ -22,7 +22,6 @@ from typing import NamedTuple
 
 from coffeechat.accounts.models import Profile
 from coffeechat.agenda.conversation_rules import (
-    BOOKING_NOUNS,
     PREPARE_BEFORE,
     PROPOSE_TIMES_OVERDUE_DAYS,
     THANK_YOU_DUE,
@@ -71,7 +70,6 @@ from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 
 # Everything the agenda offers other modules, wherever it is defined.
 __all__ = [
-    "BOOKING_NOUNS",
     "DEFAULT_CADENCE_DAYS",
     "GROUPS",
     "KEEP_IN_TOUCH_AT_ONCE",

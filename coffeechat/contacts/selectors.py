@@ -25,20 +25,37 @@ SORTS = {
 }
 
 
-def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    # The stage is derived from the latest conversation so it can never drift from it.
-    # The conversation model is reached through the reverse relation, not imported: the
-    # contacts app stands below the conversations app.
+# A contact's stage is derived from their latest conversation, so it can never drift from it:
+# no conversation, or the latest still a draft ("planned"), is a prospect; otherwise the
+# stage is that conversation's state. The conversation model is reached through the reverse
+# relation, not imported: the contacts app stands below the conversations app.
+DRAFT_STATE = "planned"
+
+
+def latest_conversation_state() -> Subquery:
+    """The state of the latest conversation of the contact `OuterRef("pk")`, or NULL."""
     conversation_model = Contact._meta.get_field("conversations").related_model
-    latest_state = (
+    assert isinstance(conversation_model, type)
+    return Subquery(
         conversation_model._default_manager.filter(contact=OuterRef("pk"))
         .order_by("-created_at", "-pk")
         .values("state")[:1]
     )
-    return contacts.annotate(latest_state=Subquery(latest_state)).annotate(
+
+
+def only_prospects(contacts: QuerySet[Any]) -> QuerySet[Any]:
+    """`contacts` narrowed to prospects, with one subquery a person (filtering on the `stage`
+    annotation of `contact_list` would run it up to three times)."""
+    return contacts.alias(
+        latest_or_draft=Coalesce(latest_conversation_state(), Value(DRAFT_STATE))
+    ).filter(latest_or_draft=DRAFT_STATE)
+
+
+def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.annotate(latest_state=latest_conversation_state()).annotate(
         stage=Case(
             When(latest_state__isnull=True, then=Value(Stage.PROSPECT)),
-            When(latest_state="planned", then=Value(Stage.PROSPECT)),
+            When(latest_state=DRAFT_STATE, then=Value(Stage.PROSPECT)),
             default=F("latest_state"),
             output_field=CharField(),
         )

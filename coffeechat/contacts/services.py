@@ -14,7 +14,7 @@ from coffeechat.contacts.models import (
     Source,
     Tag,
 )
-from coffeechat.lib.model_checks import tidy_lines, validate_instance
+from coffeechat.lib.model_checks import tidy_lines, update_row, validate_instance
 from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 
@@ -22,6 +22,7 @@ from coffeechat.lib.text import normalize_name
 LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location")
 TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 
+ORGANIZATION_FIELDS = ("name", "website", "industry", "research_notes", "research_done")
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
     "source connection_note their_work research_notes why_them our_connection priority "
@@ -130,10 +131,7 @@ def organization_update(*, owner: Owner, organization: Organization, **fields: A
             raise ValidationError(
                 {"name": f"You already have an organisation called “{fields['name']}”."}
             )
-    for field, value in fields.items():
-        setattr(organization, field, value)
-    validate_instance(organization, fields=fields)
-    organization.save()
+    update_row(organization, fields, allowed=ORGANIZATION_FIELDS)
     return organization
 
 
@@ -210,15 +208,19 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _save_contact(owner: Owner, contact: Contact, tags: list[str] | None) -> Contact:
-    if not contact.first_name and not contact.last_name:
-        contact.first_name, contact.last_name = split_name(contact.name)
-    validate_instance(contact)
+def _refuse_duplicate(owner: Owner, contact: Contact) -> None:
     duplicate = find_duplicate(
         owner=owner, email=contact.email, linkedin_url=contact.linkedin_url, exclude_pk=contact.pk
     )
     if duplicate:
         raise DuplicateContact(duplicate)
+
+
+def _save_contact(owner: Owner, contact: Contact, tags: list[str] | None) -> Contact:
+    if not contact.first_name and not contact.last_name:
+        contact.first_name, contact.last_name = split_name(contact.name)
+    validate_instance(contact)
+    _refuse_duplicate(owner, contact)
     contact.save()
     if tags is not None:
         contact_set_tags(owner=owner, contact=contact, names=tags)
@@ -258,11 +260,20 @@ def contact_update(
     if organization_name is not None:
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
     renamed = "name" in fields and fields["name"] != contact.name
-    for field, value in fields.items():
-        setattr(contact, field, value)
-    if renamed and "first_name" not in fields and "last_name" not in fields:
-        contact.first_name, contact.last_name = split_name(contact.name)
-    return _save_contact(owner, contact, tags)
+    named = renamed and "first_name" not in fields and "last_name" not in fields
+
+    def check(probe: Contact) -> None:
+        if named:
+            probe.first_name, probe.last_name = split_name(probe.name)
+        validate_instance(probe, fields=[*fields, "first_name", "last_name"])
+        _refuse_duplicate(owner, probe)
+
+    update_row(
+        contact, fields, allowed=(*CONTACT_FIELDS, "organization", "referred_by"), check=check
+    )
+    if tags is not None:
+        contact_set_tags(owner=owner, contact=contact, names=tags)
+    return contact
 
 
 def contact_delete(*, owner: Owner, contact: Contact) -> None:

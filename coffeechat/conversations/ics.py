@@ -22,7 +22,7 @@ from django.utils import timezone
 if TYPE_CHECKING:
     from icalendar import Calendar, Event, TimezoneDaylight, TimezoneStandard, vCalAddress
 
-from coffeechat.conversations.models import Conversation, State
+from coffeechat.conversations.models import Conversation, Format, State
 from coffeechat.conversations.scheduling import (
     booking_end,
     booking_in_range,
@@ -36,13 +36,6 @@ from coffeechat.lib.validation import one_line
 PRODID = "-//coffeechat//Informational interviews//EN"
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 REMINDER = timedelta(minutes=30)
-_FORMAT_WORDS = {
-    "phone": "phone call",
-    "video": "video call",
-    "coffee": "coffee",
-    "lunch": "lunch",
-    "in_person": "meeting in person",
-}
 
 
 def _calendar(method: str | None) -> "Calendar":
@@ -106,7 +99,7 @@ def _description(conversation: Conversation, organizer_name: str, link: str) -> 
     # The contact receives this text: it says what the meeting is and never carries the
     # user's research or notes about them.
     contact_name = one_line(conversation.contact.name)
-    how = _FORMAT_WORDS.get(conversation.format, "conversation")
+    how = Format.in_words(conversation.format)
     who = f"{contact_name} and {organizer_name}" if organizer_name else contact_name
     lines = [
         f"A {booking_minutes(conversation)}-minute {how} between {who}: an informational "

@@ -55,6 +55,21 @@ class Format(models.TextChoices):
     LUNCH = "lunch", "Lunch"
     IN_PERSON = "in_person", "In person"
 
+    @staticmethod
+    def in_words(value: str) -> str:
+        """How a format reads mid-sentence, in messages, invitations and the agenda:
+        "a video call with Ada", "a 30-minute coffee"."""
+        return _FORMAT_WORDS.get(value, "conversation")
+
+
+_FORMAT_WORDS = {
+    Format.PHONE: "phone call",
+    Format.VIDEO: "video call",
+    Format.COFFEE: "coffee",
+    Format.LUNCH: "lunch",
+    Format.IN_PERSON: "meeting in person",
+}
+
 
 class Conversation(OwnedModel):
     """One informational interview with one contact."""

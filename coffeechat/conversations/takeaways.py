@@ -7,7 +7,6 @@ action list. A referral's follow-through is the new contact's own progress, so a
 not ticked off here either.
 """
 
-import copy
 from enum import Enum
 from typing import Any
 
@@ -28,7 +27,7 @@ from coffeechat.conversations.models import (
     TakeawayKind,
     TakeawayStatus,
 )
-from coffeechat.lib.model_checks import tidy_lines, validate_instance
+from coffeechat.lib.model_checks import tidy_lines, update_row, validate_instance
 from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_text
@@ -70,6 +69,9 @@ def _long_text(value: str, *, field: str, label: str, limit: int) -> str:
         raise ValidationError({field: error}) from None
 
 
+NOTES_FIELDS = ("notes", "reflection_fit", "reflection_next", "clarity")
+
+
 def conversation_notes_update(
     *,
     owner: Owner,
@@ -98,15 +100,7 @@ def conversation_notes_update(
         ):
             raise ValidationError({"clarity": "Rate how clear things are from 1 to 5."})
         changed["clarity"] = clarity
-    if changed:
-        probe = copy.copy(conversation)
-        for field, value in changed.items():
-            setattr(probe, field, value)
-        validate_instance(probe, fields=changed)
-    for field, value in changed.items():
-        setattr(conversation, field, value)
-    if changed:
-        conversation.save(update_fields=[*changed, "updated_at"])
+    update_row(conversation, changed, allowed=NOTES_FIELDS)
     return conversation
 
 

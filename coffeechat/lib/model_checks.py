@@ -1,7 +1,9 @@
-"""Validating a model instance the way every service does before it writes."""
+"""Validating a model instance the way every service does before it writes, and the one way
+a service changes a saved row."""
 
-from collections.abc import Iterable
-from typing import Any
+import copy
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,3 +38,44 @@ def tidy_lines(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return tidied
+
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def update_row(
+    row: Row,
+    changes: Mapping[str, Any],
+    *,
+    allowed: Collection[str],
+    check: Callable[[Row], None] | None = None,
+) -> bool:
+    """Changes the saved `row`; returns whether anything changed.
+
+    `changes` may name only fields in `allowed` (anything else is a programming error:
+    TypeError). They are applied to a copy first and checked there, by `check` when given
+    (which may also tidy the copy's values or derive others), else by the named fields'
+    validators; a refused change raises ValidationError and leaves `row` as it was. Then only
+    the fields in `allowed` whose values differ are set on `row` and saved, with `updated_at`;
+    when none differ nothing is written.
+    """
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"{type(row).__name__} fields that cannot change: {sorted(unknown)}")
+    probe = copy.copy(row)
+    for name, value in changes.items():
+        setattr(probe, name, value)
+    if check is None:
+        validate_instance(probe, fields=changes)
+    else:
+        check(probe)
+    fields = [f for f in row._meta.concrete_fields if f.name in allowed]
+    changed = [f.name for f in fields if getattr(probe, f.attname) != getattr(row, f.attname)]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(row, name, getattr(probe, name))
+    if any(f.name == "updated_at" for f in row._meta.concrete_fields):
+        changed.append("updated_at")
+    row.save(update_fields=changed)
+    return True

@@ -19,16 +19,14 @@ from django.db.models import (
     DateTimeField,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.contacts.models import Contact, Organization
+from coffeechat.contacts.selectors import only_prospects
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
 from coffeechat.lib.owned import Owner
@@ -346,24 +344,17 @@ def _prospects_at(waiting: QuerySet[Any]) -> QuerySet[Any]:
     """People not yet asked (prospects, not "do not contact") at the organisations of the
     `waiting` requests.
 
-    A prospect is someone whose latest conversation, if any, is still a draft, as the stage
-    of `contacts.selectors.contact_list` says; asking for that stage would run its subquery
-    up to three times for each person at those organisations. They are read for every
-    organisation with a request waiting, which costs less than naming the organisations.
+    They are read for every organisation with a request waiting, which costs less than
+    naming the organisations.
     """
-    latest_state = (
-        Conversation.objects.filter(contact=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("state")[:1]
-    )
     return (
-        Contact.objects.filter(
-            owner=_owner(),
-            organization__in=waiting.values("contact__organization"),
-            do_not_contact=False,
+        only_prospects(
+            Contact.objects.filter(
+                owner=_owner(),
+                organization__in=waiting.values("contact__organization"),
+                do_not_contact=False,
+            )
         )
-        .alias(stage=Coalesce(Subquery(latest_state), Value(State.PLANNED)))
-        .filter(stage=State.PLANNED)
         # By organisation first, so the database reads people by organisation rather than
         # every contact in the order wanted within each.
         .order_by("organization", "priority", "name", "pk")

@@ -1,6 +1,5 @@
 """Every write to templates and messages goes through here."""
 
-import copy
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from coffeechat.conversations.services import (
     conversation_start,
     conversation_transition,
 )
-from coffeechat.lib.model_checks import tidy_lines, validate_instance
+from coffeechat.lib.model_checks import tidy_lines, update_row, validate_instance
 from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
 from coffeechat.outreach.delivery import smtp_send
@@ -109,17 +108,7 @@ def template_create(
 
 def template_update(*, owner: Owner, template: Template, **fields: Any) -> Template:
     check_owner(owner, template)
-    unknown = set(fields) - set(TEMPLATE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown template fields: {', '.join(sorted(unknown))}")
-    # Validated on a copy, so a refused change leaves the caller's object as it was.
-    changed = copy.copy(template)
-    for field, value in fields.items():
-        setattr(changed, field, value)
-    _validate_template(changed)
-    changed.save()
-    for field in (*TEMPLATE_FIELDS, "updated_at"):
-        setattr(template, field, getattr(changed, field))
+    update_row(template, fields, allowed=TEMPLATE_FIELDS, check=_validate_template)
     return template
 
 
@@ -142,14 +131,7 @@ def message_update(*, owner: Owner, message: Message, subject: str, body: str) -
     _check_draft(message)
     changes = tidy_lines({"subject": subject}, ["subject"])
     changes["body"] = body.replace("\r\n", "\n")
-    # Checked on a copy, so a refused edit leaves the caller's message as it was.
-    probe = copy.copy(message)
-    for field, value in changes.items():
-        setattr(probe, field, value)
-    validate_instance(probe, fields=changes)
-    for field, value in changes.items():
-        setattr(message, field, value)
-    message.save()
+    update_row(message, changes, allowed=("subject", "body"))
     return message
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coffeechat.accounts.services import profile_get
+from coffeechat.conversations.models import Format
 from coffeechat.conversations.scheduling import booking_in_range
 from coffeechat.lib.owned import Owner
 
@@ -102,14 +103,6 @@ SAMPLE_FIELDS: dict[str, str] = {
     "introduce_why": "I would like to hear how their team researches with riders",
 }
 
-_FORMAT_WORDS = {
-    "phone": "phone call",
-    "video": "video call",
-    "coffee": "coffee",
-    "lunch": "lunch",
-    "in_person": "meeting in person",
-}
-
 
 def _one_line(text: str) -> str:
     """A note made fit for the middle of a sentence: one line, no closing full stop."""
@@ -190,7 +183,7 @@ def _meeting_fields(conversation, contact, profile) -> dict[str, str]:
         return {"minutes": DEFAULT_MINUTES}
     fields = {
         "minutes": str(conversation.length_minutes or DEFAULT_MINUTES),
-        "format": _FORMAT_WORDS.get(conversation.format, conversation.format),
+        "format": Format.in_words(conversation.format),
         "place": conversation.place.strip(),
     }
     # A booking out of range (an older row) has no day or time to say: those fields stay empty.
