@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from coffeechat.accounts.services import local_user_get_or_create
+from coffeechat.agenda.items import GROUP_HEADINGS
 from coffeechat.agenda.rules import (
     KEEP_IN_TOUCH_AT_ONCE,
     Agenda,
@@ -34,7 +35,6 @@ from coffeechat.outreach.delivery import PLACEHOLDER_FROM, DeliveryError, smtp_c
 
 logger = logging.getLogger(__name__)
 
-HEADINGS = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
 WIDTH = 72
 # An e-mail names the first items of each group and counts the rest: ten are as many as
 # anyone acts on in a day, and the Today page shows them the same way.
@@ -79,7 +79,7 @@ def agenda_groups(current: Agenda, limit: int | None = None) -> list[Group]:
     return [
         Group(
             name=name,
-            heading=HEADINGS[name],
+            heading=GROUP_HEADINGS[name],
             count=len(items),
             rows=tuple(agenda_row(item, name, now=now, tz=tz) for item in items[:limit]),
         )

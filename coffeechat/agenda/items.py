@@ -18,6 +18,8 @@ from coffeechat.conversations.models import Conversation
 
 UPCOMING_DAYS = 7
 GROUPS = ("overdue", "today", "upcoming")
+# How each group is headed on the Today page, in `coffeechat today` and in the digest.
+GROUP_HEADINGS = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
 
 # Ordering among items due at the same moment: the lower, the sooner.
 PRIORITY = {

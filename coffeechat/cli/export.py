@@ -1,11 +1,48 @@
 """`coffeechat export …`"""
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
 from coffeechat.cli import _migrate, _owner, main
 from coffeechat.lib.files import write_private
+
+# The -o option of every command that writes a file or standard output.
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    # Not checked by click: a file that cannot be written is a user error (exit 1), not usage.
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+
+
+@contextmanager
+def progress_bar(label: str, *, show: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A `progress(done, total)` for long work: a bar on standard error, drawn once the work
+    says how long it is (never when `show` is false), closed when the block ends."""
+    with ExitStack() as stack:
+        bars: list[ProgressBar[int]] = []
+
+        def update(done: int, total: int) -> None:
+            if not show:
+                return
+            if not bars:
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+                    )
+                )
+            bars[0].update(done - bars[0].pos)
+
+        yield update
 
 
 @main.group()
@@ -26,13 +63,7 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 
 @export.command("ics")
-@click.option(
-    "-o",
-    "--output",
-    # Not checked by click: a file that cannot be written is a user error (exit 1), not usage.
-    type=click.Path(path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@OUTPUT
 def export_ics(output: Path | None) -> None:
     """Your upcoming conversations as an iCalendar file, to import into a calendar."""
     from coffeechat.conversations.ics import calendar, left_out

@@ -1,11 +1,11 @@
 """`coffeechat import linkedin|google|vcard FILE [--dry-run]`"""
 
-import sys
 from pathlib import Path
 
 import click
 
 from coffeechat.cli import _migrate, _owner, _user_errors, main
+from coffeechat.cli.export import progress_bar
 
 # Below this many people the import is over before a progress bar would be read.
 PROGRESS_FROM = 1000
@@ -32,7 +32,7 @@ def import_(kind: str, file: Path, dry_run: bool) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot read {file}: {error.strerror or error}.") from None
     _migrate()
-    with _Progress(f"Importing {file.name}", show=len(incoming) >= PROGRESS_FROM) as progress:
+    with progress_bar(f"Importing {file.name}", show=len(incoming) >= PROGRESS_FROM) as progress:
         summary = import_contacts(
             owner=_owner(), incoming=incoming, dry_run=dry_run, progress=progress
         )
@@ -40,29 +40,3 @@ def import_(kind: str, file: Path, dry_run: bool) -> None:
         click.echo(f"Dry run: would import {file.name}: {summary}. Nothing was written.")
     else:
         click.echo(f"Imported {file.name}: {summary}.")
-
-
-class _Progress:
-    """A click progress bar on standard error, made when the import says how long it is."""
-
-    def __init__(self, label: str, show: bool):
-        self.label, self.show = label, show
-        self.bar = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.show:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(
-                length=total, label=self.label, file=sys.stderr
-            ).__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def __enter__(self) -> "_Progress":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc_info)

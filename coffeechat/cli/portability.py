@@ -1,37 +1,15 @@
 """`coffeechat backup FILE`, `coffeechat restore FILE` and `coffeechat export json|csv|vcard`."""
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import click
 
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar
-
 from coffeechat.cli import _migrate, _owner, _user_errors, main
-from coffeechat.cli.export import export
+from coffeechat.cli.export import OUTPUT, export, progress_bar
 from coffeechat.lib.files import replacing
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A `progress(done, total)` that draws a bar on standard error once work is under way."""
-    with ExitStack() as stack:
-        bars: list[ProgressBar[int]] = []
-
-        def update(done: int, total: int) -> None:
-            if not bars:
-                bars.append(
-                    stack.enter_context(
-                        click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-                    )
-                )
-            bars[0].update(done - bars[0].pos)
-
-        yield update
 
 
 def _export(kind: str, output: Path | None) -> None:
@@ -50,7 +28,7 @@ def _export(kind: str, output: Path | None) -> None:
     try:
         with ExitStack() as stack:
             if to_file:
-                progress = stack.enter_context(_progress(f"Exporting to {target}"))
+                progress = stack.enter_context(progress_bar(f"Exporting to {target}"))
                 # Private, and replacing `output` only once complete.
                 temp = stack.enter_context(replacing(target))
                 stream: IO[bytes] = stack.enter_context(open(temp, "wb"))
@@ -76,15 +54,6 @@ def _export(kind: str, output: Path | None) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-OUTPUT = click.option(
-    "-o",
-    "--output",
-    # Not checked by click: a file that cannot be written is a user error (exit 1), not usage.
-    type=click.Path(path_type=Path),
-    help="Write to this file instead of standard output.",
-)
 
 
 @export.command("json")
@@ -128,7 +97,7 @@ def backup_command(file: Path, force: bool) -> None:
     from coffeechat.portability.backup import backup
 
     _migrate()
-    with _progress(f"Backing up to {file}") as progress:
+    with progress_bar(f"Backing up to {file}") as progress:
         result = backup(path=file, force=force, progress=progress)
     what = "as a SQLite database" if result.kind == "sqlite" else "as JSON"
     click.echo(
@@ -150,7 +119,7 @@ def restore_command(file: Path, force: bool) -> None:
     from coffeechat.portability.backup import restore
 
     _migrate()
-    with _progress(f"Restoring {file}") as progress:
+    with progress_bar(f"Restoring {file}") as progress:
         result = restore(path=file, force=force, progress=progress)
     click.echo(
         f"Restored {_count(result.users, 'user')} and {_count(result.contacts, 'contact')} "

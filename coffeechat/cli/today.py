@@ -10,8 +10,6 @@ import click
 
 from coffeechat.cli import _migrate, _owner, main
 
-HEADINGS = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
-
 EMPTY = (
     "Nothing is due in the next 7 days.\n"
     "Start by adding five people whose work you would like to hear about:\n"
@@ -27,6 +25,7 @@ def today(as_json: bool) -> None:
     from django.utils import timezone
 
     from coffeechat.agenda.digest import more_text
+    from coffeechat.agenda.items import GROUP_HEADINGS
     from coffeechat.agenda.rules import agenda
 
     _migrate_if_needed()
@@ -45,7 +44,7 @@ def today(as_json: bool) -> None:
     layout = _Layout([row for group_rows in rows.values() for row in group_rows])
     click.echo(
         "\n\n".join(
-            f"{HEADINGS[group]} ({len(group_rows)})\n" + layout.render(group_rows)
+            f"{GROUP_HEADINGS[group]} ({len(group_rows)})\n" + layout.render(group_rows)
             for group, group_rows in rows.items()
         )
     )
@@ -90,10 +89,12 @@ def _when(moment: datetime, result: Any) -> str:
     """Short and in the user's zone: "today 15:00", "yesterday", "Tue 10 Jun 09:30"."""
     from zoneinfo import ZoneInfo
 
+    from coffeechat.agenda.timing import RELATIVE_DAYS
+
     tz = ZoneInfo(result.time_zone)
     local, now = moment.astimezone(tz), result.generated_at.astimezone(tz)
     days = (local.date() - now.date()).days
-    day = {-1: "yesterday", 0: "today", 1: "tomorrow"}.get(days)
+    day = RELATIVE_DAYS.get(days)
     if day is None:
         day = f"{local:%a} {local.day} {local:%b}"
         if local.year != now.year:
