@@ -1,6 +1,6 @@
 """Snoozing, dismissing and restoring agenda items: the only agenda state that is stored."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,10 @@ from coffeechat.agenda.rules import agenda
 from coffeechat.lib.model_checks import validate_instance
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import check_year
+
+# A snooze ends within about a year (the last day a user may pick is this many days ahead);
+# anything longer is a dismissal.
+SNOOZE_MAX_DAYS = 366
 
 
 def _check_on_agenda(*, owner: Owner, key: str, now: datetime) -> None:
@@ -37,13 +41,13 @@ def agenda_snooze(
     """Hides the item until `until`; it comes back by itself then, if it is still due."""
     now = now or timezone.now()
     if until.tzinfo is None or until.utcoffset() is None:
-        raise ValidationError({"until": "Give the time with its time zone."})
+        raise ValidationError("Give the time with its time zone.")
     if until <= now:
-        raise ValidationError({"until": "Choose a time in the future."})
-    try:
-        check_year(until)
-    except ValidationError as error:
-        raise ValidationError({"until": error}) from None
+        raise ValidationError("Choose a time in the future.")
+    # The whole of the last day, wherever the user is.
+    if until >= now + timedelta(days=SNOOZE_MAX_DAYS + 1):
+        raise ValidationError("Snooze it for a year at most, or dismiss it.")
+    check_year(until)
     _check_on_agenda(owner=owner, key=key, now=now)
     return _mark(owner=owner, key=key, action=MarkAction.SNOOZE, until=until)
 

@@ -23,7 +23,12 @@ from coffeechat.agenda import feed as feeds
 from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_row, more_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
-from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
+from coffeechat.agenda.services import (
+    SNOOZE_MAX_DAYS,
+    agenda_dismiss,
+    agenda_restore,
+    agenda_snooze,
+)
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.forms import DateField, LineField, error_text
 from coffeechat.lib.requests import OwnerRequest
@@ -31,7 +36,6 @@ from coffeechat.lib.requests import OwnerRequest
 SNOOZE_DAYS = {1: "1 day", 3: "3 days", 7: "1 week"}
 # A snooze ends at the start of the user's working day, not at midnight.
 SNOOZE_ENDS_AT = time(8)
-SNOOZE_MAX_DAYS = 366
 UNDO = "agenda_undo"
 # Past this many items a group shows its first ones and a link to the rest, as the daily
 # digest does: a list to act on today stays short enough to take in at a glance.
@@ -68,8 +72,6 @@ class SnoozeForm(ItemForm):
             raise ValidationError(
                 f"A snooze until {day.day} {day:%B %Y} would end before now: choose a later day."
             )
-        if day > today + timedelta(days=SNOOZE_MAX_DAYS):
-            raise ValidationError("Snooze it for a year at most, or dismiss it.")
         return until
 
 

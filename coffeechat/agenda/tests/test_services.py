@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -26,6 +28,15 @@ def test_a_snooze_must_end_in_the_future(alice, key, until):
         agenda_snooze(owner=alice, key=key, until=until, now=NOW)
     assert messages(error.value) == ["Choose a time in the future."]
     assert not AgendaMark.objects.exists()
+
+
+def test_a_snooze_ends_within_a_year_wherever_it_was_asked_for(alice, key):
+    last = NOW + timedelta(days=366, hours=23)
+    assert agenda_snooze(owner=alice, key=key, until=last, now=NOW).until == last
+    with pytest.raises(ValidationError) as error:
+        agenda_snooze(owner=alice, key=key, until=NOW + timedelta(days=367), now=NOW)
+    assert messages(error.value) == ["Snooze it for a year at most, or dismiss it."]
+    assert AgendaMark.objects.get().until == last
 
 
 def test_a_snooze_needs_a_time_zone(alice, key):

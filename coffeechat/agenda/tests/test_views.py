@@ -132,6 +132,7 @@ def test_it_snoozes_until_a_chosen_date(alice, alice_client, demo):
     ("data", "message"),
     [
         ({"until": "2020-01-01"}, "would end before now"),
+        ({"until": "2199-01-01"}, "Snooze it for a year at most, or dismiss it."),
         ({"until": "someday"}, "Enter a valid date."),
         ({"days": "5"}, "Select a valid choice."),
         ({}, "Choose how long to snooze it for, or a date."),
