@@ -8,7 +8,7 @@ fields at once (whichever field a view reads first), then each field alone with 
 meant for its kind while the others keep their rendered or plausible values, so the hostile
 one reaches the deeper checks. Every route is also asked for by both methods with no data and
 with ids and tokens that name nothing. Each request runs in a transaction that is rolled back,
-so every request meets the same data.
+so every request meets the same data. Reading a page (GET) may not write at all.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import BaseForm
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -309,6 +310,16 @@ def _pks(model, user) -> list[int]:
     return list(model.objects.filter(owner=user).order_by("pk").values_list("pk", flat=True)[:3])
 
 
+def _data_changes(queries: CaptureQueriesContext) -> list[str]:
+    """The statements that changed data, but for the session's own row (Django's to keep)."""
+    return [
+        query["sql"][:200]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in query["sql"]
+    ]
+
+
 def _crawl(client: Client, urls: list[str]) -> tuple[dict[str, list[Sample]], int]:
     """The samples each route's pages send: for each method, with htmx and without, the one
     with the most fields. Pages that links open with a query string are read too."""
@@ -316,8 +327,11 @@ def _crawl(client: Client, urls: list[str]) -> tuple[dict[str, list[Sample]], in
     pages = [(url, {}) for url in urls]
     seen = set()
     for url, query in pages:
-        response = client.get(url, query)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, query)
         assert response.status_code < 500, url
+        changes = _data_changes(queries)
+        assert not changes, f"GET {url} wrote to the database: {changes[0]}"
         if "text/html" not in response.get("Content-Type", ""):
             continue
         parser = _Forms(url)
