@@ -108,7 +108,7 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def _violations(page, rules: list[str] | None = None) -> list[str]:
-    options = {"resultTypes": ["violations"]}
+    options: dict[str, object] = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
     results = page.evaluate("options => axe.run(document, options)", options)

@@ -44,7 +44,7 @@ UI_PAIRS = [
 
 
 def _themes() -> dict[str, dict[str, str]]:
-    css = open(finders.find("coffeechat/app.css")).read()
+    css = open(str(finders.find("coffeechat/app.css"))).read()
     light_block = css[css.index(":root {") : css.index("}", css.index(":root {"))]
     dark_start = css.index("prefers-color-scheme: dark")
     dark_block = css[dark_start : css.index("}", dark_start)]

@@ -27,7 +27,7 @@ def _rows(user) -> dict:
     """Everything of the user's, to show that a refused request wrote nothing."""
     profile_get(owner=user)  # made on the first request to any page
     owned = [m for m in apps.get_models() if any(f.name == "owner" for f in m._meta.fields)]
-    return {m._meta.label: list(m.objects.filter(owner=user).values()) for m in owned}
+    return {m._meta.label: list(m._default_manager.filter(owner=user).values()) for m in owned}
 
 
 def _flash(response) -> str:

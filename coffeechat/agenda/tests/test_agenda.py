@@ -234,7 +234,7 @@ def network(owner, size: int, now: datetime) -> None:
         booked_contact = person(owner, f"Booked {n}", organization)
         booked = talk(booked_contact, State.SCHEDULED, scheduled_for=now + timedelta(days=1))
         Reschedule.objects.create(
-            owner=owner, conversation=booked, previous_start=now, new_start=booked.scheduled_for
+            owner=owner, conversation=booked, previous_start=now, new_start=now + timedelta(days=1)
         )
         ChosenQuestion.objects.create(
             owner=owner, conversation=booked, category="advice", text="What would you do?"

@@ -37,7 +37,8 @@ def _feed_url(token: str) -> str:
 
 
 def _events(data: bytes) -> dict[str, icalendar.Event]:
-    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    return {str(e["UID"]): e for e in events if isinstance(e, icalendar.Event)}
 
 
 def test_it_makes_a_token_and_keeps_only_its_hash(alice):

@@ -131,7 +131,7 @@ def test_another_thread_runs_it_on_its_own_connection(alice, talks):
             return convert(value, expression, connection)
 
         if convert is not None:
-            theirs.ops.convert_booleanfield_value = spy
+            theirs.ops.convert_booleanfield_value = spy  # type: ignore[attr-defined]
         try:
             there["rows"] = query.rows(owner=alice.pk, before=NOW)
         finally:
