@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from coffeechat.accounts.models import Profile
-from coffeechat.agenda.items import AgendaItem, first_name, link, make_item
+from coffeechat.agenda.items import AgendaItem, first_name, link, make_item, next_step
 from coffeechat.agenda.snapshot import AgendaData
 from coffeechat.agenda.timing import slot, start_of_day, when_text
 from coffeechat.conversations.models import Format, State
@@ -87,8 +87,9 @@ def propose_times(data: AgendaData) -> list[AgendaItem]:
                 overdue_at=add_business_days(said_yes, PROPOSE_TIMES_OVERDUE_DAYS, data.tz),
                 contact=contact,
                 conversation=conversation,
-                action_url=link(data.routes, "conversations:schedule", conversation.pk),
-                action_label="Book a time",
+                **next_step(
+                    data.routes, "book_time", contact=contact.pk, conversation=conversation.pk
+                ),
             )
         )
     return items
@@ -174,8 +175,12 @@ def prepare(data: AgendaData) -> list[AgendaItem]:
                 overdue_at=start_of_day(conversation.scheduled_for, data.tz),
                 contact=conversation.contact,
                 conversation=conversation,
-                action_url=link(data.routes, "conversations:prep", conversation.pk),
-                action_label="Open the prep sheet",
+                **next_step(
+                    data.routes,
+                    "prepare",
+                    contact=conversation.contact.pk,
+                    conversation=conversation.pk,
+                ),
             )
         )
     return items
@@ -196,8 +201,12 @@ def write_notes(data: AgendaData) -> list[AgendaItem]:
             overdue_at=start_of_day(conversation.held_at, data.tz, days=1),
             contact=conversation.contact,
             conversation=conversation,
-            action_url=link(data.routes, "conversations:notes", conversation.pk),
-            action_label="Write the notes",
+            **next_step(
+                data.routes,
+                "write_notes",
+                contact=conversation.contact.pk,
+                conversation=conversation.pk,
+            ),
         )
         for conversation in _in_state(data, State.HELD)
         if not conversation.notes.strip() and not conversation.has_takeaways
@@ -218,8 +227,12 @@ def thank_you(data: AgendaData) -> list[AgendaItem]:
             overdue_at=conversation.held_at + THANK_YOU_OVERDUE,
             contact=conversation.contact,
             conversation=conversation,
-            action_url=link(data.routes, "conversations:conversation_detail", conversation.pk),
-            action_label="Write the thank-you",
+            **next_step(
+                data.routes,
+                "write_thank_you",
+                contact=conversation.contact.pk,
+                conversation=conversation.pk,
+            ),
         )
         for conversation in _in_state(data, State.HELD)
         if conversation.thanked_at is None and not conversation.thank_you_sent

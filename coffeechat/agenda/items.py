@@ -15,6 +15,7 @@ from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.timing import start_of_day
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation
+from coffeechat.conversations.next_step import ACTIONS
 
 UPCOMING_DAYS = 7
 GROUPS = ("overdue", "today", "upcoming")
@@ -142,6 +143,29 @@ def link(
             for key, value in query.items()
         )
     return url
+
+
+def next_step(
+    routes: dict[tuple[str, bool], tuple[str, ...]],
+    name: str,
+    *,
+    contact: int,
+    conversation: int | None = None,
+) -> dict[str, str]:
+    """An item's action from the next-step table (`conversations.next_step`), so Today's
+    button says and does what the person's page does: {"action_url", "action_label"}."""
+    action = ACTIONS[name]
+    pk = {"contact": contact, "conversation": conversation, "": None}[action.target]
+    query = {
+        key: conversation if value == "conversation" else value
+        for key, value in action.query
+        if value != "conversation" or conversation is not None
+    }
+    url = link(routes, action.route, pk, **query)
+    return {
+        "action_url": url + (f"#{action.anchor}" if action.anchor else ""),
+        "action_label": action.label,
+    }
 
 
 # The few words a query names ("kind=nudge") are encoded once; ids need no encoding.

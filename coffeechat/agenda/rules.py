@@ -46,6 +46,7 @@ from coffeechat.agenda.items import (
     is_hidden,
     link,
     make_item,
+    next_step,
     person_suggestion,
 )
 from coffeechat.agenda.snapshot import (
@@ -183,7 +184,7 @@ def try_another(data: AgendaData) -> list[AgendaItem]:
         contact, others = follow_up.contact, follow_up.others_at_organization
         organization = contact.organization
         if others:
-            url = link(data.routes, "outreach:compose", others[0].pk, kind="request")
+            url = next_step(data.routes, "write_request", contact=others[0].pk)["action_url"]
             label = f"Write to {others[0].name}"
         else:
             url, label = (
@@ -218,14 +219,12 @@ def nudge(data: AgendaData) -> list[AgendaItem]:
             due_at=due_at,
             contact=follow_up.contact,
             conversation=follow_up.conversation,
-            action_url=link(
+            **next_step(
                 data.routes,
-                "outreach:compose",
-                follow_up.contact.pk,
-                kind="nudge",
+                "write_nudge",
+                contact=follow_up.contact.pk,
                 conversation=follow_up.conversation.pk,
             ),
-            action_label="Write the nudge",
         )
         for follow_up, due_at in _follow_up_items(data, "nudge")
     ]
@@ -276,8 +275,7 @@ def reach_referral(data: AgendaData) -> list[AgendaItem]:
                 due_at=takeaway.created_at,
                 overdue_at=takeaway.created_at + REFERRAL_OVERDUE,
                 contact=person,
-                action_url=link(data.routes, "outreach:compose", person.pk, kind="request"),
-                action_label="Write the request",
+                **next_step(data.routes, "write_request", contact=person.pk),
             )
         )
     return items
@@ -390,8 +388,7 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
         ),
         due_at=touch.due_at,
         contact=contact,
-        action_url=link(data.routes, "outreach:compose", contact.pk, kind="keep_in_touch"),
-        action_label="Write a note",
+        **next_step(data.routes, "keep_in_touch", contact=contact.pk),
         suggestions=(Suggestion(text=idea, code=code),),
     )
 

@@ -25,7 +25,7 @@ from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.validation import SEARCH_LIMIT
 from coffeechat.outreach.followup import follow_up_for
 from coffeechat.outreach.models import MessageStatus
-from coffeechat.outreach.selectors import message_list
+from coffeechat.outreach.selectors import message_list, next_step_for
 
 PAGE_SIZE = 25
 
@@ -152,6 +152,7 @@ def contact_detail(request: OwnerRequest, contact_pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "conversation": conversation,
+        "next_step": next_step_for(owner=request.user, contact=contact),
         "follow_up": conversation
         and follow_up_for(owner=request.user, conversation=conversation, now=timezone.now()),
         "drafts": message_list(owner=request.user, contact=contact, status=MessageStatus.DRAFT),

@@ -70,6 +70,14 @@ class ScheduleForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="The note about the new time thanks them, or apologises, accordingly.",
     )
+    happened = forms.BooleanField(
+        label="It already happened",
+        required=False,
+        help_text=(
+            "You talked at this time, earlier than booked or before you booked it here: "
+            "it is recorded and marked held, and nothing is sent."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -85,6 +93,43 @@ class ScheduleForm(forms.Form):
     @staticmethod
     def time_zones() -> list[str]:
         return sorted(known_zones())
+
+
+class HeldForm(forms.Form):
+    """When the conversation took place, on the user's clock; both empty means “as booked, or
+    now”. The view adds the zone and the service checks the moment."""
+
+    date = DateField(
+        label="Day you talked", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label="Time you talked",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if bool(cleaned.get("date")) != bool(cleaned.get("time")) and not self.errors:
+            missing = "time" if cleaned.get("date") else "date"
+            self.add_error(missing, "Give both the day and the time you talked.")
+        return cleaned
+
+    def held_at(self, *, time_zone: str):
+        """The moment given, in `time_zone`, or None for the default."""
+        day, at = self.cleaned_data.get("date"), self.cleaned_data.get("time")
+        if not (day and at):
+            return None
+        try:
+            return local_start(day=day, at=at, time_zone=time_zone)
+        except ValidationError as error:
+            raise ValidationError(
+                {k if k in self.fields else "held_at": v for k, v in error.message_dict.items()}
+            ) from None
+
+
+# Field names as the mark-held form shows them, for a message about one of them.
+HELD_LABELS = {"date": "Day you talked", "time": "Time you talked", "held_at": "When you talked"}
 
 
 class CancelForm(forms.Form):

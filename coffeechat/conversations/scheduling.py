@@ -84,13 +84,19 @@ def _validated(
     place: str,
     reason: str,
     now: datetime,
+    happened: bool = False,
 ) -> tuple[str, str]:
     """Checks every field at once, so a form can show all the problems together."""
     errors: dict[str, str] = {}
     if start.tzinfo is None or start.utcoffset() is None:
         errors["start"] = "Give the start with its time zone."
-    elif start <= now:
-        errors["start"] = "That time has already passed: choose a time from now on."
+    elif happened and start > now:
+        errors["start"] = "That time is still to come: untick “It already happened” to book it."
+    elif not happened and start <= now:
+        errors["start"] = (
+            "That time has already passed: choose a time from now on, or tick “It already "
+            "happened” to record a conversation you have had."
+        )
     elif not MIN_YEAR <= start.year <= MAX_YEAR:
         errors["start"] = f"Choose a date between {MIN_YEAR} and {MAX_YEAR}."
     try:
@@ -197,12 +203,17 @@ def conversation_schedule(
     place: str = "",
     reason: str = "",
     now: datetime | None = None,
+    happened: bool = False,
 ) -> Conversation:
     """Books `conversation` for `start`, or moves it there when it is already booked.
 
     A move keeps the conversation scheduled, records the old and new time with `reason`, and
     raises the invitation's sequence so calendars replace the event instead of adding one.
     Booking again after a no-show is recorded the same way: the missed time stays in history.
+
+    With `happened`, `start` is a time already past that the conversation took place at (it
+    was moved, often earlier, and the calendar was not): it is booked or moved there the same
+    way, then marked held at that time.
     """
     check_owner(owner, conversation)
     now = now or timezone.now()
@@ -221,7 +232,13 @@ def conversation_schedule(
         place=place,
         reason=reason,
         now=now,
+        happened=happened,
     )
+    if happened:
+        try:
+            _check_happened(conversation, start, now=now)
+        except ValidationError as error:
+            raise ValidationError({"start": error.message_dict["held_at"]}) from None
     # Kept in UTC, as the database returns it, so arithmetic on it is in absolute time.
     start = start.astimezone(UTC)
     previous = conversation.scheduled_for
@@ -269,6 +286,8 @@ def conversation_schedule(
     for field, value in booking.items():
         setattr(conversation, field, value)
     conversation.save()
+    if happened:
+        conversation_mark_held(owner=owner, conversation=conversation, held_at=start, now=now)
     return conversation
 
 
@@ -309,6 +328,37 @@ def conversation_mark_no_show(
     return conversation_transition(owner=owner, conversation=conversation, to=State.NO_SHOW, at=now)
 
 
+def held_default(conversation: Conversation, *, now: datetime) -> datetime:
+    """When the conversation most likely took place: its booked time once that has come,
+    else now."""
+    start = conversation.scheduled_for
+    if start is not None and booking_in_range(conversation) and start <= now:
+        return start
+    return now
+
+
+def _check_happened(conversation: Conversation, moment: datetime, *, now: datetime) -> None:
+    """A time a conversation took place at: not in the future, not before the request."""
+    try:
+        check_year(moment)
+    except ValidationError as error:
+        raise ValidationError({"held_at": error}) from None
+    if moment > now:
+        raise ValidationError(
+            {"held_at": "That is still to come: give the time you talked, today or earlier."}
+        )
+    asked = conversation.requested_at
+    if asked is not None and moment < asked:
+        zone = zone_for(conversation.time_zone)
+        local = asked.astimezone(zone)
+        raise ValidationError(
+            {
+                "held_at": "That is before you sent the request "
+                f"({local.day} {local:%B %Y, %H:%M} {zone.key}): give the time you talked."
+            }
+        )
+
+
 def conversation_mark_held(
     *,
     owner: Owner,
@@ -316,23 +366,15 @@ def conversation_mark_held(
     held_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Conversation:
+    """Marks a booked conversation held at the time it took place: any time after the
+    request was sent, earlier than booked too. Without a time, the booked time once it has
+    come, else now."""
     check_owner(owner, conversation)
     now = now or timezone.now()
-    held_at = held_at or now
+    held_at = held_at or held_default(conversation, now=now)
     if held_at.tzinfo is None or held_at.utcoffset() is None:
         raise ValidationError({"held_at": "Give the time it was held with its time zone."})
-    try:
-        check_year(held_at)
-    except ValidationError as error:
-        raise ValidationError({"held_at": error}) from None
-    if held_at > now:
-        raise ValidationError({"held_at": "A conversation cannot be marked held in the future."})
-    if conversation.scheduled_for and conversation.scheduled_for > held_at:
-        raise ValidationError(
-            {
-                "held_at": "The conversation has not started yet: mark it held once it has taken place."
-            }
-        )
+    _check_happened(conversation, held_at, now=now)
     return conversation_transition(
         owner=owner, conversation=conversation, to=State.HELD, at=held_at
     )

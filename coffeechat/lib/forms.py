@@ -181,12 +181,15 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
         form.add_error(None, error.messages)
 
 
-def error_text(error: ValidationError) -> str:
-    """A ValidationError as one line, naming the fields it is about."""
+def error_text(error: ValidationError, labels: dict[str, str] | None = None) -> str:
+    """A ValidationError as one line, naming the fields it is about (by `labels`, the
+    words the page uses for them, where given)."""
+    labels = labels or {}
     if hasattr(error, "error_dict"):
         parts = []
         for field, errors in error.message_dict.items():
-            label = "" if field == "__all__" else f"{field.replace('_', ' ')}: "
+            name = labels.get(field) or field.replace("_", " ")
+            label = "" if field == "__all__" else f"{name}: "
             parts.append(label + " ".join(errors))
         return "; ".join(parts)
     return " ".join(error.messages)

@@ -25,6 +25,7 @@ from coffeechat.lib.validation import LINE_LIMIT, check_line, one_line
 from coffeechat.outreach.builtin_templates import FAMILIES
 from coffeechat.outreach.lint import LINKEDIN_NOTE_LIMIT, Draft, Finding, lint
 from coffeechat.outreach.models import Channel, Direction, Message, MessageKind, MessageStatus
+from coffeechat.outreach.selectors import open_draft
 from coffeechat.outreach.template_fields import MOVED_BY, SLOT_LABELS, SLOTS, merge_fields
 from coffeechat.outreach.templating import (
     BUILTINS,
@@ -178,6 +179,41 @@ def message_draft_create(
         slots=slots,
     )
     return message_draft_save(owner=owner, draft=draft)
+
+
+# One unsent draft of each of these at a time: writing one again opens the draft instead.
+REUSED_KINDS = (MessageKind.REQUEST, MessageKind.NUDGE, MessageKind.THANK_YOU)
+
+
+def message_draft_open_or_create(
+    *,
+    owner: Owner,
+    contact: Contact,
+    template: str,
+    channel: str | None = None,
+    conversation: Conversation | None = None,
+    takeaway: str | None = None,
+    slots: dict[str, str] | None = None,
+) -> tuple[Message, bool]:
+    """The unsent draft of this kind to `contact` when there is one (False), else a new one
+    (True). The rules are checked either way, so a thank-you drafted before the
+    conversation was cancelled is not opened as if it could still be sent."""
+    draft = message_draft(
+        owner=owner,
+        contact=contact,
+        template=template,
+        channel=channel,
+        conversation=conversation,
+        takeaway=takeaway,
+        slots=slots,
+    )
+    if draft.kind in REUSED_KINDS:
+        existing = open_draft(
+            owner=owner, contact=contact, kind=draft.kind, conversation=draft.conversation
+        )
+        if existing is not None:
+            return existing, False
+    return message_draft_save(owner=owner, draft=draft), True
 
 
 # The rules, each written once ----------------------------------------------------------

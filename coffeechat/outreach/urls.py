@@ -1,10 +1,11 @@
 from django.urls import path
 
-from coffeechat.outreach.views import messages, templates
+from coffeechat.outreach.views import messages, templates, write
 
 app_name = "outreach"
 urlpatterns = [
     path("compose/<int:contact_pk>/", messages.compose, name="compose"),
+    path("write/<int:contact_pk>/", write.write, name="write"),
     path("reply/<int:contact_pk>/", messages.log_reply, name="log_reply"),
     path("messages/<int:message_pk>/", messages.message_edit, name="message_edit"),
     path("messages/<int:message_pk>/lint/", messages.message_lint, name="message_lint"),

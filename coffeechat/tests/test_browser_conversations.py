@@ -72,8 +72,17 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     expect(page.get_by_role("heading", name="Conversation with Rosa Delgado")).to_be_visible()
     expect(page.locator(".page-head .badge.stage-requested")).to_have_text("Requested")
 
+    # They said yes: logged on their page, whose one primary action is now to book a time.
+    head = page.locator(".page-head")
+    expect(head.locator("[data-next-step]")).to_have_text("Log their reply")
+    page.get_by_role("link", name="Rosa Delgado").click()
+    page.get_by_role("button", name="Yes, happy to talk").click()
+    expect(page.get_by_role("status")).to_contain_text("Logged Rosa's reply.")
+    expect(head.locator("[data-next-step]")).to_have_text("Book a time")
+    expect(page.get_by_role("link", name="Write a request")).to_have_count(0)
+
     # Book the time they agreed to; the confirmation to send opens next.
-    page.get_by_role("link", name="Book a time").click()
+    head.get_by_role("link", name="Book a time").click()
     expect(page.get_by_role("heading", name="Book a time with Rosa Delgado")).to_be_visible()
     expect(page.get_by_label("Time zone")).to_have_value(MY_ZONE)
     page.get_by_label("Date").fill(day.isoformat())
@@ -104,7 +113,7 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     assert conversation.state == State.SCHEDULED
     assert conversation.scheduled_for.astimezone(ZoneInfo(MY_ZONE)).date() == day
     assert conversation.scheduled_for.astimezone(ZoneInfo(MY_ZONE)).strftime("%H:%M") == "10:00"
-    confirmation = Message.objects.get(conversation=conversation)
+    confirmation = Message.objects.get(conversation=conversation, direction="out")
     assert confirmation.kind == MessageKind.CONFIRMATION
     assert confirmation.status == MessageStatus.SENT
 
@@ -152,10 +161,12 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
 
     # The call took place: its start is moved into the past (time passing), then marked held.
     Conversation.objects.filter(pk=conversation.pk).update(
-        scheduled_for=timezone.now() - timedelta(minutes=30)
+        requested_at=timezone.now() - timedelta(days=3),
+        scheduled_for=timezone.now() - timedelta(minutes=30),
     )
     page.reload()
-    page.get_by_role("button", name="Mark held").click()
+    expect(head.locator("[data-next-step]")).to_have_text("Mark held")
+    head.get_by_role("button", name="Mark held", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Marked as held.")
     expect(page.locator(".page-head .badge.stage-held")).to_have_text("Held")
 
@@ -208,6 +219,9 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     expect(page.get_by_role("region", name="People Rosa referred you to")).to_contain_text(
         "Sam Okafor"
     )
+    # Thanked: the next step is the people they suggested, not another request.
+    expect(head.locator("[data-next-step]")).to_have_text("Reach out to the people they suggested")
+    expect(page.get_by_role("link", name="Write a request")).to_have_count(0)
 
     conversation.refresh_from_db()
     assert conversation.state == State.THANKED

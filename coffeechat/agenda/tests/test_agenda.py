@@ -320,7 +320,7 @@ def test_the_json_has_the_documented_shape(alice, held):
         "group": "today",
         "contact": {"id": held.contact_id, "name": "Ada Lovelace"},
         "conversation": {"id": held.pk, "state": "held"},
-        "action_url": f"/conversations/{held.pk}/",
+        "action_url": f"/outreach/write/{held.contact_id}/?kind=thank_you&conversation={held.pk}",
         "action_label": "Write the thank-you",
         "suggestions": [],
     }

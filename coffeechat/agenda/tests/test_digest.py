@@ -73,7 +73,7 @@ def test_it_writes_the_agenda_as_text_and_html(demo):
 def test_with_a_base_url_each_action_links_to_coffeechat(demo):
     message = digest_message(owner=demo, now=timezone.now(), base_url="https://cc.example/")
 
-    assert "  Write the thank-you: https://cc.example/conversations/" in message.body
+    assert "  Write the thank-you: https://cc.example/outreach/write/" in message.body
     assert 'href="https://cc.example/conversations/' in _html(message)
     assert "Open coffeechat: https://cc.example/" in message.body
 

@@ -204,7 +204,7 @@ def test_try_another_comes_due_at_3_business_days_after_the_weekend(
         "No reply for 3 business days. Try someone else at Analytical Engines while you wait."
     )
     assert [s.contact for s in due.suggestions] == [colleague]
-    assert due.action_url == f"/outreach/compose/{colleague.pk}/?kind=request"
+    assert due.action_url == f"/outreach/write/{colleague.pk}/?kind=request"
     assert due.title == "Try someone else at Analytical Engines"
     assert placed(alice, at(10, 12), key) == "upcoming"
     assert placed(alice, at(11), key) == "today"
@@ -240,8 +240,7 @@ def test_the_nudge_replaces_try_another_at_7_business_days(alice, friday_request
     assert item.title == "Nudge Ada Lovelace"
     assert item.reason == "No reply for 7 business days. Send Ada one short, polite nudge."
     assert item.action_url == (
-        f"/outreach/compose/{friday_request.contact_id}/?kind=nudge"
-        f"&conversation={friday_request.pk}"
+        f"/outreach/write/{friday_request.contact_id}/?kind=nudge&conversation={friday_request.pk}"
     )
     assert placed(alice, at(17, 23, 59, 59), key) == "today"
     assert placed(alice, at(18, 0), key) == "overdue"
@@ -439,6 +438,7 @@ def test_prepare_is_due_48_hours_before(alice, pitched, booked):
     assert item.overdue_at == at(12, 0)
     assert item.title == "Prepare for Ada Lovelace"
     assert item.action_url == f"/conversations/{booked.pk}/prep/"
+    assert item.action_label == "Prepare"
     assert placed(alice, at(10, 0) - SECOND, key) == "upcoming"
     assert placed(alice, at(10, 10) - SECOND, key) == "today"
     assert placed(alice, at(10, 10), key) == "today"
@@ -564,7 +564,10 @@ def test_the_thank_you_is_due_24_hours_and_overdue_48_hours_after(
         "You talked today at 15:00; a thank-you within 24 hours is best, naming one thing "
         "you took away."
     )
-    assert item.action_url == f"/conversations/{held_before_the_clocks_changed.pk}/"
+    held = held_before_the_clocks_changed
+    assert item.action_url == (
+        f"/outreach/write/{held.contact_id}/?kind=thank_you&conversation={held.pk}"
+    )
     assert item.action_label == "Write the thank-you"
     # Hours, not wall-clock days: 16:00 on the clocks once they have gone forward.
     assert item.due_at == at(30, 16, month=3, tz=LONDON)
@@ -625,7 +628,7 @@ def test_a_referral_names_the_referrer_only_when_allowed(alice, referrer_convers
     assert grace.reason.startswith("Ada Lovelace suggested Grace Hopper and said you may use")
     assert alan.title == "Reach out to Alan Turing (referred by Ada Lovelace)"
     assert "Ada" not in alan.reason
-    assert alan.action_url == f"/outreach/compose/{unnamed.pk}/?kind=request"
+    assert alan.action_url == f"/outreach/write/{unnamed.pk}/?kind=request"
     assert alan.contact == unnamed
 
 
@@ -675,7 +678,7 @@ def test_keeping_in_touch_is_due_a_cadence_after_the_thank_you(alice, contact):
         "You were last in touch on Saturday 1 March; you keep in touch every 30 days. An "
         "idea: send an update on what you did with their advice."
     )
-    assert item.action_url == f"/outreach/compose/{contact.pk}/?kind=keep_in_touch"
+    assert item.action_url == f"/outreach/write/{contact.pk}/?kind=keep_in_touch"
     assert [s.code for s in item.suggestions] == ["send_update"]
     assert placed(alice, at(30, 23, month=3) - SECOND, key) == "upcoming"
     assert placed(alice, at(30, 23, month=3), key) == "today"

@@ -235,18 +235,61 @@ def test_it_cancels(alice_client, booked):
     assert "Download the cancellation (.ics)" in response.text
 
 
-def test_it_marks_held_once_the_time_has_come(alice_client, booked):
-    response = alice_client.post(_url("held", booked), follow=True)
-    assert "has not started yet" in response.text
-    booked.refresh_from_db()
-    assert booked.state == State.SCHEDULED
-
-    booked.scheduled_for = timezone.now() - timedelta(minutes=30)
+def test_it_marks_held_as_booked_once_the_time_has_come(alice_client, booked):
+    booked.scheduled_for = (timezone.now() - timedelta(minutes=30)).replace(microsecond=0)
     booked.save()
     response = alice_client.post(_url("held", booked), follow=True)
     booked.refresh_from_db()
-    assert booked.state == State.HELD and booked.held_at is not None
+    assert booked.state == State.HELD and booked.held_at == booked.scheduled_for
     assert "Marked as held" in response.text
+
+
+def test_it_marks_held_at_the_time_given_earlier_than_booked(alice_client, alice, booked):
+    profile_update(owner=alice, time_zone="Europe/Berlin")
+    booked.requested_at = timezone.now() - timedelta(days=3)
+    booked.save()
+    earlier = (
+        (timezone.now() - timedelta(days=1)).astimezone(BERLIN).replace(second=0, microsecond=0)
+    )
+    page = alice_client.get(_url("conversation_detail", booked))
+    assert "You talked already? Mark it held" in page.text
+
+    response = alice_client.post(
+        _url("held", booked),
+        {"date": earlier.date().isoformat(), "time": f"{earlier:%H:%M}"},
+        follow=True,
+    )
+
+    booked.refresh_from_db()
+    assert booked.state == State.HELD and booked.held_at == earlier
+    assert "Marked as held" in response.text
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        (-5, "Not marked held. When you talked: That is before you sent the request"),
+        (2, "Not marked held. When you talked: That is still to come"),
+    ],
+)
+def test_a_time_it_cannot_have_happened_is_refused_by_its_label(alice_client, booked, days, said):
+    booked.requested_at = timezone.now() - timedelta(days=3)
+    booked.save()
+    when = timezone.now().astimezone(BERLIN) + timedelta(days=days)
+    response = alice_client.post(
+        _url("held", booked), {"date": when.date().isoformat(), "time": "10:00"}, follow=True
+    )
+    assert said in response.text
+    assert "held at:" not in response.text and "held_at" not in response.text
+    booked.refresh_from_db()
+    assert booked.state == State.SCHEDULED
+
+
+def test_a_day_without_a_time_is_refused_by_its_label(alice_client, booked):
+    response = alice_client.post(_url("held", booked), {"date": _day(-1)}, follow=True)
+    assert "Time you talked: Give both the day and the time you talked." in response.text
+    booked.refresh_from_db()
+    assert booked.state == State.SCHEDULED
 
 
 def test_it_marks_a_no_show_once_the_time_has_come(alice_client, booked):
@@ -327,3 +370,32 @@ def test_bob_gets_404_and_changes_nothing(client, bob, booked, name, method):
     assert (booked.state, booked.scheduled_for, booked.ics_sequence, booked.updated_at) == before
     assert not Message.objects.exists()
     assert booked.scheduled_for.astimezone(UTC) > timezone.now()
+
+
+def test_a_past_time_that_happened_is_recorded_and_nothing_is_drafted(alice_client, booked):
+    booked.requested_at = timezone.now() - timedelta(days=5)
+    booked.save()
+    page = alice_client.get(_url("schedule", booked))
+    assert "It already happened" in page.text
+
+    response = alice_client.post(
+        _url("schedule", booked),
+        _form(date=_day(-1), time="09:30", reason="Moved up", happened="on"),
+        follow=True,
+    )
+
+    booked.refresh_from_db()
+    assert booked.state == State.HELD and booked.ics_sequence == 1
+    assert booked.held_at == booked.scheduled_for
+    assert booked.held_at.astimezone(BERLIN).strftime("%H:%M") == "09:30"
+    assert booked.reschedules.get().reason == "Moved up"
+    assert response.redirect_chain == [(_url("conversation_detail", booked), 302)]
+    assert "it is marked held" in response.text
+    assert not Message.objects.filter(conversation=booked, status=MessageStatus.DRAFT).exists()
+
+
+def test_a_past_time_without_saying_it_happened_says_how_to_record_it(alice_client, booked):
+    response = alice_client.post(_url("schedule", booked), _form(date=_day(-1)))
+    assert "tick “It already happened”" in response.text
+    booked.refresh_from_db()
+    assert booked.state == State.SCHEDULED and not booked.reschedules.exists()

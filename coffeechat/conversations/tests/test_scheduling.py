@@ -237,7 +237,7 @@ def test_it_marks_a_no_show_from_the_start_and_not_before(alice, conversation):
     assert conversation.state == State.NO_SHOW and conversation.closed_at is None
 
 
-def test_it_marks_held_at_the_time_given_or_now(alice, conversation, contact):
+def test_it_marks_held_at_the_time_given_or_as_booked(alice, conversation, contact):
     _book(alice, conversation)
     held_at = START + timedelta(minutes=25)
     conversation_mark_held(
@@ -250,7 +250,8 @@ def test_it_marks_held_at_the_time_given_or_now(alice, conversation, contact):
     _book(alice, other)
     conversation_mark_held(owner=alice, conversation=other, now=START + timedelta(hours=1))
     other.refresh_from_db()
-    assert other.held_at == START + timedelta(hours=1)
+    # Without a time given, the booked time once it has come.
+    assert other.held_at == START
 
 
 def test_it_refuses_held_in_the_future(alice, conversation):
@@ -260,7 +261,7 @@ def test_it_refuses_held_in_the_future(alice, conversation):
         conversation_mark_held(
             owner=alice, conversation=conversation, held_at=NOW + timedelta(hours=1), now=NOW
         )
-    assert "future" in caught.value.message_dict["held_at"][0]
+    assert "still to come" in caught.value.message_dict["held_at"][0]
     assert _snapshot(conversation) == before
 
 
@@ -356,10 +357,92 @@ def test_upcoming_conversations_are_booked_future_and_the_owners(alice, bob, con
     assert not upcoming_conversations(owner=bob, now=now).exists()
 
 
-def test_it_refuses_held_before_the_booked_start(alice, conversation):
+def test_it_marks_held_earlier_than_booked_but_not_before_the_request(alice, conversation):
+    conversation.state, conversation.requested_at = State.REQUESTED, NOW - timedelta(days=3)
+    conversation.save()
     _book(alice, conversation)
     before = _snapshot(conversation)
     with pytest.raises(ValidationError) as caught:
-        conversation_mark_held(owner=alice, conversation=conversation, now=NOW)
-    assert "has not started yet" in caught.value.message_dict["held_at"][0]
+        conversation_mark_held(
+            owner=alice,
+            conversation=conversation,
+            held_at=NOW - timedelta(days=4),
+            now=NOW + timedelta(hours=1),
+        )
+    message = caught.value.message_dict["held_at"][0]
+    assert message.startswith("That is before you sent the request (12 January 2027, 10:00 ")
+    assert _snapshot(conversation) == before
+
+    # The call moved to this morning, a fortnight before the booked time.
+    conversation_mark_held(owner=alice, conversation=conversation, held_at=NOW, now=NOW)
+    conversation.refresh_from_db()
+    assert conversation.state == State.HELD and conversation.held_at == NOW
+
+
+def test_without_a_time_it_is_held_now_when_the_booked_time_is_still_to_come(alice, conversation):
+    _book(alice, conversation)
+    conversation_mark_held(owner=alice, conversation=conversation, now=NOW)
+    conversation.refresh_from_db()
+    assert conversation.held_at == NOW
+
+
+# A past reschedule: the call moved to a time already past, and took place then
+
+
+def test_a_past_reschedule_moves_the_booking_and_marks_it_held(alice, conversation):
+    conversation.state, conversation.requested_at = State.REQUESTED, NOW - timedelta(days=5)
+    conversation.save()
+    _book(alice, conversation)
+    uid = conversation.ics_uid
+    earlier = NOW + timedelta(days=2)
+
+    _book(
+        alice,
+        conversation,
+        start=earlier,
+        reason="They had a free hour",
+        happened=True,
+        now=NOW + timedelta(days=3),
+    )
+
+    conversation.refresh_from_db()
+    assert conversation.state == State.HELD
+    assert conversation.scheduled_for == earlier and conversation.held_at == earlier
+    # The calendar's copy is superseded as for any move.
+    assert conversation.ics_uid == uid and conversation.ics_sequence == 1
+    [move] = conversation.reschedules.all()
+    assert (move.previous_start, move.new_start, move.reason) == (
+        START,
+        earlier,
+        "They had a free hour",
+    )
+
+
+def test_a_conversation_had_before_it_was_booked_is_recorded_held(alice, conversation):
+    conversation.state, conversation.requested_at = State.REQUESTED, NOW - timedelta(days=5)
+    conversation.save()
+    yesterday = NOW - timedelta(days=1)
+
+    _book(alice, conversation, start=yesterday, happened=True)
+
+    conversation.refresh_from_db()
+    assert conversation.state == State.HELD and conversation.held_at == yesterday
+    assert not conversation.reschedules.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        (NOW + timedelta(hours=1), "still to come"),
+        (NOW - timedelta(days=6), "before you sent the request"),
+    ],
+)
+def test_a_past_reschedule_must_be_past_and_after_the_request(alice, conversation, start, words):
+    conversation.state, conversation.requested_at = State.REQUESTED, NOW - timedelta(days=5)
+    conversation.save()
+    _book(alice, conversation)
+    before = _snapshot(conversation)
+    with pytest.raises(ValidationError) as caught:
+        _book(alice, conversation, start=start, happened=True)
+    assert words in caught.value.message_dict["start"][0]
     assert _snapshot(conversation) == before

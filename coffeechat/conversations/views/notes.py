@@ -20,7 +20,7 @@ from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, Takeaw
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.lib.requests import OwnerRequest
-from coffeechat.outreach.drafting import message_draft_create
+from coffeechat.outreach.drafting import message_draft_open_or_create
 from coffeechat.outreach.models import MessageKind
 
 
@@ -145,7 +145,7 @@ def thank_you(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
         takeaways = service.takeaway_list(owner=request.user).filter(conversation=conversation)
         text = get_object_or_404(takeaways, pk=chosen).text
     try:
-        message = message_draft_create(
+        message, created = message_draft_open_or_create(
             owner=request.user,
             contact=conversation.contact,
             template=MessageKind.THANK_YOU,
@@ -155,6 +155,12 @@ def thank_you(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect(_detail_url(conversation))
+    if not created:
+        messages.info(
+            request,
+            "You had already started this thank-you: here it is. To name another takeaway, "
+            "change it here, or discard the draft and write it again.",
+        )
     return redirect("outreach:message_edit", message_pk=message.pk)
 
 

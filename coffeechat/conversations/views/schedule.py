@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import scheduling
-from coffeechat.conversations.forms import CancelForm, ScheduleForm
+from coffeechat.conversations.forms import HELD_LABELS, CancelForm, HeldForm, ScheduleForm
 from coffeechat.conversations.ics import invitation
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import TRANSITIONS
@@ -58,10 +58,20 @@ def conversation_schedule(request: OwnerRequest, conversation_pk: int) -> HttpRe
                 format=data["format"],
                 place=data["place"],
                 reason=data["reason"],
+                happened=data["happened"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            if data["happened"]:
+                start = data["start"]
+                flash.success(
+                    request,
+                    f"Recorded: you talked on {start:%A} {start.day} {start:%B} at "
+                    f"{start:%H:%M} ({data['time_zone']}), and it is marked held. Write your "
+                    "notes, then thank them.",
+                )
+                return _back(conversation)
             return _draft_and_edit(
                 request, conversation, rebooking=rebooking, moved_by=data.get("moved_by", "")
             )
@@ -154,13 +164,27 @@ def conversation_no_show(request: OwnerRequest, conversation_pk: int) -> HttpRes
     return _back(conversation)
 
 
+def _my_zone(request: OwnerRequest, conversation: Conversation) -> str:
+    """The zone the user reads and types times in on these pages."""
+    return scheduling.zone_for(
+        profile_get(owner=request.user).time_zone, conversation.time_zone
+    ).key
+
+
 @require_POST
 def conversation_held(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
+    """Marks it held at the day and time given (on the user's clock), else as booked or now."""
     conversation = conversation_for_user(request, conversation_pk)
+    form = HeldForm(request.POST)
     try:
-        scheduling.conversation_mark_held(owner=request.user, conversation=conversation)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        held_at = form.held_at(time_zone=_my_zone(request, conversation))
+        scheduling.conversation_mark_held(
+            owner=request.user, conversation=conversation, held_at=held_at
+        )
     except ValidationError as error:
-        flash.error(request, error_text(error))
+        flash.error(request, f"Not marked held. {error_text(error, HELD_LABELS)}")
     else:
         flash.success(
             request, "Marked as held. Write your notes now, and thank them within a day or two."

@@ -14,7 +14,7 @@ from coffeechat.lib.forms import error_text
 from coffeechat.lib.requests import OwnerRequest
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
-from coffeechat.outreach.drafting import draft_cautions, message_draft_create
+from coffeechat.outreach.drafting import draft_cautions, message_draft_open_or_create
 from coffeechat.outreach.forms import ComposeFilterForm, ComposeForm, MessageForm, ReplyForm
 from coffeechat.outreach.lint import Finding
 from coffeechat.outreach.models import Channel, Message
@@ -40,7 +40,7 @@ def compose(request: OwnerRequest, contact_pk: int) -> HttpResponse:
             conversation = (
                 conversation_for_user(request, conversation_pk) if conversation_pk else None
             )
-            message = message_draft_create(
+            message, created = message_draft_open_or_create(
                 owner=request.user,
                 contact=contact,
                 template=form.cleaned_data["template"],
@@ -50,6 +50,12 @@ def compose(request: OwnerRequest, contact_pk: int) -> HttpResponse:
         except ValidationError as error:
             flash.error(request, error_text(error))
         else:
+            if not created:
+                flash.info(
+                    request,
+                    f"You had already started this {message.get_kind_display().lower()}: "
+                    "here it is. Discard it first to start again from another template.",
+                )
             return redirect("outreach:message_edit", message_pk=message.pk)
     query = ComposeFilterForm(request.GET)
     kind = query.value("kind")
