@@ -108,8 +108,8 @@ class HeldForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if bool(cleaned.get("date")) != bool(cleaned.get("time")) and not self.errors:
             missing = "time" if cleaned.get("date") else "date"
             self.add_error(missing, "Give both the day and the time you talked.")

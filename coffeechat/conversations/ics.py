@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from coffeechat.conversations.models import Conversation, Format, State
 from coffeechat.conversations.scheduling import (
+    booked_start,
     booking_end,
     booking_in_range,
     booking_minutes,
@@ -130,13 +131,13 @@ def conversation_event(
     """
     from icalendar import Alarm, Event
 
-    if not booking_in_range(conversation):
+    booked = booked_start(conversation)
+    if booked is None:
         raise ValueError("The booked time is out of range.")
     contact_name = one_line(conversation.contact.name)
     organizer_name = one_line(organizer_name)
     zone = zone_for(conversation.time_zone)
-    assert conversation.scheduled_for is not None  # booking_in_range says it is booked
-    start = conversation.scheduled_for.astimezone(zone)
+    start = booked.astimezone(zone)
     cancelled = conversation.state == State.CANCELLED
     event = Event()
     event.add("uid", event_uid(conversation))

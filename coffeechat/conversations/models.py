@@ -62,7 +62,7 @@ class Format(models.TextChoices):
         return _FORMAT_WORDS.get(value, "conversation")
 
 
-_FORMAT_WORDS = {
+_FORMAT_WORDS: dict[str, str] = {
     Format.PHONE: "phone call",
     Format.VIDEO: "video call",
     Format.COFFEE: "coffee",

@@ -52,7 +52,7 @@ class Action:
     def suffix(self, *, conversation_pk: int | None = None) -> str:
         """The query and anchor after the path."""
         query = [
-            (key, conversation_pk if value == "conversation" else value)
+            (key, str(conversation_pk) if value == "conversation" else value)
             for key, value in self.query
             if value != "conversation" or conversation_pk is not None
         ]
@@ -175,7 +175,8 @@ def situation_state(situation: Situation) -> str:
         return "thank_you_draft" if s.thank_you_draft else "held"
     if s.state == State.THANKED:
         return "thanked_referrals" if s.referrals_waiting else "thanked"
-    return {State.NO_SHOW: "missed", State.CANCELLED: "cancelled"}.get(s.state, "closed")
+    ended: dict[str | None, str] = {State.NO_SHOW: "missed", State.CANCELLED: "cancelled"}
+    return ended.get(s.state, "closed")
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,11 @@ def event_uid(conversation: Conversation) -> str:
     )
 
 
+def booked_start(conversation: Conversation) -> datetime | None:
+    """The booked start, when there is one in range (`booking_in_range`); else None."""
+    return conversation.scheduled_for if booking_in_range(conversation) else None
+
+
 def booking_in_range(conversation: Conversation) -> bool:
     """Whether the booked time can be shown and written in any time zone and any format.
 
@@ -321,7 +326,8 @@ def conversation_mark_no_show(
     """They did not turn up. The conversation stays open so another time can be booked."""
     check_owner(owner, conversation)
     now = now or timezone.now()
-    if conversation.state == State.SCHEDULED and conversation.scheduled_for > now:
+    start = conversation.scheduled_for
+    if conversation.state == State.SCHEDULED and start is not None and start > now:
         raise ValidationError(
             "The conversation has not started yet: mark it a no-show once its time has come."
         )
@@ -389,13 +395,14 @@ def local_times(
     empty or unknown zone falls back to the conversation's zone, then UTC.
     """
     # Nothing for a booking out of range: its local times may not exist.
-    if not booking_in_range(conversation):
+    start = booked_start(conversation)
+    if start is None:
         return []
     mine = zone_for(user_zone, conversation.time_zone)
     theirs = zone_for(contact_zone, conversation.time_zone)
-    my_start = conversation.scheduled_for.astimezone(mine)
+    my_start = start.astimezone(mine)
     times = [(f"Your time ({mine.key})", my_start)]
-    their_start = conversation.scheduled_for.astimezone(theirs)
+    their_start = start.astimezone(theirs)
     # Two zone names can share a clock (Paris and Berlin): one line is enough then.
     if their_start.replace(tzinfo=None) != my_start.replace(tzinfo=None):
         times.append((f"Their time ({theirs.key})", their_start))

@@ -64,21 +64,21 @@ def next_step_for(
         draft = open_draft(
             owner=owner, contact=contact, kind=MessageKind.THANK_YOU, conversation=conversation
         )
-    upcoming = (
-        state == State.SCHEDULED
-        and conversation.scheduled_for is not None
-        and conversation.scheduled_for > now
-    )
+    start = conversation.scheduled_for if conversation else None
+    upcoming = state == State.SCHEDULED and start is not None and start > now
     situation = Situation(
         state=state,
         now=now,
         do_not_contact=contact.do_not_contact,
         replied=bool(conversation and conversation.replied_at),
         scheduled_for=conversation.scheduled_for if conversation else None,
-        prepared=upcoming and prep_status(owner=owner, conversation=conversation).complete,
+        prepared=upcoming
+        and conversation is not None
+        and prep_status(owner=owner, conversation=conversation).complete,
         request_draft=draft is not None and draft.kind == MessageKind.REQUEST,
         thank_you_draft=draft is not None and draft.kind == MessageKind.THANK_YOU,
         referrals_waiting=state == State.THANKED
+        and conversation is not None
         and conversation.takeaways.filter(
             owner=owner,
             kind=TakeawayKind.REFERRAL,

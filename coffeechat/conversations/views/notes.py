@@ -1,5 +1,8 @@
 """Notes, takeaways and the thank-you; the development plan, reading list and leads."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -165,44 +168,52 @@ def thank_you(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
 
 
 # The three action lists share one page.
-_LISTS = {
-    TakeawayKind.GAP: {
-        "title": "Development plan",
-        "explanation": "Skills and experience the people you talked to said you would need.",
-        "empty": (
+@dataclass(frozen=True)
+class _ListPage:
+    title: str
+    explanation: str
+    empty: str
+    selector: Callable[..., Iterable[Takeaway]]
+
+
+_LISTS: dict[str, _ListPage] = {
+    TakeawayKind.GAP: _ListPage(
+        title="Development plan",
+        explanation="Skills and experience the people you talked to said you would need.",
+        empty=(
             "When someone points out a skill or experience you are missing, add it to that "
             "conversation as a “skill gap” takeaway: it appears here for you to work on."
         ),
-        "selector": service.development_plan,
-    },
-    TakeawayKind.RESOURCE: {
-        "title": "Reading list",
-        "explanation": "Books, articles, courses, groups and events recommended to you.",
-        "empty": (
+        selector=service.development_plan,
+    ),
+    TakeawayKind.RESOURCE: _ListPage(
+        title="Reading list",
+        explanation="Books, articles, courses, groups and events recommended to you.",
+        empty=(
             "When someone recommends something to read, watch, join or attend, add it to that "
             "conversation as a “resource” takeaway: it appears here until you have done it."
         ),
-        "selector": service.reading_list,
-    },
-    TakeawayKind.OPPORTUNITY: {
-        "title": "Leads",
-        "explanation": "Openings, projects and offers to send your résumé that came up.",
-        "empty": (
+        selector=service.reading_list,
+    ),
+    TakeawayKind.OPPORTUNITY: _ListPage(
+        title="Leads",
+        explanation="Openings, projects and offers to send your résumé that came up.",
+        empty=(
             "When a conversation turns up a job lead, a project or a request for your résumé, "
             "add it to that conversation as an “opportunity” takeaway: it appears here."
         ),
-        "selector": service.leads,
-    },
+        selector=service.leads,
+    ),
 }
 
 
 def _list_page(request: OwnerRequest, kind: str) -> HttpResponse:
     page = _LISTS[kind]
-    items = list(page["selector"](owner=request.user))
+    items = list(page.selector(owner=request.user))
     context = {
-        "title": page["title"],
-        "explanation": page["explanation"],
-        "empty": page["empty"],
+        "title": page.title,
+        "explanation": page.explanation,
+        "empty": page.empty,
         "kind": kind,
         "open_items": [t for t in items if t.status == TakeawayStatus.OPEN],
         "done_items": [t for t in items if t.status == TakeawayStatus.DONE],

@@ -18,6 +18,7 @@ from coffeechat.conversations.models import ChosenQuestion, Conversation, Questi
 from coffeechat.conversations.question_lint import lint_question
 from coffeechat.conversations.scheduling import (
     MAX_MINUTES,
+    booked_start,
     booking_in_range,
     out_of_range_message,
 )
@@ -140,9 +141,10 @@ def question_lint(request: OwnerRequest) -> HttpResponse:
     """The findings for a question being written, checked as the user types (htmx)."""
     form = QuestionTextForm(request.POST)
     if not form.is_valid():
-        context = {"refusal": " ".join(form.errors["text"])}
-        return render(request, "conversations/prep.html#findings", context)
+        refusal: dict[str, object] = {"refusal": " ".join(str(e) for e in form.errors["text"])}
+        return render(request, "conversations/prep.html#findings", refusal)
     text = form.cleaned_data["text"]
+    context: dict[str, object]
     try:
         context = {"findings": lint_question(text), "checked": bool(text.strip())}
     except ValidationError as error:
@@ -216,8 +218,9 @@ def _plan_rows(
     plan = questions.time_plan(conversation=conversation, questions=chosen)
     # A booking out of range, or longer than any booking may be (older rows), gets a plan in
     # minutes: its clock times would not exist.
-    timed = booking_in_range(conversation) and conversation.length_minutes <= MAX_MINUTES
-    start = conversation.scheduled_for.astimezone(_zone(zone)) if timed else None
+    booked = booked_start(conversation)
+    timed = booked is not None and conversation.length_minutes <= MAX_MINUTES
+    start = booked.astimezone(_zone(zone)) if booked is not None and timed else None
 
     def row(minutes: float, text: str, number: int | None = None, question=None) -> PlanRow:
         clock = start + timedelta(minutes=round(minutes)) if start else None

@@ -33,9 +33,10 @@ def _initial(request: OwnerRequest, conversation: Conversation) -> dict:
         "place": conversation.place,
     }
     # A booking out of range has no local date to offer: the form starts empty instead.
-    if conversation.state == State.SCHEDULED and scheduling.booking_in_range(conversation):
+    booked = scheduling.booked_start(conversation)
+    if conversation.state == State.SCHEDULED and booked is not None:
         zone = scheduling.zone_for(conversation.time_zone, my_zone)
-        start = conversation.scheduled_for.astimezone(zone)
+        start = booked.astimezone(zone)
         initial.update(date=start.date(), time=start.time(), time_zone=zone.key)
     return initial
 
