@@ -74,6 +74,7 @@ __all__ = [
     "DEFAULT_CADENCE_DAYS",
     "GROUPS",
     "KEEP_IN_TOUCH_AT_ONCE",
+    "KEEP_IN_TOUCH_LATE_DAYS",
     "PREPARE_BEFORE",
     "PRIORITY",
     "PROPOSE_TIMES_OVERDUE_DAYS",
@@ -121,6 +122,10 @@ REFERRAL_OVERDUE = timedelta(days=7)
 # Keeping in touch: a few people at a time. A network of thousands would otherwise fill the
 # list with more notes than anyone writes in a day; the rest come up as these are cleared.
 KEEP_IN_TOUCH_AT_ONCE = 5
+
+# Keeping in touch has a date, not a deadline: a note is late, and shown as late, only once
+# its date is more than this many days past.
+KEEP_IN_TOUCH_LATE_DAYS = 14
 
 # Keeping in touch: one idea per round, rotating with the touches already sent.
 TOUCH_KINDS = (
@@ -390,6 +395,9 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
             f"you keep in touch every {touch.cadence} days. An idea: {idea}."
         ),
         due_at=touch.due_at,
+        overdue_at=midnight(
+            touch.local_due.date() + timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 1), data.tz
+        ),
         contact=contact,
         action_url=link(data.routes, "outreach:compose", contact.pk, kind="keep_in_touch"),
         action_label="Write a note",
