@@ -50,7 +50,8 @@ def due_text(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str:
         and item.overdue_at > now
         and item.due_at < start_of_day(now, tz)
     ):
-        return f"Due by {_moment_words(item.overdue_at, now=now, tz=tz, end_of_day=True)}"
+        words = _moment_words(item.overdue_at, now=now, tz=tz, end_of_day=True)
+        return f"Due by {words.removeprefix('on ')}"
     return f"Due {_moment_words(item.due_at, now=now, tz=tz)}"
 
 
