@@ -99,6 +99,8 @@ __all__ = [
     "group_of",
     "is_hidden",
     "keep_in_touch",
+    "keep_in_touch_dates",
+    "keep_in_touch_every",
     "keep_in_touch_waiting",
     "midnight",
     "nudge",
@@ -380,6 +382,26 @@ def keep_in_touch_waiting(data: AgendaData) -> list[str]:
 def _held_back(data: AgendaData) -> list[_Touch]:
     due = [t for t, showing in zip(_touches(data), _showing(data), strict=True) if showing]
     return due[KEEP_IN_TOUCH_AT_ONCE:]
+
+
+def keep_in_touch_every(data: AgendaData, *, since: datetime) -> list[AgendaItem]:
+    """An item for everyone due a note at `since` or later (before the snapshot's horizon),
+    or due before and not late yet: none held back, snoozed or not. For a list of what comes
+    up rather than of what to do today."""
+    late = timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 2)
+    touches = [
+        t
+        for t in _touches(data)
+        if t.due_at >= since - late and (data.horizon is None or t.due_at < data.horizon)
+    ]
+    touch_contacts([touch.person for touch in touches])
+    items = [_touch_item(data, t) for t in touches if t.person.contact is not None]
+    return [item for item in items if item.due_at >= since or item.overdue_at > data.now]
+
+
+def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
+    """When each person the snapshot names is due a note, by contact id."""
+    return {touch.person.pk: touch.due_at for touch in _touches(data)}
 
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:

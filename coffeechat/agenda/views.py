@@ -1,4 +1,5 @@
-"""The Today page, snoozing and dismissing what is on it, and the calendar feed."""
+"""The Today and Upcoming pages, snoozing and dismissing what is on Today, and the calendar
+feed."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_ro
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
+from coffeechat.agenda.upcoming import upcoming
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.forms import DateField, LineField, error_text
 
@@ -85,10 +87,7 @@ class DigestForm(forms.Form):
 
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    # The profile the time-zone middleware read for this request, if it is this user's.
-    profile = getattr(request, "profile", None)
-    if profile is None or profile.owner_id != request.user.pk:
-        profile = profile_get(owner=request.user)
+    profile = _profile(request)
     current = agenda(owner=request.user, now=timezone.now(), profile=profile)
     tz = ZoneInfo(current.time_zone)
     hidden = _hidden_rows(current, tz)
@@ -112,6 +111,24 @@ def today(request: HttpRequest) -> HttpResponse:
         "undo": next((row for row in hidden if row["item"].key == undo_key), None),
     }
     return render(request, "agenda/today.html", context)
+
+
+@require_GET
+def upcoming_page(request: HttpRequest) -> HttpResponse:
+    current = upcoming(owner=request.user, now=timezone.now(), profile=_profile(request))
+    return render(
+        request,
+        "agenda/upcoming.html",
+        {"weeks": current.weeks(), "days": current.days, "count": len(current.entries)},
+    )
+
+
+def _profile(request: HttpRequest):
+    """The profile the time-zone middleware read for this request, if it is this user's."""
+    profile = getattr(request, "profile", None)
+    if profile is None or profile.owner_id != request.user.pk:
+        profile = profile_get(owner=request.user)
+    return profile
 
 
 def _hidden_rows(current: Agenda, tz: ZoneInfo) -> list[dict]:
