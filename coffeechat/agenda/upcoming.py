@@ -102,7 +102,8 @@ def _week_heading(start: date, this_week: date) -> str:
         return "This week"
     if start == this_week + timedelta(days=7):
         return "Next week"
-    return f"Week of {start:%A} {start.day} {start:%B}"
+    year = f" {start.year}" if start.year != this_week.year else ""
+    return f"Week of {start:%A} {start.day} {start:%B}{year}"
 
 
 def _item_entry(data: AgendaData, item: AgendaItem, since: datetime) -> Entry | None:
