@@ -188,3 +188,13 @@ def test_a_persons_page_shows_when_they_are_due_a_note(alice, alice_client):
 def test_another_users_person_page_is_still_not_found(bob, client, planned):
     client.force_login(bob)
     assert client.get(planned.contact.get_absolute_url()).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, db):
+    response = client.get(reverse("agenda:upcoming"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_refuses_post(alice_client):
+    assert alice_client.post(reverse("agenda:upcoming")).status_code == 405
