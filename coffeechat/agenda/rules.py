@@ -100,7 +100,9 @@ __all__ = [
     "is_hidden",
     "keep_in_touch",
     "keep_in_touch_dates",
-    "keep_in_touch_every",
+    "keep_in_touch_due",
+    "keep_in_touch_items",
+    "keep_in_touch_late_from",
     "keep_in_touch_waiting",
     "midnight",
     "nudge",
@@ -384,19 +386,29 @@ def _held_back(data: AgendaData) -> list[_Touch]:
     return due[KEEP_IN_TOUCH_AT_ONCE:]
 
 
-def keep_in_touch_every(data: AgendaData, *, since: datetime) -> list[AgendaItem]:
-    """An item for everyone due a note at `since` or later (before the snapshot's horizon),
-    or due before and not late yet: none held back, snoozed or not. For a list of what comes
-    up rather than of what to do today."""
-    late = timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 2)
+def keep_in_touch_due(data: AgendaData, *, since: datetime) -> list[_Touch]:
+    """Everyone due a note at `since` or later (before the snapshot's horizon), or due before
+    and not late yet, in the order of their dates; none held back, snoozed or not. For a list
+    of what comes up rather than of what to do today: `keep_in_touch_items` makes their
+    items."""
     touches = [
         t
         for t in _touches(data)
-        if t.due_at >= since - late and (data.horizon is None or t.due_at < data.horizon)
+        if (t.due_at >= since or keep_in_touch_late_from(t, data) > data.now)
+        and (data.horizon is None or t.due_at < data.horizon)
     ]
+    return sorted(touches, key=lambda t: (t.due_at, t.person.pk))
+
+
+def keep_in_touch_items(data: AgendaData, touches: list[_Touch]) -> list[AgendaItem]:
+    """The items of `touches` (from `keep_in_touch_due`), their people read in one query."""
     touch_contacts([touch.person for touch in touches])
-    items = [_touch_item(data, t) for t in touches if t.person.contact is not None]
-    return [item for item in items if item.due_at >= since or item.overdue_at > data.now]
+    return [_touch_item(data, t) for t in touches if t.person.contact is not None]
+
+
+def keep_in_touch_late_from(touch: _Touch, data: AgendaData) -> datetime:
+    """When a note becomes late: the midnight after its date is KEEP_IN_TOUCH_LATE_DAYS past."""
+    return midnight(touch.local_due.date() + timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 1), data.tz)
 
 
 def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
@@ -417,9 +429,7 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
             f"you keep in touch every {touch.cadence} days. An idea: {idea}."
         ),
         due_at=touch.due_at,
-        overdue_at=midnight(
-            touch.local_due.date() + timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 1), data.tz
-        ),
+        overdue_at=keep_in_touch_late_from(touch, data),
         contact=contact,
         action_url=link(data.routes, "outreach:compose", contact.pk, kind="keep_in_touch"),
         action_label="Write a note",

@@ -8,15 +8,23 @@ same for one person, for their page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from coffeechat.accounts.models import Profile
 from coffeechat.agenda.conversation_rules import BOOKING_NOUNS
 from coffeechat.agenda.items import AgendaItem, link
 from coffeechat.agenda.models import MarkAction
-from coffeechat.agenda.rules import RULES, keep_in_touch_dates, keep_in_touch_every
+from coffeechat.agenda.rules import (
+    KEEP_IN_TOUCH_AT_ONCE,
+    RULES,
+    keep_in_touch_dates,
+    keep_in_touch_due,
+    keep_in_touch_items,
+    keep_in_touch_late_from,
+)
 from coffeechat.agenda.snapshot import DEFAULT_CADENCE_DAYS, AgendaData
 from coffeechat.agenda.timing import date_words, start_of_day, week_start
 from coffeechat.contacts.models import Contact
@@ -70,6 +78,8 @@ class Week:
     start: date
     heading: str
     rows: tuple[EntryRow, ...]
+    # People due a note this week beyond the few listed.
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,8 @@ class Upcoming:
     time_zone: str
     days: int
     entries: tuple[Entry, ...]
+    # How many more people each week holds who are due a note, by its Monday.
+    more: dict[date, int] = field(default_factory=dict)
 
     def weeks(self) -> list[Week]:
         """The entries by week (a week starts on Monday), each date in words."""
@@ -91,9 +103,11 @@ class Upcoming:
                     entry, date_words(entry.on, now=now, tz=tz, at=entry.timed), local.isoformat()
                 )
             )
+        for start in self.more:
+            weeks.setdefault(start, [])
         return [
-            Week(start, _week_heading(start, this_week), tuple(rows))
-            for start, rows in weeks.items()
+            Week(start, _week_heading(start, this_week), tuple(rows), self.more.get(start, 0))
+            for start, rows in sorted(weeks.items())
         ]
 
 
@@ -183,9 +197,10 @@ def upcoming(
     the agenda's fixed number of queries, and the people due a note in one more."""
     data = AgendaData.load(owner=owner, now=now, shown_only=True, profile=profile, days=days)
     today = start_of_day(now, data.tz)
+    touches, more = _touches_by_week(data, today)
     found: dict[str, AgendaItem] = {}
     for name, rule in RULES.items():
-        made = keep_in_touch_every(data, since=today) if name == "keep_in_touch" else rule(data)
+        made = keep_in_touch_items(data, touches) if name == "keep_in_touch" else rule(data)
         for item in made:
             found.setdefault(item.key, item)
     entries = [
@@ -194,7 +209,33 @@ def upcoming(
         if today <= entry.on < data.horizon
     ]
     entries.sort(key=lambda e: (e.on, e.title, e.key))
-    return Upcoming(generated_at=now, time_zone=data.tz.key, days=days, entries=tuple(entries))
+    return Upcoming(
+        generated_at=now, time_zone=data.tz.key, days=days, entries=tuple(entries), more=more
+    )
+
+
+def _touches_by_week(data: AgendaData, today: datetime) -> tuple[list[Any], dict[date, int]]:
+    """The people due a note, KEEP_IN_TOUCH_AT_ONCE a week at most (the first due), and how
+    many more each week holds, by its Monday: a large network has hundreds a week, and a list
+    of them all would be neither read nor quick to make. Dismissed ones are left out."""
+    kept, more, shown = [], {}, {}
+    for touch in keep_in_touch_due(data, since=today):
+        mark = data.marks.get(touch.key)
+        if mark is not None and mark.action == MarkAction.DISMISS:
+            continue
+        if touch.due_at >= today:
+            on = touch.due_at
+        else:
+            on = keep_in_touch_late_from(touch, data) - timedelta(seconds=1)
+        if on >= data.horizon:
+            continue
+        week = week_start(on, data.tz).date()
+        if shown.get(week, 0) < KEEP_IN_TOUCH_AT_ONCE:
+            shown[week] = shown.get(week, 0) + 1
+            kept.append(touch)
+        else:
+            more[week] = more.get(week, 0) + 1
+    return kept, more
 
 
 @dataclass(frozen=True)

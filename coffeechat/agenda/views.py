@@ -23,7 +23,7 @@ from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.agenda import feed as feeds
 from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_row, more_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
-from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
+from coffeechat.agenda.rules import KEEP_IN_TOUCH_AT_ONCE, Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import agenda_dismiss, agenda_restore, agenda_snooze
 from coffeechat.agenda.upcoming import upcoming
 from coffeechat.contacts.models import Contact
@@ -119,7 +119,7 @@ def upcoming_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agenda/upcoming.html",
-        {"weeks": current.weeks(), "days": current.days, "count": len(current.entries)},
+        {"weeks": current.weeks(), "days": current.days, "at_once": KEEP_IN_TOUCH_AT_ONCE},
     )
 
 

@@ -156,7 +156,14 @@ def upcoming(days: int, as_json: bool) -> None:
             }
             for entry in result.entries
         ]
-        payload = {"time_zone": result.time_zone, "days": days, "entries": entries}
+        more = {start.isoformat(): n for start, n in sorted(result.more.items())}
+        payload = {
+            "time_zone": result.time_zone,
+            "days": days,
+            "entries": entries,
+            # People due a note beyond the few listed each week, by the week's Monday.
+            "more_keep_in_touch": more,
+        }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if not result.entries:
@@ -173,5 +180,9 @@ def upcoming(days: int, as_json: bool) -> None:
     for week in weeks:
         block = rows[start : start + len(week.rows)]
         start += len(week.rows)
-        blocks.append(f"{week.heading} ({len(block)})\n" + layout.render(block))
+        text = f"{week.heading} ({len(block) + week.more})\n" + layout.render(block)
+        if week.more:
+            people = "person is" if week.more == 1 else "people are"
+            text += f"\n  … and {week.more} more {people} due a note this week."
+        blocks.append(text)
     click.echo("\n\n".join(blocks))

@@ -198,3 +198,19 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, db):
 
 def test_it_refuses_post(alice_client):
     assert alice_client.post(reverse("agenda:upcoming")).status_code == 405
+
+
+def test_a_week_lists_five_people_due_a_note_and_counts_the_rest(alice, alice_client):
+    profile_update(owner=alice, time_zone="Asia/Tokyo")
+    # Eight people due a note on one day, 30 days ahead (a Wednesday or not, the same week).
+    for n in range(8):
+        thanked_person(alice, f"Person {n}", _local(30 - 90, 9 + n))
+
+    result = upcoming(owner=alice, now=timezone.now())
+    html = alice_client.get(reverse("agenda:upcoming")).text
+
+    assert [e.title for e in result.entries] == [f"Keep in touch with Person {n}" for n in range(5)]
+    [week] = result.weeks()
+    assert week.more == 3
+    assert "And 3 more people are due a note this week." in html
+    assert "Person 7" not in html
