@@ -1,8 +1,9 @@
 """Screenshots of the key pages, taken from the demo network: `.venv/bin/python docs/screenshots.py`.
 
 Starts coffeechat on a throw-away data directory with the demo network, signs in with a one-time
-link and captures Today, a person, a conversation, choosing a template, a draft and a prep sheet
-at 1280 px in the light and the dark theme and at 390 px (a phone) into docs/screenshots/, and
+link and captures Today, Upcoming, a person, a conversation, choosing a template, a draft and a
+prep sheet at 1280 px in the light and the dark theme and at 390 px (a phone) into
+docs/screenshots/, and
 the Today page for the README as docs/screenshot.png. Needs Chromium (`apt-get install
 chromium`, or COFFEECHAT_CHROMIUM) and the dev dependencies (Playwright).
 """
@@ -64,6 +65,7 @@ def key_pages() -> dict[str, str]:
     draft = Message.objects.filter(contact__name="Jonah Feld", sent_at__isnull=True).first()
     pages = {
         "today": "/",
+        "upcoming": reverse("agenda:upcoming"),
         "person": reverse("contacts:contact_detail", kwargs={"contact_pk": sofia.pk}),
         "conversation": reverse(
             "conversations:conversation_detail",

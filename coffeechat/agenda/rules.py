@@ -74,6 +74,7 @@ __all__ = [
     "DEFAULT_CADENCE_DAYS",
     "GROUPS",
     "KEEP_IN_TOUCH_AT_ONCE",
+    "KEEP_IN_TOUCH_LATE_DAYS",
     "PREPARE_BEFORE",
     "PRIORITY",
     "PROPOSE_TIMES_OVERDUE_DAYS",
@@ -98,6 +99,10 @@ __all__ = [
     "group_of",
     "is_hidden",
     "keep_in_touch",
+    "keep_in_touch_dates",
+    "keep_in_touch_due",
+    "keep_in_touch_items",
+    "keep_in_touch_late_from",
     "keep_in_touch_waiting",
     "midnight",
     "nudge",
@@ -121,6 +126,10 @@ REFERRAL_OVERDUE = timedelta(days=7)
 # Keeping in touch: a few people at a time. A network of thousands would otherwise fill the
 # list with more notes than anyone writes in a day; the rest come up as these are cleared.
 KEEP_IN_TOUCH_AT_ONCE = 5
+
+# Keeping in touch has a date, not a deadline: a note is late, and shown as late, only once
+# its date is more than this many days past.
+KEEP_IN_TOUCH_LATE_DAYS = 14
 
 # Keeping in touch: one idea per round, rotating with the touches already sent.
 TOUCH_KINDS = (
@@ -374,6 +383,36 @@ def _held_back(data: AgendaData) -> list[_Touch]:
     return due[KEEP_IN_TOUCH_AT_ONCE:]
 
 
+def keep_in_touch_due(data: AgendaData, *, since: datetime) -> list[_Touch]:
+    """Everyone due a note at `since` or later (before the snapshot's horizon), or due before
+    and not late yet, in the order of their dates; none held back, snoozed or not. For a list
+    of what comes up rather than of what to do today: `keep_in_touch_items` makes their
+    items."""
+    touches = [
+        t
+        for t in _touches(data)
+        if (t.due_at >= since or keep_in_touch_late_from(t, data) > data.now)
+        and (data.horizon is None or t.due_at < data.horizon)
+    ]
+    return sorted(touches, key=lambda t: (t.due_at, t.person.pk))
+
+
+def keep_in_touch_items(data: AgendaData, touches: list[_Touch]) -> list[AgendaItem]:
+    """The items of `touches` (from `keep_in_touch_due`), their people read in one query."""
+    touch_contacts([touch.person for touch in touches])
+    return [_touch_item(data, t) for t in touches if t.person.contact is not None]
+
+
+def keep_in_touch_late_from(touch: _Touch, data: AgendaData) -> datetime:
+    """When a note becomes late: the midnight after its date is KEEP_IN_TOUCH_LATE_DAYS past."""
+    return midnight(touch.local_due.date() + timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 1), data.tz)
+
+
+def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
+    """When each person the snapshot names is due a note, by contact id."""
+    return {touch.person.pk: touch.due_at for touch in _touches(data)}
+
+
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
     contact = touch.person.contact
     code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
@@ -387,6 +426,7 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
             f"you keep in touch every {touch.cadence} days. An idea: {idea}."
         ),
         due_at=touch.due_at,
+        overdue_at=keep_in_touch_late_from(touch, data),
         contact=contact,
         **next_step(data.routes, "keep_in_touch", contact=contact.pk),
         suggestions=(Suggestion(text=idea, code=code),),

@@ -106,13 +106,14 @@ class AgendaData:
         now: datetime,
         shown_only: bool = False,
         profile: Profile | None = None,
+        days: int = UPCOMING_DAYS,
     ) -> AgendaData:
         """The snapshot at `now`. With `shown_only`, what can only make items due after the
-        next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them.
-        `profile` is the owner's, for a caller that has read it already."""
+        next `days` days (UPCOMING_DAYS unless told) is left out (`horizon`): the agenda does
+        not show them. `profile` is the owner's, for a caller that has read it already."""
         profile = profile or profile_get(owner=owner)
         tz = time_zone_of(profile)
-        horizon = start_of_day(now, tz, days=UPCOMING_DAYS + 1) if shown_only else None
+        horizon = start_of_day(now, tz, days=days + 1) if shown_only else None
         reader = _Reader(owner, Conversation.objects.db)
         week = next(
             iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}

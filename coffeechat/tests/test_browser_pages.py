@@ -129,6 +129,7 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     demo_load(owner=owner)
     pages = _html_pages(owner, _urls(owner))
     assert len(pages) >= 30, pages
+    assert reverse("agenda:upcoming") in pages
     # The error pages are pages too.
     pages += ["/no-such-page/", reverse("agenda:snooze")]
 
@@ -158,6 +159,17 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     page.emulate_media(color_scheme="dark")
     if found := _violations(page, COLOUR_RULES):
         failing["/ with the menu open (dark)"] = found
+    # An item's snooze menu on Today, opened.
+    page.goto(live_server.url + "/")
+    page.locator("details.agenda-menu summary").first.click()
+    if (extra := _overflow(page)) > 0:
+        overflowing["/ with a snooze menu open"] = extra
+    page.emulate_media(color_scheme="light")
+    if found := _violations(page):
+        failing["/ with a snooze menu open (light)"] = found
+    page.emulate_media(color_scheme="dark")
+    if found := _violations(page, COLOUR_RULES):
+        failing["/ with a snooze menu open (dark)"] = found
     context.close()
 
     assert not overflowing, f"wider than 390 px (by px): {overflowing}"
