@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from coffeechat.conversations.board import STAGE_KEYS
 from coffeechat.conversations.models import TAKEAWAY_LIMIT, Format
 from coffeechat.conversations.scheduling import (
     MAX_MINUTES,
@@ -83,6 +84,18 @@ class ScheduleForm(forms.Form):
     @staticmethod
     def time_zones() -> list[str]:
         return sorted(known_zones())
+
+
+class BoardForm(forms.Form):
+    """The query string of the conversations page: one stage to show whole, and its page."""
+
+    stage = forms.ChoiceField(choices=[(key, key) for key in STAGE_KEYS], required=False)
+    page = WholeNumberField(required=False, min_value=1)
+
+    def value(self, name: str):
+        """The field's value when valid, else None: a bad link shows the whole board."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
 
 
 class CancelForm(forms.Form):
