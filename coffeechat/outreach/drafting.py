@@ -98,13 +98,15 @@ def message_draft(
     conversation: Conversation | None = None,
     takeaway: str | None = None,
     slots: dict[str, str] | None = None,
+    slot_gaps: bool = False,
 ) -> MessageDraft:
     """A draft to `contact` from `template`: a kind of message (request, thank_you…), a
     built-in's family or key (reminder, request_linkedin) or a template key (own:12).
 
     The referral request is chosen when the referrer allowed their name, a LinkedIn note when
     the person has no e-mail address or `channel` asks for one, and the user's version of a
-    built-in whenever they customised it.
+    built-in whenever they customised it. With `slot_gaps`, a slot not written yet shows as a
+    gap in brackets instead of refusing the draft: a preview before the user writes them.
     """
     check_owner(owner, contact, conversation)
     refuse_do_not_contact(contact)
@@ -115,7 +117,10 @@ def message_draft(
     choice = _choose(owner, contact, (template or "").strip(), channel, slots)
     _check_fits(choice, contact, channel)
     conversation = _conversation_for(owner, contact, choice, conversation)
-    _check_slots(choice, slots)
+    if slot_gaps:
+        slots = {name: f"[{SLOT_LABELS[name]}]" for name in choice.slots} | slots
+    else:
+        _check_slots(choice, slots)
     fields = merge_fields(owner=owner, contact=contact, conversation=conversation, slots=slots)
     # A name saved before names were held to one line must not break the subject.
     subject = one_line(render(choice.subject, fields)) if choice.subject else ""
@@ -132,6 +137,51 @@ def message_draft(
     tips = DAY_OF_ETIQUETTE if choice.family == "reminder" else ()
     cautions = draft_cautions(owner=owner, contact=contact, kind=choice.kind)
     return MessageDraft(contact, conversation, choice, subject, body, findings, tips, cautions)
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """A template offered for a person: its draft filled for them, or why it cannot be now."""
+
+    template: TemplateChoice
+    draft: MessageDraft | None
+    refusal: str = ""
+
+
+def draft_previews(
+    *,
+    owner,
+    contact: Contact,
+    choices: list[TemplateChoice],
+    conversation: Conversation | None = None,
+) -> list[DraftPreview]:
+    """Each of `choices` drafted for `contact` as `message_draft` would, slots left as gaps:
+    what the compose page shows before the user picks one. Writes nothing."""
+    previews = []
+    for choice in choices:
+        try:
+            draft = message_draft(
+                owner=owner,
+                contact=contact,
+                template=choice.key,
+                conversation=conversation,
+                slot_gaps=True,
+            )
+        except ValidationError as error:
+            previews.append(DraftPreview(choice, None, _preview_refusal(error)))
+        else:
+            previews.append(DraftPreview(choice, draft))
+    return previews
+
+
+def _preview_refusal(error: ValidationError) -> str:
+    # A preview never names a referrer who asked not to be named, not even to say so.
+    if getattr(error, "code", None) == "confidence":
+        return (
+            "What you wrote for them names the person who referred them, who asked not to "
+            "be named. Take the name out on their page."
+        )
+    return " ".join(error.messages)
 
 
 @transaction.atomic
