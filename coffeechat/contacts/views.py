@@ -115,6 +115,7 @@ def _contact_form_page(
             "contact": contact,
             "duplicate": duplicate,
             "coworker_warning": _form_coworker_warning(request, form),
+            "organization_names": selectors.organization_names(owner=request.user),
         },
     )
 
