@@ -103,7 +103,10 @@ def test_typing_a_near_name_asks_before_making_a_second_organisation(
     response = alice_client.post(NEW, _person(organization_name="Brightwell Health Ltd"))
     assert response.status_code == 200
     assert "Did you mean Brightwell Health?" in response.text
-    assert 'name="organization_choice" value="existing" class="secondary small">Use Brightwell Health<' in response.text
+    assert (
+        'name="organization_choice" value="existing" class="secondary small">Use Brightwell Health<'
+        in response.text
+    )
     assert not Contact.objects.exists()
     assert Organization.objects.filter(owner=alice).count() == 1
 
