@@ -93,7 +93,7 @@ def message_draft(
     *,
     owner,
     contact: Contact,
-    template: str,
+    template: str | TemplateChoice,
     channel: str | None = None,
     conversation: Conversation | None = None,
     takeaway: str | None = None,
@@ -105,7 +105,8 @@ def message_draft(
 
     The referral request is chosen when the referrer allowed their name, a LinkedIn note when
     the person has no e-mail address or `channel` asks for one, and the user's version of a
-    built-in whenever they customised it. With `slot_gaps`, a slot not written yet shows as a
+    built-in whenever they customised it. A TemplateChoice the owner was offered
+    (`templates_for`) is used as it is. With `slot_gaps`, a slot not written yet shows as a
     gap in brackets instead of refusing the draft: a preview before the user writes them.
     """
     check_owner(owner, contact, conversation)
@@ -114,7 +115,10 @@ def message_draft(
     if takeaway is not None:
         slots["takeaway"] = takeaway
     slots = _clean_slots(slots)
-    choice = _choose(owner, contact, (template or "").strip(), channel, slots)
+    if isinstance(template, TemplateChoice):
+        choice = template
+    else:
+        choice = _choose(owner, contact, (template or "").strip(), channel, slots)
     _check_fits(choice, contact, channel)
     conversation = _conversation_for(owner, contact, choice, conversation)
     if slot_gaps:
@@ -163,7 +167,7 @@ def draft_previews(
             draft = message_draft(
                 owner=owner,
                 contact=contact,
-                template=choice.key,
+                template=choice,
                 conversation=conversation,
                 slot_gaps=True,
             )
