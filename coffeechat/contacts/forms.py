@@ -12,7 +12,8 @@ from coffeechat.contacts.models import (
     Source,
     Stage,
 )
-from coffeechat.contacts.selectors import SORTS, organization_similar
+from coffeechat.contacts.organization_names import organization_similar
+from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
     EmailField,
     LineField,

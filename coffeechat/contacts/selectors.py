@@ -9,7 +9,6 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
-from coffeechat.lib.text import organization_key
 from coffeechat.lib.validation import SEARCH_LIMIT, check_line, parse_id
 
 # Up to this many organisations matching a search word are given to the search as a list.
@@ -105,32 +104,6 @@ def organization_list(*, owner, query: str = "") -> QuerySet[Organization]:
     for word in query.split():
         organizations = organizations.filter(Q(name__icontains=word) | Q(industry__icontains=word))
     return organizations.order_by("name")
-
-
-# Names offered as the organisation is typed on the contact form, and organisations looked at
-# when a typed name might mean one the owner has already.
-ORGANIZATION_SUGGESTIONS = 300
-SIMILAR_CANDIDATES = 200
-
-
-def organization_names(*, owner, limit: int = ORGANIZATION_SUGGESTIONS) -> list[str]:
-    return list(
-        Organization.objects.owned_by(owner).order_by("name").values_list("name", flat=True)[:limit]
-    )
-
-
-def organization_similar(*, owner, name: str) -> Organization | None:
-    """The owner's organisation that `name` most likely means when it is not its exact name:
-    the same words but for case, punctuation or a legal form ("Brightwell Health Ltd" for
-    "Brightwell Health"). None when `name` is an organisation's name or means none."""
-    key = organization_key(name)
-    if not key or Organization.objects.owned_by(owner).filter(name__iexact=name).exists():
-        return None
-    candidates = Organization.objects.owned_by(owner).filter(name__icontains=key.split()[0])
-    for organization in candidates.order_by("name")[:SIMILAR_CANDIDATES]:
-        if organization_key(organization.name) == key:
-            return organization
-    return None
 
 
 def tag_list(*, owner) -> QuerySet[Tag]:

@@ -86,18 +86,6 @@ class ScheduleForm(forms.Form):
         return sorted(known_zones())
 
 
-class BoardForm(forms.Form):
-    """The query string of the conversations page: one stage to show whole, and its page."""
-
-    stage = forms.ChoiceField(choices=[(key, key) for key in STAGE_KEYS], required=False)
-    page = WholeNumberField(required=False, min_value=1)
-
-    def value(self, name: str):
-        """The field's value when valid, else None: a bad link shows the whole board."""
-        self.is_valid()
-        return self.cleaned_data.get(name) or None
-
-
 class CancelForm(forms.Form):
     reason = TextField(max_length=REASON_CHARS, required=False)
 
@@ -143,3 +131,15 @@ class NextForm(forms.Form):
     """Where a form on another page asks to be taken back to."""
 
     next = LineField(max_length=LINE_LIMIT, required=False)
+
+
+class BoardForm(forms.Form):
+    """The query string of the conversations page: one stage to show whole, and its page."""
+
+    stage = forms.ChoiceField(choices=[(key, key) for key in STAGE_KEYS], required=False)
+    page = WholeNumberField(required=False, min_value=1)
+
+    def value(self, name: str):
+        """The field's value when valid, else None: a bad link shows the whole board."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None

@@ -143,51 +143,6 @@ def message_draft(
     return MessageDraft(contact, conversation, choice, subject, body, findings, tips, cautions)
 
 
-@dataclass(frozen=True)
-class DraftPreview:
-    """A template offered for a person: its draft filled for them, or why it cannot be now."""
-
-    template: TemplateChoice
-    draft: MessageDraft | None
-    refusal: str = ""
-
-
-def draft_previews(
-    *,
-    owner,
-    contact: Contact,
-    choices: list[TemplateChoice],
-    conversation: Conversation | None = None,
-) -> list[DraftPreview]:
-    """Each of `choices` drafted for `contact` as `message_draft` would, slots left as gaps:
-    what the compose page shows before the user picks one. Writes nothing."""
-    previews = []
-    for choice in choices:
-        try:
-            draft = message_draft(
-                owner=owner,
-                contact=contact,
-                template=choice,
-                conversation=conversation,
-                slot_gaps=True,
-            )
-        except ValidationError as error:
-            previews.append(DraftPreview(choice, None, _preview_refusal(error)))
-        else:
-            previews.append(DraftPreview(choice, draft))
-    return previews
-
-
-def _preview_refusal(error: ValidationError) -> str:
-    # A preview never names a referrer who asked not to be named, not even to say so.
-    if getattr(error, "code", None) == "confidence":
-        return (
-            "What you wrote for them names the person who referred them, who asked not to "
-            "be named. Take the name out on their page."
-        )
-    return " ".join(error.messages)
-
-
 @transaction.atomic
 def message_draft_save(*, owner, draft: MessageDraft) -> Message:
     """Keeps `draft` as a draft message; a request or nudge joins the open conversation."""

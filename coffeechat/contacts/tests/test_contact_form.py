@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from coffeechat.contacts.models import Contact, Organization, Source
-from coffeechat.contacts.selectors import (
+from coffeechat.contacts.organization_names import (
     ORGANIZATION_SUGGESTIONS,
     organization_names,
     organization_similar,

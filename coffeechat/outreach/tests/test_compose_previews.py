@@ -11,8 +11,9 @@ from django.utils import timezone
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.demo import demo_load
-from coffeechat.outreach.drafting import draft_previews, message_draft
+from coffeechat.outreach.drafting import message_draft
 from coffeechat.outreach.models import Message, Template
+from coffeechat.outreach.previews import draft_previews
 from coffeechat.outreach.templating import templates_for
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,11 @@ from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import error_text
 from coffeechat.lib.validation import one_line
 from coffeechat.outreach import delivery, services
-from coffeechat.outreach.drafting import draft_cautions, draft_previews, message_draft_create
+from coffeechat.outreach.drafting import draft_cautions, message_draft_create
 from coffeechat.outreach.forms import ComposeFilterForm, ComposeForm, MessageForm, ReplyForm
 from coffeechat.outreach.lint import Finding
 from coffeechat.outreach.models import Channel, Message
+from coffeechat.outreach.previews import draft_previews
 from coffeechat.outreach.selectors import message_list
 from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
 from coffeechat.outreach.templating import templates_for
