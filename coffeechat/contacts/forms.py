@@ -13,6 +13,7 @@ from coffeechat.contacts.models import (
     Source,
     Stage,
 )
+from coffeechat.contacts.organization_names import organization_similar
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
     EmailField,
@@ -44,7 +45,13 @@ class ContactForm(forms.Form):
     )
     location = LineField(max_length=NAME_LIMIT, required=False)
     time_zone = TimeZoneField(required=False, help_text="e.g. Europe/Berlin or America/Chicago.")
-    source = forms.ChoiceField(label="How you know them", choices=Source.choices)
+    # Not the first choice ("Friend or family") by default: a person added without saying
+    # how they are known starts where every import starts them, with no connection yet.
+    source = forms.ChoiceField(
+        label="How you know them",
+        choices=Source.choices,
+        initial=Contact._meta.get_field("source").default,
+    )
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
     why_them = TextField(
         label="Why them, in one sentence to them",
@@ -93,9 +100,15 @@ class ContactForm(forms.Form):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = forms.BooleanField(label="Do not contact", required=False)
+    # The answer to "Did you mean …?" when the organisation typed looks like one already kept.
+    organization_choice = forms.ChoiceField(
+        choices=[("existing", "the one I have"), ("new", "a new one")], required=False
+    )
 
     def __init__(self, *args, owner: Owner, instance: Contact | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.similar_organization: Organization | None = None
         referrers = Contact.objects.owned_by(owner).order_by("name")
         if instance is not None:
             referrers = referrers.exclude(pk=instance.pk)
@@ -106,11 +119,28 @@ class ContactForm(forms.Form):
         # The co-worker caution appears as the organisation is typed.
         self.fields["organization_name"].widget.attrs.update(
             {
+                "list": "organization-names",
+                "autocomplete": "off",
                 "hx-get": reverse("contacts:coworker_check"),
                 "hx-trigger": "input changed delay:300ms, change",
                 "hx-target": "#coworker",
             }
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = cleaned.get("organization_name") or ""
+        choice = cleaned.pop("organization_choice", "")
+        similar = organization_similar(owner=self.owner, name=name) if name else None
+        if similar is None or choice == "new":
+            return cleaned
+        if choice == "existing":
+            cleaned["organization_name"] = similar.name
+            return cleaned
+        # Asked, not decided: a second "Brightwell Health" is easy to make and hard to notice.
+        self.similar_organization = similar
+        self.add_error("organization_name", f"Did you mean {similar.name}?")
+        return cleaned
 
     def clean_other_emails(self) -> list[str]:
         emails = [e.strip() for e in self.cleaned_data["other_emails"].split(",") if e.strip()]

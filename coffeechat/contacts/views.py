@@ -20,6 +20,7 @@ from coffeechat.contacts.forms import (
     SearchForm,
 )
 from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
+from coffeechat.contacts.organization_names import organization_names
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.lib.requests import OwnerRequest
@@ -117,6 +118,7 @@ def _contact_form_page(
             "contact": contact,
             "duplicate": duplicate,
             "coworker_warning": _form_coworker_warning(request, form),
+            "organization_names": organization_names(owner=request.user),
         },
     )
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from coffeechat.conversations.views import detail, notes, prep, schedule
+from coffeechat.conversations.views import board, detail, notes, prep, schedule
 
 app_name = "conversations"
 urlpatterns = [
+    path("", board.board, name="board"),
     path("<int:conversation_pk>/", detail.conversation_detail, name="conversation_detail"),
     path("begin/<int:contact_pk>/", detail.conversation_begin, name="conversation_begin"),
     # Scheduling

@@ -94,18 +94,21 @@ def message_draft(
     *,
     owner: Owner,
     contact: Contact,
-    template: str,
+    template: str | TemplateChoice,
     channel: str | None = None,
     conversation: Conversation | None = None,
     takeaway: str | None = None,
     slots: dict[str, str] | None = None,
+    slot_gaps: bool = False,
 ) -> MessageDraft:
     """A draft to `contact` from `template`: a kind of message (request, thank_you…), a
     built-in's family or key (reminder, request_linkedin) or a template key (own:12).
 
     The referral request is chosen when the referrer allowed their name, a LinkedIn note when
     the person has no e-mail address or `channel` asks for one, and the user's version of a
-    built-in whenever they customised it.
+    built-in whenever they customised it. A TemplateChoice the owner was offered
+    (`templates_for`) is used as it is. With `slot_gaps`, a slot not written yet shows as a
+    gap in brackets instead of refusing the draft: a preview before the user writes them.
     """
     check_owner(owner, contact, conversation)
     refuse_do_not_contact(contact)
@@ -113,10 +116,16 @@ def message_draft(
     if takeaway is not None:
         slots["takeaway"] = takeaway
     slots = _clean_slots(slots)
-    choice = _choose(owner, contact, (template or "").strip(), channel, slots)
+    if isinstance(template, TemplateChoice):
+        choice = template
+    else:
+        choice = _choose(owner, contact, (template or "").strip(), channel, slots)
     _check_fits(choice, contact, channel)
     conversation = _conversation_for(owner, contact, choice, conversation)
-    _check_slots(choice, slots)
+    if slot_gaps:
+        slots = {name: f"[{SLOT_LABELS[name]}]" for name in choice.slots} | slots
+    else:
+        _check_slots(choice, slots)
     fields = merge_fields(owner=owner, contact=contact, conversation=conversation, slots=slots)
     # A name saved before names were held to one line must not break the subject.
     subject = one_line(render(choice.subject, fields)) if choice.subject else ""

@@ -130,6 +130,9 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     pages = _html_pages(owner, _urls(owner))
     assert len(pages) >= 30, pages
     assert reverse("agenda:upcoming") in pages
+    # Every stage of the conversations page, and one stage whole, are walked too.
+    assert reverse("conversations:board") in pages
+    pages.append(reverse("conversations:board") + "?stage=held")
     # The error pages are pages too.
     pages += ["/no-such-page/", reverse("agenda:snooze")]
 

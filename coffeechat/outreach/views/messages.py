@@ -18,6 +18,7 @@ from coffeechat.outreach.drafting import draft_cautions, message_draft_open_or_c
 from coffeechat.outreach.forms import ComposeFilterForm, ComposeForm, MessageForm, ReplyForm
 from coffeechat.outreach.lint import Finding
 from coffeechat.outreach.models import Channel, Message
+from coffeechat.outreach.previews import draft_previews
 from coffeechat.outreach.selectors import message_list
 from coffeechat.outreach.template_fields import SLOT_LABELS, SLOTS
 from coffeechat.outreach.templating import templates_for
@@ -59,15 +60,25 @@ def compose(request: OwnerRequest, contact_pk: int) -> HttpResponse:
             return redirect("outreach:message_edit", message_pk=message.pk)
     query = ComposeFilterForm(request.GET)
     kind = query.value("kind")
-    choices = templates_for(owner=request.user, contact=contact, kind=kind)
+    conversation_pk = query.value("conversation")
+    conversation = conversation_for_user(request, conversation_pk) if conversation_pk else None
+    previews = []
+    if not contact.do_not_contact:
+        previews = draft_previews(
+            owner=request.user,
+            contact=contact,
+            choices=templates_for(owner=request.user, contact=contact, kind=kind),
+            conversation=conversation,
+        )
     return render(
         request,
         "outreach/compose.html",
         {
             "contact": contact,
-            "choices": [(choice, _slot_fields(choice)) for choice in choices],
+            "choices": [(p, _slot_fields(p.template)) for p in previews if p.draft],
+            "not_now": [p for p in previews if not p.draft],
             "kind": kind,
-            "conversation_pk": query.value("conversation"),
+            "conversation_pk": conversation_pk,
             "coworker_warning": coworker_warning(
                 owner=request.user, organization=contact.organization, source=contact.source
             ),
