@@ -27,7 +27,7 @@ def profile_get(*, owner) -> Profile:
     return profile
 
 
-PROFILE_LINES = ("display_name", "current_employer")
+PROFILE_LINES = ("display_name", "current_employer", "pitch_sentence")
 
 
 def profile_update(*, owner, **fields: Any) -> Profile:

@@ -82,6 +82,7 @@ __all__ = [
     "RULES",
     "THANK_YOU_DUE",
     "THANK_YOU_OVERDUE",
+    "MENTOR_TOUCH_KINDS",
     "TOUCH_KINDS",
     "UPCOMING_DAYS",
     "Agenda",
@@ -127,6 +128,13 @@ TOUCH_KINDS = (
     ("send_update", "send an update on what you did with their advice"),
     ("share_article", "share an article or resource they would find useful"),
     ("congratulate", "congratulate them on recent news or work of theirs"),
+)
+# A mentor has given a lot already: the ideas that give something back come first.
+MENTOR_TOUCH_KINDS = (
+    TOUCH_KINDS[1],
+    TOUCH_KINDS[2],
+    ("offer_help", "offer them some help in return, naming what you could do"),
+    TOUCH_KINDS[0],
 )
 
 
@@ -379,7 +387,8 @@ def _held_back(data: AgendaData) -> list[_Touch]:
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
     contact = touch.person.contact
-    code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
+    kinds = MENTOR_TOUCH_KINDS if contact.is_mentor else TOUCH_KINDS
+    code, idea = kinds[contact.touches % len(kinds)]
     return make_item(
         "keep_in_touch",
         touch.key.removeprefix("keep_in_touch:"),

@@ -91,6 +91,12 @@ class ContactForm(forms.Form):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = forms.BooleanField(label="Do not contact", required=False)
+    is_mentor = forms.BooleanField(
+        label="A mentor to me",
+        required=False,
+        help_text="Someone whose advice you come back to. Keep-in-touch ideas for a mentor "
+        "give something back first: an article, congratulations, an offer of help.",
+    )
 
     def __init__(self, *args, owner, instance: Contact | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
     "source connection_note their_work research_notes why_them our_connection priority "
-    "may_use_referrer_name cadence_days do_not_contact connected_on"
+    "may_use_referrer_name cadence_days do_not_contact is_mentor connected_on"
 ).split()
 
 

@@ -33,6 +33,11 @@ MAX_ANSWER_NOTE_LENGTH = ANSWER_NOTE_LIMIT
 ENOUGH_QUESTIONS = 3
 INTRODUCTIONS_MINUTES = 2
 CLOSING_MINUTES = 3
+# Shown while every question came from a bank: the one only this user could ask is missing.
+OWN_QUESTION_NOTICE = (
+    "No question of your own yet. Write at least one from what your research turned up: it is "
+    "the question only you would think to ask them."
+)
 # Below this, a question has no room for a follow-up.
 SHORTEST_QUESTION_MINUTES = 2
 
@@ -65,6 +70,7 @@ class PrepStatus:
     missing: list[str]
     warnings: list[str]
     questions: int
+    own_questions: int = 0  # written for this conversation, not taken from a bank
 
 
 class PlanFrame(NamedTuple):
@@ -136,6 +142,16 @@ def bank_for_conversation(*, owner, conversation: Conversation) -> list[BankQues
     chosen = chosen_question_list(owner=owner, conversation=conversation)
     taken = {question_key(text) for text in chosen.values_list("text", flat=True)}
     return [q for q in question_bank(owner=owner) if question_key(q.text) not in taken]
+
+
+def own_question_count(*, owner, conversation: Conversation) -> int:
+    """How many of the conversation's questions the user wrote for it: a question taken from
+    the bank, the built-ins or their own saved ones, is not drawn from research on this person."""
+    banked = {question_key(q.text) for q in question_bank(owner=owner)}
+    chosen = chosen_question_list(owner=owner, conversation=conversation)
+    return sum(
+        1 for text in chosen.values_list("text", flat=True) if question_key(text) not in banked
+    )
 
 
 def group_by_category(questions: list[BankQuestion]) -> list[BankGroup]:
@@ -308,6 +324,9 @@ def prep_status(*, owner, conversation: Conversation) -> PrepStatus:
     if not _pitch(owner.pk).strip():
         missing.append("Your pitch, for when they ask you to tell them about yourself")
     warnings = []
+    own_questions = own_question_count(owner=owner, conversation=conversation)
+    if not own_questions:
+        warnings.append(OWN_QUESTION_NOTICE)
     if QuestionCategory.WHO_ELSE not in categories:
         warnings.append(
             "No “who else should I talk to?” question yet: it is how one conversation "
@@ -324,7 +343,11 @@ def prep_status(*, owner, conversation: Conversation) -> PrepStatus:
                 f"best {fits} first and keep the rest in reserve."
             )
     return PrepStatus(
-        complete=not missing, missing=missing, warnings=warnings, questions=len(categories)
+        complete=not missing,
+        missing=missing,
+        warnings=warnings,
+        questions=len(categories),
+        own_questions=own_questions,
     )
 
 
