@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from coffeechat.accounts.models import Profile
+from coffeechat.contacts.models import OrganizationResearch, PersonResearch
 from coffeechat.conversations.models import (
     ANSWER_NOTE_LIMIT,
     ChosenQuestion,
@@ -71,6 +72,16 @@ class PrepStatus:
     warnings: list[str]
     questions: int
     own_questions: int = 0  # written for this conversation, not taken from a bank
+
+
+@dataclass(frozen=True)
+class ResearchNoted:
+    """What the user found out about the person and their organisation, to draw a question
+    of their own from: notes by heading, and the checklist items done. Private notes: for the
+    user's own prep page, never for a message."""
+
+    notes: list[tuple[str, str]]
+    done: list[str]
 
 
 class PlanFrame(NamedTuple):
@@ -147,11 +158,32 @@ def bank_for_conversation(*, owner, conversation: Conversation) -> list[BankQues
 def own_question_count(*, owner, conversation: Conversation) -> int:
     """How many of the conversation's questions the user wrote for it: a question taken from
     the bank, the built-ins or their own saved ones, is not drawn from research on this person."""
+    check_owner(owner, conversation)
     banked = {question_key(q.text) for q in question_bank(owner=owner)}
     chosen = chosen_question_list(owner=owner, conversation=conversation)
     return sum(
         1 for text in chosen.values_list("text", flat=True) if question_key(text) not in banked
     )
+
+
+def research_noted(*, owner, conversation: Conversation) -> ResearchNoted:
+    check_owner(owner, conversation)
+    contact = conversation.contact
+    organization = contact.organization
+    first = contact.first_name or contact.name
+    notes = [
+        (f"Your research on {first}", contact.research_notes),
+        (f"{first}’s work", contact.their_work),
+    ]
+    done = [PersonResearch(v).label for v in contact.research_done if v in PersonResearch.values]
+    if organization is not None:
+        notes.append((organization.name, organization.research_notes))
+        done += [
+            OrganizationResearch(v).label
+            for v in organization.research_done
+            if v in OrganizationResearch.values
+        ]
+    return ResearchNoted(notes=[(h, text) for h, text in notes if text.strip()], done=done)
 
 
 def group_by_category(questions: list[BankQuestion]) -> list[BankGroup]:

@@ -18,10 +18,12 @@ from coffeechat.conversations.questions import (
     chosen_question_remove,
     group_by_category,
     own_question_add,
+    own_question_count,
     own_question_delete,
     plan_frame,
     prep_status,
     question_bank,
+    research_noted,
     time_plan,
 )
 
@@ -231,6 +233,8 @@ def test_services_refuse_another_users_objects(alice, bob, conversation):
         lambda: chosen_question_note(owner=bob, chosen=chosen, answer_note="mine"),
         lambda: own_question_delete(owner=bob, question=question),
         lambda: prep_status(owner=bob, conversation=conversation),
+        lambda: research_noted(owner=bob, conversation=conversation),
+        lambda: own_question_count(owner=bob, conversation=conversation),
     ]  # fmt: skip
     for call in calls:
         with pytest.raises(PermissionError):

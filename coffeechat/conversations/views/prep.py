@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.services import profile_get
-from coffeechat.contacts.models import Contact, OrganizationResearch, PersonResearch
 from coffeechat.conversations import questions
 from coffeechat.conversations.etiquette import HABITS
 from coffeechat.conversations.forms import MoveForm, QuestionForm, QuestionTextForm
@@ -40,28 +39,6 @@ def _field_errors(error: ValidationError) -> dict[str, list[str]]:
     return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
-def _research_noted(contact: Contact) -> dict:
-    """What the user found out about the person and their organisation, to draw their own
-    question from. Private notes: shown on their own prep page, never put into a message."""
-    organization = contact.organization
-    first = contact.first_name or contact.name
-    notes = [
-        (f"Your research on {first}", contact.research_notes),
-        (f"{first}’s work", contact.their_work),
-        (organization.name if organization else "", organization.research_notes)
-        if organization
-        else ("", ""),
-    ]
-    done = [PersonResearch(v).label for v in contact.research_done if v in PersonResearch.values]
-    if organization is not None:
-        done += [
-            OrganizationResearch(v).label
-            for v in organization.research_done
-            if v in OrganizationResearch.values
-        ]
-    return {"notes": [(label, text) for label, text in notes if text.strip()], "done": done}
-
-
 def _prep_context(request: HttpRequest, conversation: Conversation, **extra) -> dict:
     chosen = questions.chosen_question_list(owner=request.user, conversation=conversation)
     bank = questions.bank_for_conversation(owner=request.user, conversation=conversation)
@@ -72,7 +49,7 @@ def _prep_context(request: HttpRequest, conversation: Conversation, **extra) -> 
         "status": questions.prep_status(owner=request.user, conversation=conversation),
         "bank": questions.group_by_category(bank),
         "categories": QuestionCategory.choices,
-        "research": _research_noted(conversation.contact),
+        "research": questions.research_noted(owner=request.user, conversation=conversation),
         **extra,
     }
 
