@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -151,6 +152,9 @@ class ContactFilterForm(forms.Form):
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
+    mentor = forms.ChoiceField(
+        label="Who", choices=[("", "Everyone"), ("yes", "Mentors")], required=False
+    )
     sort = forms.ChoiceField(
         choices=[
             ("name", "Name A–Z"),
@@ -180,12 +184,14 @@ class ContactFilterForm(forms.Form):
         self.is_valid()
         return " ".join(self.errors.get("q", []))
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, Any]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""
         self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
+        data: dict[str, Any] = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
         if data.get("sort") not in SORTS:
             data["sort"] = "name"
+        if "mentor" in data:
+            data["mentor"] = True
         return {"query": data.get("q", ""), **{k: v for k, v in data.items() if k != "q"}}
 
     def query_string(self) -> str:

@@ -175,6 +175,19 @@ def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
     assert '<span class="badge badge-ok">mentor</span>' in listed
 
 
+def test_it_filters_the_list_to_mentors(alice, alice_client, contact):
+    Contact.objects.create(owner=alice, name="Charles Babbage", is_mentor=True)
+    url = reverse("contacts:contact_list")
+    everyone = alice_client.get(url).text
+    assert "Ada Lovelace" in everyone and "Charles Babbage" in everyone
+    mentors = alice_client.get(url, {"mentor": "yes"}).text
+    assert "Charles Babbage" in mentors and "Ada Lovelace" not in mentors
+    assert "1 person match" in mentors
+    assert '<option value="yes" selected>Mentors</option>' in mentors
+    nonsense = alice_client.get(url, {"mentor": "maybe"}).text
+    assert "Ada Lovelace" in nonsense and "Charles Babbage" in nonsense
+
+
 def test_it_asks_before_deleting_a_contact(alice_client, contact):
     url = reverse("contacts:contact_delete", args=[contact.pk])
     assert "cannot be undone" in alice_client.get(url).text
