@@ -33,6 +33,7 @@ PROFILE = {
         "understand information that affects their lives. I'm now exploring user research "
         "and service design, ideally in climate or public-sector teams."
     ),
+    "pitch_sentence": "I am a geography teacher moving into user research.",
     "goal_fields": "Climate adaptation, public services, energy",
     "goal_roles": "User researcher, service designer, research operations",
     "goal_organizations": "Tidewater Analytics, Civic Forms Studio, Harbourside Council Digital",
@@ -94,7 +95,10 @@ DETAILS: dict[str, dict[str, Any]] = {
     "Daniel Achebe": {"connection_note": "We taught together at Eastgate Academy until 2021."},
     "Aisha Rahman": {"their_work": "Wrote about the research behind the bin-collection service."},
     "Sofia Marchetti": {"connection_note": "Met at the Climate Designers meetup in Leeds."},
-    "Marcus Webb": {"connection_note": "My cousin Ruth's partner; she introduced us."},
+    "Marcus Webb": {
+        "connection_note": "My cousin Ruth's partner; she introduced us.",
+        "is_mentor": True,
+    },
     "Elena Petrova": {"location": "Berlin, Germany", "time_zone": "Europe/Berlin"},
     "Grace Adeyemi": {"their_work": "Talk at UX Leeds on research with patients on wards."},
     "Jonah Feld": {

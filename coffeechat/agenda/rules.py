@@ -75,6 +75,7 @@ __all__ = [
     "GROUPS",
     "KEEP_IN_TOUCH_AT_ONCE",
     "KEEP_IN_TOUCH_LATE_DAYS",
+    "MENTOR_TOUCH_KINDS",
     "PREPARE_BEFORE",
     "PRIORITY",
     "PROPOSE_TIMES_OVERDUE_DAYS",
@@ -136,6 +137,13 @@ TOUCH_KINDS = (
     ("send_update", "send an update on what you did with their advice"),
     ("share_article", "share an article or resource they would find useful"),
     ("congratulate", "congratulate them on recent news or work of theirs"),
+)
+# A mentor has given a lot already: the ideas that give something back come first.
+MENTOR_TOUCH_KINDS = (
+    TOUCH_KINDS[1],
+    TOUCH_KINDS[2],
+    ("offer_help", "offer them some help in return, naming what you could do"),
+    TOUCH_KINDS[0],
 )
 
 
@@ -415,7 +423,8 @@ def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
 
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
     contact = touch.person.contact
-    code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
+    kinds = MENTOR_TOUCH_KINDS if contact.is_mentor else TOUCH_KINDS
+    code, idea = kinds[contact.touches % len(kinds)]
     return make_item(
         "keep_in_touch",
         touch.key.removeprefix("keep_in_touch:"),

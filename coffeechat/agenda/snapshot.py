@@ -520,7 +520,7 @@ _TOUCH_CONTACTS = Prepared(
         .annotate(
             touches=_count(_sent(contact=OuterRef("pk"), kind=MessageKind.KEEP_IN_TOUCH), "contact")
         )
-        .values("touches", *contact_lookups())
+        .values("touches", "is_mentor", *contact_lookups())
     )
 )
 
@@ -565,6 +565,7 @@ def touch_contacts(people: list[TouchCandidate]) -> None:
             priority=person.priority,
             do_not_contact=False,
             touches=row["touches"],
+            is_mentor=row["is_mentor"],
         )
 
 

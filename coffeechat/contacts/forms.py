@@ -100,6 +100,12 @@ class ContactForm(forms.Form):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = forms.BooleanField(label="Do not contact", required=False)
+    is_mentor = forms.BooleanField(
+        label="A mentor to me",
+        required=False,
+        help_text="Someone whose advice you come back to. Keep-in-touch ideas for a mentor "
+        "give something back first: an article, congratulations, an offer of help.",
+    )
     # The answer to "Did you mean …?" when the organisation typed looks like one already kept.
     organization_choice = forms.ChoiceField(
         choices=[("existing", "the one I have"), ("new", "a new one")], required=False
@@ -179,6 +185,9 @@ class ContactFilterForm(forms.Form):
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
+    mentor = forms.ChoiceField(
+        label="Who", choices=[("", "Everyone"), ("yes", "Mentors")], required=False
+    )
     sort = forms.ChoiceField(
         choices=[
             ("name", "Name A–Z"),
@@ -213,9 +222,11 @@ class ContactFilterForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""
         self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
+        data: dict[str, Any] = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
         if data.get("sort") not in SORTS:
             data["sort"] = "name"
+        if "mentor" in data:
+            data["mentor"] = True
         return {"query": data.get("q", ""), **{k: v for k, v in data.items() if k != "q"}}
 
     def query_string(self) -> str:

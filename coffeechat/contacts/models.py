@@ -190,6 +190,8 @@ class Contact(OwnedModel):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = models.BooleanField(default=False)
+    # Someone who gives the user advice over time: keep-in-touch ideas for them give back.
+    is_mentor = models.BooleanField("mentor", default=False)
     connected_on = models.DateField(null=True, blank=True, validators=[validate_year])
 
     class Meta:

@@ -70,6 +70,7 @@ def contact_list(
     stage: str = "",
     tag: str = "",
     organization: Organization | None = None,
+    mentor: bool = False,
     sort: str = "name",
 ) -> QuerySet[Contact]:
     contacts = _with_stage(
@@ -94,6 +95,8 @@ def contact_list(
         contacts = contacts.filter(tags__name__iexact=tag)
     if organization is not None:
         contacts = contacts.filter(organization=organization)
+    if mentor:
+        contacts = contacts.filter(is_mentor=True)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

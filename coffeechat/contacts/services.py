@@ -26,7 +26,7 @@ ORGANIZATION_FIELDS = ("name", "website", "industry", "research_notes", "researc
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
     "source connection_note their_work research_notes why_them our_connection priority "
-    "may_use_referrer_name cadence_days do_not_contact connected_on"
+    "may_use_referrer_name cadence_days do_not_contact is_mentor connected_on"
 ).split()
 
 

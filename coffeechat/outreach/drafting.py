@@ -17,6 +17,7 @@ from django.db.models import F
 
 from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import coworker_warning
+from coffeechat.conversations.etiquette import DAY_OF_ETIQUETTE
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_open_get, conversation_start
 from coffeechat.lib.model_checks import validate_instance
@@ -42,15 +43,8 @@ _KEEP_IN_TOUCH_BY_SLOT = {
     "article_link": "keep_in_touch_article",
     "update": "keep_in_touch_update",
     "their_news": "keep_in_touch_congratulations",
+    "offer": "keep_in_touch_offer",
 }
-
-# For the user, not the message: how to carry the conversation itself.
-DAY_OF_ETIQUETTE = (
-    "Dress as people dress where they work, a little smarter if unsure.",
-    "Join or arrive a few minutes early, with your questions and a way to take notes.",
-    "Listen more than you talk: your pitch is a minute, the rest is their story.",
-    "Keep to the time you asked for, and offer to stop when it is up.",
-)
 
 _BOOKED_KINDS = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULE)
 
@@ -257,8 +251,9 @@ def _family_for(contact: Contact, name: str, slots: dict[str, str]) -> str:
         if len(chosen) != 1:
             raise ValidationError(
                 "Say which keep-in-touch message: keep_in_touch_article (with article_title "
-                "and article_link), keep_in_touch_update (with update) or "
-                "keep_in_touch_congratulations (with their_news)."
+                "and article_link), keep_in_touch_update (with update), "
+                "keep_in_touch_congratulations (with their_news) or keep_in_touch_offer "
+                "(with offer)."
             )
         return chosen.pop()
     if name not in FAMILIES:

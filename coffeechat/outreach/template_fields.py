@@ -24,6 +24,8 @@ FIELDS: dict[str, str] = {
     "area": "What you are exploring, from the fields (or roles) on your pitch page.",
     "my_name": "Your name, from your pitch page.",
     "my_pitch": "Your short introduction, from your pitch page.",
+    "my_pitch_sentence": "Your pitch in one sentence, as you would write it to a stranger, "
+    "from your pitch page; empty until you write it.",
     "signature": "Your signature (your name when you have not written one).",
     "minutes": "How long the conversation is, in minutes (20 until it is booked).",
     "date": "The day of the booked conversation, in their time zone, e.g. Tuesday 24 November.",
@@ -37,6 +39,8 @@ FIELDS: dict[str, str] = {
     "article_link": "The link to the article you are sharing.",
     "update": "What you did with their advice since you spoke.",
     "their_news": "Their news you are congratulating them on, e.g. their new role.",
+    "offer": "What you could do for them, as it follows “I could”, e.g. share my notes from "
+    "the transit data meetup.",
     "moved_by": "Who moved the conversation, “me” or “them”.",
     "introduce_to": "Who you would like to be introduced to, e.g. Leila Nasser at Fernleaf.",
     "introduce_why": "Why you would like to meet them, in one sentence.",
@@ -53,6 +57,7 @@ SLOTS: dict[str, str] = {
         "article_link",
         "update",
         "their_news",
+        "offer",
         "moved_by",
         "introduce_to",
         "introduce_why",
@@ -65,6 +70,7 @@ SLOT_LABELS = {
     "article_link": "the article's link",
     "update": "your update",
     "their_news": "their news",
+    "offer": "what you offer",
     "moved_by": "who moved it",
     "introduce_to": "who you would like to meet",
     "introduce_why": "why you would like to meet them",
@@ -98,6 +104,7 @@ SAMPLE_FIELDS: dict[str, str] = {
     "article_link": "https://example.org/timetables",
     "update": "I ran a small study with six riders and wrote it up as a case study",
     "their_news": "your new role leading design at Northwind",
+    "offer": "share my notes from the rider workshops I ran in the spring",
     "moved_by": "them",
     "introduce_to": "Sam Okafor at Northwind Transit",
     "introduce_why": "I would like to hear how their team researches with riders",
@@ -174,6 +181,7 @@ def _my_fields(owner: Owner, profile) -> dict[str, str]:
         "area": natural_list(profile.goal_fields) or natural_list(profile.goal_roles),
         "my_name": my_name,
         "my_pitch": profile.pitch.strip(),
+        "my_pitch_sentence": _sentence(profile.pitch_sentence),
         "signature": profile.signature.strip() or my_name,
     }
 

@@ -716,6 +716,18 @@ def test_any_later_message_restarts_the_cadence_and_rotates_the_idea(alice, cont
     assert [s.code for s in only(alice, at(1), "keep_in_touch").suggestions] == ["congratulate"]
 
 
+def test_a_mentor_is_offered_the_ideas_that_give_back_first(alice, contact):
+    Contact.objects.filter(pk=contact.pk).update(is_mentor=True)
+    talk(contact, State.THANKED, held_at=at(1, month=1), thanked_at=at(2, month=1))
+    items = []
+    for day in range(1, 6):
+        items.append(only(alice, at(1), "keep_in_touch"))
+        sent(contact, "keep_in_touch", at(day, month=4), None)
+    codes = [item.suggestions[0].code for item in items]
+    assert codes == ["share_article", "congratulate", "offer_help", "send_update", "share_article"]
+    assert "An idea: offer them some help in return" in items[2].reason
+
+
 def test_keep_in_touch_skips_do_not_contact_and_people_in_a_conversation(alice, contact):
     talk(contact, State.THANKED, held_at=at(1, month=1), thanked_at=at(2, month=1))
     talk(contact, State.REQUESTED, requested_at=at(2))
