@@ -1,5 +1,6 @@
-"""Every page of the demo network, on a phone and in both themes: no sideways scrolling at
-390 px, and no accessibility violation that axe-core finds, in the light or the dark theme.
+"""Every page of the demo network, on a phone and on a wide screen, in both themes: no sideways
+scrolling at 390 px, and no accessibility violation that axe-core finds, in the light or the dark
+theme, at either width.
 
 The pages are the URL configuration's own: every named URL, filled in with the demo's people
 and conversations, that answers a signed-in GET with an HTML page.
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 900}
 # Two people at different stages: a held conversation and a booked one with a long link.
 PEOPLE = ("Sofia Marchetti", "Oliver Brennan")
 
@@ -119,7 +121,7 @@ def _violations(page, rules: list[str] | None = None) -> list[str]:
     ]
 
 
-def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, browser):
+def test_every_page_fits_a_phone_and_passes_axe_in_both_themes_and_widths(live_server, browser):
     from axe_playwright_python.base import AXE_FILE_PATH
 
     from coffeechat.accounts.services import local_user_get_or_create, login_link_create
@@ -173,6 +175,22 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     page.emulate_media(color_scheme="dark")
     if found := _violations(page, COLOUR_RULES):
         failing["/ with a snooze menu open (dark)"] = found
+    context.close()
+
+    # The same pages on a wide screen, where the layout (and the navigation) differ.
+    context = browser.new_context(viewport=WIDE)
+    context.add_init_script(path=str(AXE_FILE_PATH))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    for url in pages:
+        page.emulate_media(color_scheme="light")
+        page.goto(live_server.url + url)
+        if found := _violations(page):
+            failing[f"{url} (light, 1280 px)"] = found
+        page.emulate_media(color_scheme="dark")
+        if found := _violations(page, COLOUR_RULES):
+            failing[f"{url} (dark, 1280 px)"] = found
     context.close()
 
     assert not overflowing, f"wider than 390 px (by px): {overflowing}"
