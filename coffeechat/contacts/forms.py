@@ -15,6 +15,7 @@ from coffeechat.contacts.models import (
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
     EmailField,
+    IdField,
     LineField,
     OwnedChoiceField,
     TextField,
@@ -156,6 +157,8 @@ class ContactFilterForm(forms.Form):
         ],
         required=False,
     )
+    # The people of one import (the imports page links here to review them).
+    batch = IdField(required=False)
     page = WholeNumberField(required=False, min_value=1)
 
     def __init__(self, *args, tags: list[str], **kwargs):

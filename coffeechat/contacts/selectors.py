@@ -53,6 +53,7 @@ def contact_list(
     tag: str = "",
     organization: Organization | None = None,
     sort: str = "name",
+    batch: int | None = None,
 ) -> QuerySet[Contact]:
     contacts = _with_stage(
         Contact.objects.owned_by(owner).select_related("organization").prefetch_related("tags")
@@ -80,6 +81,9 @@ def contact_list(
         contacts = contacts.filter(tags__name__iexact=tag)
     if organization is not None:
         contacts = contacts.filter(organization=organization)
+    if batch is not None:
+        # The people an import created or filled in (the link is the importing app's).
+        contacts = contacts.filter(import_links__batch_id=batch)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
