@@ -240,8 +240,9 @@ def undo_plan(*, owner, batch: ImportBatch) -> UndoPlan:
             plan.reverts.append(revert)
         elif revert.changed:
             plan.untouched.append(revert)
-    # The organisations it created that nobody else is at, and that were not edited since.
+    # The organisations it created that nobody will be at, and that were not edited since.
     removed = {c.pk for c in plan.remove}
+    removed |= {r.contact.pk for r in plan.reverts if "organization" in r.fields}
     candidates = Organization.objects.owned_by(owner).filter(
         pk__in=batch.organization_ids, updated_at__lte=batch.created_at
     )

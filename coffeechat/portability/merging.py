@@ -315,12 +315,12 @@ class ImportPlan:
         report(len(self.created) + len(self.updated))
 
     def links(self, batch_id: int, tags: dict[str, int]) -> list[tuple]:
-        """(batch, contact, created, filled as JSON) for every person the import wrote.
+        """(batch, contact, created, filled) for every person the import wrote.
 
         `filled` names, for a person who was already there, each field the import filled and
         the value it wrote there, the e-mail addresses it added and the tags (by id).
         """
-        rows = [(batch_id, p.pk, True, "{}") for p in self.created]
+        rows: list[tuple] = [(batch_id, p.pk, True, {}) for p in self.created]
         for p in self.updated.values():
             filled: dict[str, Any] = {}
             for name in p.changed:
@@ -332,7 +332,7 @@ class ImportPlan:
                     filled[name] = getattr(p, name)
             if p.new_tags:
                 filled["tags"] = sorted(tags[key] for key in p.new_tags)
-            rows.append((batch_id, p.pk, False, json.dumps(filled, sort_keys=True)))
+            rows.append((batch_id, p.pk, False, filled))
         return rows
 
     def _create_missing(self, model, known: dict[str, int], wanted: dict[str, str]):

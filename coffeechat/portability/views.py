@@ -83,7 +83,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         try:
-            data = read_source(upload, upload.name)
+            data = read_source(upload, upload.name, archive=kind == "linkedin")
             incoming = parse_file(kind, data, filename=upload.name)
             summary = import_contacts(
                 owner=request.user, incoming=incoming, dry_run=True, outcomes=True

@@ -120,3 +120,49 @@ def test_it_says_when_the_file_does_not_exist(tmp_path):
 def test_it_answers_a_usage_error_with_exit_code_2():
     assert run("import", "facebook", FILES / "Connections.csv").exit_code == 2
     assert run("import", "linkedin").exit_code == 2
+
+
+def test_imports_list_tag_and_undo(tmp_path):
+    assert run("imports", "list").stdout == "No imports yet.\n"
+    run("import", "linkedin", FILES / "Connections.csv")
+    listed = run("imports", "list")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0].split()[:3] == ["#", "File", "Imported"]
+    assert lines[1].split()[:2] == ["1", "Connections.csv"]
+
+    tagged = run("imports", "tag", "1", "LinkedIn 2026")
+    assert tagged.stdout == "The people of Connections.csv are tagged “LinkedIn 2026”.\n"
+    assert "LinkedIn 2026" in run("imports", "list").stdout
+
+    asked = CliRunner().invoke(main, ["imports", "undo", "1"], input="n\n")
+    assert "- removes 9 people it added" in asked.stdout
+    assert asked.stdout.endswith("Nothing changed.\n")
+    assert Contact.objects.count() == 9
+
+    done = run("imports", "undo", "1", "--yes")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.endswith("Undone: removed 9 people.\n")
+    assert not Contact.objects.exists()
+    again = run("imports", "undo", "1", "--yes")
+    assert again.stdout == "Import 1 (Connections.csv) was already undone; nothing changed.\n"
+
+
+@pytest.mark.parametrize("number", ["2", "0", "x", "٣"])
+def test_imports_undo_of_an_unknown_import_is_one_line(number):
+    run("import", "linkedin", FILES / "Connections.csv")
+    result = run("imports", "undo", number, "--yes")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1
+    assert Contact.objects.count() == 9
+
+
+def test_imports_undo_of_another_users_import_changes_nothing(alice):
+    from coffeechat.portability.importers import import_contacts, parse_file
+
+    people = parse_file("linkedin", (FILES / "Connections.csv").read_bytes(), filename="c.csv")
+    batch = import_contacts(owner=alice, incoming=people, kind="linkedin", filename="c.csv").batch
+    result = run("imports", "undo", str(batch.pk), "--yes")
+    assert result.exit_code == 1
+    assert "There is no import" in result.stderr
+    assert Contact.objects.filter(owner=alice).count() == 9
