@@ -53,20 +53,33 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="File", help_text=f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
 
 
+class PositionsField(LineField):
+    """Rows (or organisations) of a preview: ranges of positions in one value ("0-41,43"),
+    as the page's script sends them, or one position per ticked box without JavaScript."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            values = [str(v) for v in value]
+            if len(values) > 1 and any("-" in v or "," in v for v in values):
+                raise ValidationError(CHOICE_ERROR, code="choice")
+            value = ",".join(values)
+        return super().to_python(value)
+
+
 class ConfirmForm(forms.Form):
     """The second step: the preview's token says which kept file to import.
 
-    With `choosing`, only the rows chosen are imported: `chosen` gives them as ranges of row
-    positions ("0-41,43"), `groups` whole organisations of the preview the same way. A page
-    without JavaScript sends each ticked box on its own (`row`, `group`); they are joined
-    into the same fields before the form checks them.
+    With `choosing`, only the rows chosen are imported: `row` names them and `group` whole
+    organisations of the preview (PositionsField).
     """
 
     action = forms.ChoiceField(choices=[("confirm", "Import")])
     token = LineField(max_length=100, required=False)
     choosing = forms.BooleanField(required=False)
-    chosen = LineField(max_length=CHOICE_LIMIT, required=False)
-    groups = LineField(max_length=CHOICE_LIMIT, required=False)
+    row = PositionsField(max_length=CHOICE_LIMIT, required=False)
+    group = PositionsField(max_length=CHOICE_LIMIT, required=False)
 
 
 class TagForm(forms.Form):
@@ -76,7 +89,7 @@ class TagForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     _sweep_kept_files()
-    confirm = ConfirmForm(_choice_data(request) if request.method == "POST" else None)
+    confirm = ConfirmForm(request.POST if request.method == "POST" else None)
     if confirm.is_bound and not confirm.has_error("action"):
         return _confirm(request, confirm)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -111,17 +124,6 @@ def _preview(request, kind, filename, token, incoming, summary, error="") -> Htt
     return render(request, "portability/import_preview.html", context)
 
 
-def _choice_data(request: HttpRequest):
-    """The form's data, with boxes ticked one by one joined into ranges."""
-    data = request.POST.copy()
-    for one, joined in (("row", "chosen"), ("group", "groups")):
-        if one in data and joined not in data:
-            values = data.getlist(one)
-            # Each box sends one position: a dash or comma would be a range smuggled in.
-            data[joined] = ",".join("x" if "-" in v or "," in v else v for v in values)
-    return data
-
-
 def _confirm(request: HttpRequest, confirm: ConfirmForm) -> HttpResponse:
     found = _kept_upload(request, confirm.cleaned_data.get("token", ""))
     if found is None:
@@ -139,8 +141,8 @@ def _confirm(request: HttpRequest, confirm: ConfirmForm) -> HttpResponse:
                 raise ValidationError(CHOICE_ERROR)
             incoming = chosen_rows(
                 incoming=incoming,
-                rows=confirm.cleaned_data.get("chosen", ""),
-                groups=confirm.cleaned_data.get("groups", ""),
+                rows=confirm.cleaned_data.get("row", ""),
+                groups=confirm.cleaned_data.get("group", ""),
             )
         except ValidationError as error:
             # The preview stays, so the user can choose again.

@@ -203,7 +203,7 @@ def test_the_preview_groups_people_by_organisation_and_lists_the_unnamed_lines(a
 
 def test_it_imports_only_the_rows_chosen(alice, alice_client):
     response = preview(alice_client, "linkedin", "Connections.csv", CHOICE)
-    response = confirm(alice_client, response, chosen="0,2-3")
+    response = confirm(alice_client, response, row="0,2-3")
     assert response.status_code == 302
     assert chosen_names(alice) == ["Ann Lee", "Cy Diaz", "Di Eng"]
     page = alice_client.get(response.url)
@@ -225,16 +225,17 @@ def test_it_imports_whole_organisations_chosen(alice, alice_client):
 @pytest.mark.parametrize(
     "choice",
     [
-        {"chosen": "0,9"},
-        {"chosen": "3-1"},
-        {"chosen": "-1"},
-        {"chosen": "0;1"},
-        {"chosen": "١"},
-        {"row": ["0-3"]},
+        {"row": "0,9"},
+        {"row": "3-1"},
+        {"row": "-1"},
+        {"row": "0;1"},
+        {"row": "١"},
+        {"row": ["0-3", "4"]},
         {"row": ["0", "x"]},
         {"group": ["3"]},
-        {"chosen": "9" * 30},
-        {"chosen": "0\n1"},
+        {"group": ["0,1", "2"]},
+        {"row": "9" * 30},
+        {"row": "0\n1"},
     ],
 )
 def test_it_refuses_a_choice_outside_the_previewed_file(alice, alice_client, choice):
@@ -244,13 +245,13 @@ def test_it_refuses_a_choice_outside_the_previewed_file(alice, alice_client, cho
     assert "does not match the file you previewed" in response.text
     assert not Contact.objects.exists()
     # The preview is still there to choose again.
-    response = confirm(alice_client, response, chosen="0")
+    response = confirm(alice_client, response, row="0")
     assert chosen_names(alice) == ["Ann Lee"]
 
 
 def test_it_refuses_to_import_nobody(alice, alice_client):
     response = preview(alice_client, "linkedin", "Connections.csv", CHOICE)
-    for choice in ({}, {"chosen": ""}, {"chosen": "4"}):
+    for choice in ({}, {"row": ""}, {"row": "4"}):
         response = confirm(alice_client, response, **choice)
         assert "Choose at least one person to import." in response.text
     assert not Contact.objects.exists()
@@ -276,7 +277,7 @@ def test_it_accepts_linkedins_whole_export(alice, alice_client):
     response = preview(alice_client, "linkedin", "export.zip", buffer.getvalue())
     assert response.status_code == 200, response.text
     assert "4 people to import" in response.text
-    confirm(alice_client, response, chosen="0-4")
+    confirm(alice_client, response, row="0-4")
     assert len(chosen_names(alice)) == 4
 
 
