@@ -187,6 +187,10 @@ def _active(owner, batch: ImportBatch, contacts: QuerySet[Contact]) -> set[int]:
     return active
 
 
+def _position(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
+
 def _current(contact: Contact, name: str) -> Any:
     if name == "organization":
         return contact.organization.name if contact.organization else ""
@@ -197,7 +201,9 @@ def _current(contact: Contact, name: str) -> Any:
 
 def _revert_of(contact: Contact, filled: dict[str, Any], tags: set[int]) -> Revert:
     revert = Revert(contact, [])
-    for name, value in filled.items():
+    # In the order of the form, whatever order the database keeps a JSON object's keys in.
+    order = list(FIELD_LABELS)
+    for name, value in sorted(filled.items(), key=lambda item: _position(order, item[0])):
         if name == "other_emails":
             still = [e for e in value if e in contact.other_emails]
             (revert.fields if still else revert.changed).append(name)
@@ -223,15 +229,19 @@ def undo_plan(*, owner, batch: ImportBatch) -> UndoPlan:
         )
     )
     created = [link.contact for link in links if link.created]
-    created_ids = [c.pk for c in created]
-    active = _active(owner, batch, Contact.objects.filter(pk__in=created_ids)) if created else set()
+    # Read through the links, not as a list of ids: an import may hold more people than a
+    # statement may have parameters.
+    of_batch = Contact.objects.owned_by(owner).filter(import_links__batch=batch)
+    active = (
+        _active(owner, batch, of_batch.filter(import_links__created=True)) if created else set()
+    )
     for contact in created:
         (plan.keep if contact.pk in active else plan.remove).append(contact)
     through = Contact.tags.through
     updated = [link for link in links if not link.created]
     tags_of: dict[int, set[int]] = {}
     for contact_id, tag_id in through.objects.filter(
-        contact__in=[link.contact_id for link in updated]
+        contact__in=of_batch.filter(import_links__created=False).values("pk")
     ).values_list("contact_id", "tag_id"):
         tags_of.setdefault(contact_id, set()).add(tag_id)
     for link in updated:
@@ -241,13 +251,23 @@ def undo_plan(*, owner, batch: ImportBatch) -> UndoPlan:
         elif revert.changed:
             plan.untouched.append(revert)
     # The organisations it created that nobody will be at, and that were not edited since.
-    removed = {c.pk for c in plan.remove}
-    removed |= {r.contact.pk for r in plan.reverts if "organization" in r.fields}
-    candidates = Organization.objects.owned_by(owner).filter(
-        pk__in=batch.organization_ids, updated_at__lte=batch.created_at
-    )
-    others = Contact.objects.filter(organization=OuterRef("pk")).exclude(pk__in=removed)
-    plan.organizations = list(candidates.exclude(Exists(others)).values_list("pk", flat=True))
+    going = {c.pk for c in plan.remove}
+    going |= {r.contact.pk for r in plan.reverts if "organization" in r.fields}
+    candidates: set[int] = set()
+    for ids in _chunks(batch.organization_ids):
+        candidates.update(
+            Organization.objects.owned_by(owner)
+            .filter(pk__in=ids, updated_at__lte=batch.created_at)
+            .values_list("pk", flat=True)
+        )
+    staying = set()
+    for ids in _chunks(sorted(candidates)):
+        for organization_id, pk in Contact.objects.filter(organization__in=ids).values_list(
+            "organization_id", "pk"
+        ):
+            if pk not in going:
+                staying.add(organization_id)
+    plan.organizations = sorted(candidates - staying)
     for items in (plan.remove, plan.keep):
         items.sort(key=lambda c: (c.name.casefold(), c.pk))
     return plan
@@ -289,8 +309,10 @@ def batch_undo(*, owner, batch: ImportBatch) -> UndoResult:
         through = Contact.tags.through
         for revert in plan.reverts:
             _apply(revert, batch, through)
-        Contact.objects.filter(pk__in=[c.pk for c in plan.remove], owner=owner).delete()
-        Organization.objects.filter(pk__in=plan.organizations, owner=owner).delete()
+        for ids in _chunks([c.pk for c in plan.remove]):
+            Contact.objects.filter(pk__in=ids, owner=owner).delete()
+        for ids in _chunks(plan.organizations):
+            Organization.objects.filter(pk__in=ids, owner=owner).delete()
         batch.undone_at = now
         batch.removed_count = len(plan.remove)
         batch.kept_count = len(plan.keep)
@@ -322,6 +344,10 @@ def _apply(revert: Revert, batch: ImportBatch, through) -> None:
     if names:
         fields = ["organization" if n == "organization" else n for n in names]
         contact.save(update_fields=[*fields, "updated_at"])
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def fields_in_words(names: list[str]) -> str:

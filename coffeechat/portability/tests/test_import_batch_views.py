@@ -97,7 +97,7 @@ def test_the_undo_page_lists_the_fields_it_will_empty(alice, alice_client):
     response = alice_client.get(reverse("portability:import_undo", args=[batch.pk]))
     text = " ".join(response.text.split())
     assert "Empties what it filled in on 1 person" in text
-    assert "Ann Lee: organisation, source and title" in text
+    assert "Ann Lee: organisation, title and source" in text
 
 
 @pytest.mark.parametrize("name", ["portability:import_tag", "portability:import_undo"])
