@@ -7,6 +7,7 @@ import coffeechat.cli.imports  # noqa: F401 - registers `coffeechat import`
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.cli import main
 from coffeechat.contacts.models import Contact
+from coffeechat.portability.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
@@ -19,9 +20,10 @@ def run(*args):
 def test_it_imports_a_linkedin_export_and_prints_a_summary():
     result = run("import", "linkedin", FILES / "Connections.csv")
     assert result.exit_code == 0, result.output
+    batch = ImportBatch.objects.get()
     assert result.stdout == (
         "Imported Connections.csv: 9 new, 0 merged, 0 skipped, 1 left out with no name "
-        "(line 12).\nTo undo it: coffeechat imports undo 1\n"
+        f"(line 12).\nTo undo it: coffeechat imports undo {batch.pk}\n"
     )
     assert Contact.objects.filter(owner=local_user_get_or_create()).count() == 9
 
@@ -125,32 +127,37 @@ def test_it_answers_a_usage_error_with_exit_code_2():
 def test_imports_list_tag_and_undo(tmp_path):
     assert run("imports", "list").stdout == "No imports yet.\n"
     run("import", "linkedin", FILES / "Connections.csv")
+    number = str(ImportBatch.objects.get().pk)
     listed = run("imports", "list")
     assert listed.exit_code == 0, listed.output
     lines = listed.stdout.splitlines()
     assert lines[0].split()[:3] == ["#", "File", "Imported"]
-    assert lines[1].split()[:2] == ["1", "Connections.csv"]
+    assert lines[1].split()[:2] == [number, "Connections.csv"]
 
-    tagged = run("imports", "tag", "1", "LinkedIn 2026")
+    tagged = run("imports", "tag", number, "LinkedIn 2026")
     assert tagged.stdout == "The people of Connections.csv are tagged “LinkedIn 2026”.\n"
     assert "LinkedIn 2026" in run("imports", "list").stdout
 
-    asked = CliRunner().invoke(main, ["imports", "undo", "1"], input="n\n")
+    asked = CliRunner().invoke(main, ["imports", "undo", number], input="n\n")
     assert "- removes 9 people it added" in asked.stdout
     assert asked.stdout.endswith("Nothing changed.\n")
     assert Contact.objects.count() == 9
 
-    done = run("imports", "undo", "1", "--yes")
+    done = run("imports", "undo", number, "--yes")
     assert done.exit_code == 0, done.output
     assert done.stdout.endswith("Undone: removed 9 people.\n")
     assert not Contact.objects.exists()
-    again = run("imports", "undo", "1", "--yes")
-    assert again.stdout == "Import 1 (Connections.csv) was already undone; nothing changed.\n"
+    again = run("imports", "undo", number, "--yes")
+    assert (
+        again.stdout == f"Import {number} (Connections.csv) was already undone; nothing changed.\n"
+    )
 
 
-@pytest.mark.parametrize("number", ["2", "0", "x", "٣"])
+@pytest.mark.parametrize("number", ["next", "0", "x", "٣"])
 def test_imports_undo_of_an_unknown_import_is_one_line(number):
     run("import", "linkedin", FILES / "Connections.csv")
+    if number == "next":
+        number = str(ImportBatch.objects.get().pk + 1)
     result = run("imports", "undo", number, "--yes")
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1
