@@ -173,3 +173,31 @@ def test_imports_undo_of_another_users_import_changes_nothing(alice):
     assert result.exit_code == 1
     assert "There is no import" in result.stderr
     assert Contact.objects.filter(owner=alice).count() == 9
+
+
+def test_it_imports_linkedins_whole_export_zip(tmp_path):
+    import zipfile
+
+    path = tmp_path / "Basic_LinkedInDataExport.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("Export/Profile.csv", "First Name\nAlice\n")
+        zipped.writestr("Export/Connections.csv", (FILES / "Connections.csv").read_bytes())
+    result = run("import", "linkedin", path)
+    assert result.exit_code == 0, result.output
+    assert "Imported Basic_LinkedInDataExport.zip: 9 new" in result.stdout
+    assert Contact.objects.count() == 9
+
+
+def test_it_refuses_a_hostile_zip_with_one_line(tmp_path):
+    import zipfile
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("../Connections.csv", (FILES / "Connections.csv").read_bytes())
+    result = run("import", "linkedin", path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: export.zip: the archive holds a file whose path leads outside it "
+        '("../Connections.csv").\n'
+    )
+    assert not Contact.objects.exists()
