@@ -17,6 +17,7 @@ from coffeechat.contacts.organization_names import organization_similar
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
     EmailField,
+    IdField,
     LineField,
     OwnedChoiceField,
     TextField,
@@ -199,6 +200,8 @@ class ContactFilterForm(forms.Form):
         ],
         required=False,
     )
+    # The people of one import (the imports page links here to review them).
+    batch = IdField(required=False)
     page = WholeNumberField(required=False, min_value=1)
 
     def __init__(self, *args, tags: list[str], **kwargs):

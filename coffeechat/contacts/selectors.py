@@ -72,6 +72,7 @@ def contact_list(
     organization: Organization | None = None,
     mentor: bool = False,
     sort: str = "name",
+    batch: int | None = None,
 ) -> QuerySet[Contact]:
     contacts = _with_stage(
         Contact.objects.owned_by(owner).select_related("organization").prefetch_related("tags")
@@ -97,6 +98,9 @@ def contact_list(
         contacts = contacts.filter(organization=organization)
     if mentor:
         contacts = contacts.filter(is_mentor=True)
+    if batch is not None:
+        # The people an import created or filled in (the link is the importing app's).
+        contacts = contacts.filter(import_links__batch_id=batch)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

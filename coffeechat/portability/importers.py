@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,12 +62,17 @@ class IncomingContact:
             return f"{self.file}, card {self.card} (line {self.line})"
         return f"{self.file}, line {self.line}"
 
+    @property
+    def display_name(self) -> str:
+        """The name, or what a person without one is added under."""
+        return self.name or next(iter(self.emails), "") or self.organization
+
     def label(self, name: str) -> str:
         return (self.columns or {}).get(name, name)
 
 
 KINDS = {
-    "linkedin": "LinkedIn connections (Connections.csv)",
+    "linkedin": "LinkedIn connections (Connections.csv, or LinkedIn's whole export ZIP)",
     "google": "Google Contacts (Google CSV)",
     "vcard": "vCard (.vcf from Apple, Outlook or a phone)",
 }
@@ -103,6 +108,8 @@ def cyclic_gc_paused() -> Iterator[None]:
 # Importing into the database ------------------------------------------------------------------
 
 PROGRESS_EVERY = 500
+# What happens to a row with no name, no e-mail address and no organisation.
+UNNAMED = "left out: no name, e-mail or organisation"
 
 
 @dataclass
@@ -110,15 +117,35 @@ class ImportSummary:
     new: int = 0
     merged: int = 0
     skipped: int = 0
+    # The lines of rows left out for having no name, e-mail address or organisation.
+    unnamed: list[int] = field(default_factory=list)
     # The first rows of the file and what happens to each, for a preview.
     preview: list[tuple[IncomingContact, str]] = field(default_factory=list)
+    # What happens to every row, in order, when asked for (a preview to choose from).
+    outcomes: list[str] = field(default_factory=list)
+    # The batch an import was recorded as; None for a dry run.
+    batch: Any = None
 
     @property
     def total(self) -> int:
-        return self.new + self.merged + self.skipped
+        return self.new + self.merged + self.skipped + len(self.unnamed)
+
+    def unnamed_lines(self) -> str:
+        """ "4, 9 and 12", the first ten of them and how many more."""
+        shown = [str(line) for line in self.unnamed[:10]]
+        more = len(self.unnamed) - len(shown)
+        if more:
+            return f"{', '.join(shown)} and {more} more"
+        if len(shown) > 1:
+            return f"{', '.join(shown[:-1])} and {shown[-1]}"
+        return "".join(shown)
 
     def __str__(self) -> str:
-        return f"{self.new} new, {self.merged} merged, {self.skipped} skipped"
+        text = f"{self.new} new, {self.merged} merged, {self.skipped} skipped"
+        if self.unnamed:
+            line = "line" if len(self.unnamed) == 1 else "lines"
+            text += f", {len(self.unnamed)} left out with no name ({line} {self.unnamed_lines()})"
+        return text
 
 
 def import_contacts(
@@ -127,16 +154,26 @@ def import_contacts(
     incoming: list[IncomingContact],
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    kind: str = "",
+    filename: str = "",
+    outcomes: bool = False,
 ) -> ImportSummary:
     """Adds the people in `incoming` to the owner's network, all or nothing.
 
     A person already known (by an e-mail, a LinkedIn profile, or the same name at the same
     organisation), in the database or earlier in the file, is merged: empty fields are filled,
-    e-mails and tags added, nothing the user wrote is overwritten. A dry run writes nothing.
-    `progress(done, total)` is called as rows are checked and then written.
+    e-mails and tags added, nothing the user wrote is overwritten. A row with no name is added
+    under its e-mail address or organisation, or left out when it has neither.
+
+    The import is recorded, in the same transaction, as an ImportBatch (of `kind` and
+    `filename`) that knows whom it created and what it filled in, so it can be undone; it is
+    `summary.batch`. A dry run writes nothing; with `outcomes` it notes what happens to every
+    row. `progress(done, total)` is called as rows are checked and then written.
     """
     # The planning and writing machinery imports the types above.
+    from coffeechat.portability.batches import record
     from coffeechat.portability.merging import ImportPlan
+    from coffeechat.portability.models import ImportedContact
 
     rows = len(incoming)
     total = rows if dry_run else 2 * rows
@@ -146,7 +183,7 @@ def import_contacts(
             progress(min(done, total), total)
 
     def plan() -> ImportPlan:
-        planned = ImportPlan(owner)
+        planned = ImportPlan(owner, outcomes=outcomes)
         for index, row in enumerate(incoming):
             planned.add(index, row)
             if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
@@ -161,7 +198,8 @@ def import_contacts(
         planned = plan()
         writes = max(1, len(planned.created) + len(planned.updated))
         planned.write(lambda done: report(rows + rows * done // writes))
+        planned.summary.batch = record(owner, planned, kind=kind, filename=filename)
         # The first page after an import is planned from statistics that know its rows.
-        statistics_refresh([Organization, Contact, Tag, Contact.tags.through])
+        statistics_refresh([Organization, Contact, Tag, Contact.tags.through, ImportedContact])
     report(total)
     return planned.summary

@@ -56,7 +56,23 @@ def _objects(owner) -> dict[str, list]:
         "chosen_question_pk": [chosen],
         "question_pk": [question],
         "takeaway_pk": [Takeaway.objects.filter(owner=owner).first()],
+        "batch_pk": [_import_batch(owner)],
     }
+
+
+def _import_batch(owner):
+    """An import that added people and filled in one of the demo's, with a long file name."""
+    from coffeechat.portability.importers import IncomingContact, import_contacts
+
+    rows = [
+        IncomingContact(name="Priya Raman", organization="Fabrikam", title="UX Researcher"),
+        IncomingContact(name="", emails=["press.office.long.address@fabrikam.example"]),
+        IncomingContact(
+            name=PEOPLE[0], organization="Civic Forms Studio", phone="+39 02 1234 5678"
+        ),
+    ]
+    filename = "Basic_LinkedInDataExport_12-07-2026_with_a_very_long_name.zip"
+    return import_contacts(owner=owner, incoming=rows, kind="linkedin", filename=filename).batch
 
 
 def _urls(owner) -> list[str]:

@@ -33,6 +33,8 @@ from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.conversations.models import ChosenQuestion, Conversation, Question, Takeaway
 from coffeechat.demo import demo_load
 from coffeechat.outreach.models import Message, Template
+from coffeechat.portability.importers import IncomingContact, import_contacts
+from coffeechat.portability.models import ImportBatch
 from coffeechat.tests.test_urls import _patterns
 
 pytestmark = pytest.mark.slow
@@ -245,6 +247,12 @@ def network(alice, bob):
         owner=alice, conversation=conversation, category="advice", text="What surprised you?"
     )
     AgendaMark.objects.create(owner=alice, item_key="fuzz:1", action=MarkAction.DISMISS)
+    import_contacts(
+        owner=alice,
+        incoming=[IncomingContact(name="Fuzz Imported", organization="Fuzz Co", line=2)],
+        kind="linkedin",
+        filename="Connections.csv",
+    )
     profile_get(owner=alice)
     # Someone else's objects, whose ids the pages of alice must not reach.
     demo_load(owner=bob)
@@ -280,6 +288,7 @@ def _object_urls(user) -> list[str]:
         "template_pk": _pks(Template, user),
         "question_pk": _pks(Question, user),
         "takeaway_pk": _pks(Takeaway, user),
+        "batch_pk": _pks(ImportBatch, user),
     }
     urls, unknown = [], []
     for name, pattern in _patterns(get_resolver()):
