@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from coffeechat.portability.importers import IncomingContact
+from coffeechat.portability.incoming import IncomingContact
 
 # Above this many people a preview lists organisations to choose from, not each person.
 LISTED_ROWS = 5_000

@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 from coffeechat.contacts.models import Source
 from coffeechat.contacts.services import normalize_linkedin_url, split_name
-from coffeechat.portability.importers import ImportFileError, IncomingContact
+from coffeechat.portability.incoming import ImportFileError, IncomingContact
 from coffeechat.portability.reading import (
     CsvTable,
     collapse,

@@ -27,7 +27,7 @@ from coffeechat.lib.validation import (
     TextValidator,
     remove_control,
 )
-from coffeechat.portability.importers import (
+from coffeechat.portability.incoming import (
     UNNAMED,
     ImportFileError,
     ImportSummary,

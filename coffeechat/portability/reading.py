@@ -12,7 +12,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import BinaryIO
 
-from coffeechat.portability.importers import MAX_IMPORT_BYTES, ImportFileError
+from coffeechat.portability.incoming import MAX_IMPORT_BYTES, ImportFileError
 
 
 def read_source(source: bytes | BinaryIO, filename: str, *, archive: bool = False) -> bytes:

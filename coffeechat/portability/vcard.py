@@ -14,7 +14,7 @@ from vobject.base import ContentLine, VObjectError, textLineToContentLine
 
 from coffeechat.contacts.models import Source
 from coffeechat.contacts.services import normalize_linkedin_url, split_name
-from coffeechat.portability.importers import ImportFileError, IncomingContact
+from coffeechat.portability.incoming import ImportFileError, IncomingContact
 from coffeechat.portability.reading import (
     collapse,
     name_part,
