@@ -5,9 +5,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from coffeechat.contacts import search_index
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
 from coffeechat.lib.validation import SEARCH_LIMIT, check_line, parse_id
 
@@ -66,12 +69,7 @@ def contact_list(
             named = ids
         else:
             named = named.values("pk")
-        contacts = contacts.filter(
-            Q(name__icontains=word)
-            | Q(organization__in=named)
-            | Q(title__icontains=word)
-            | Q(email__icontains=word)
-        )
+        contacts = contacts.filter(_words_in_contact(word) | Q(organization__in=named))
     if source:
         contacts = contacts.filter(source=source)
     if stage:
@@ -81,6 +79,15 @@ def contact_list(
     if organization is not None:
         contacts = contacts.filter(organization=organization)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _words_in_contact(word: str) -> Q:
+    """The contacts whose name, title or e-mail address contains `word`, whatever its case.
+    On SQLite a word of three characters or more is found through the search index
+    (search_index.py); PostgreSQL answers `icontains` through trigram indexes."""
+    if connection.vendor == "sqlite" and len(word) >= search_index.SHORTEST_WORD:
+        return Q(pk__in=RawSQL(search_index.matching_sql(), [search_index.phrase(word)]))
+    return Q(name__icontains=word) | Q(title__icontains=word) | Q(email__icontains=word)
 
 
 def contact_get(*, owner, pk: Any) -> Contact:
