@@ -16,6 +16,8 @@ from coffeechat.lib.validation import SEARCH_LIMIT, check_line, parse_id
 
 # Up to this many organisations matching a search word are given to the search as a list.
 ORGANIZATIONS_NAMED = 500
+# Up to this many people a search word finds are given to the search as a list (SQLite).
+PEOPLE_LISTED = 500
 
 SORTS = {
     "name": ("name", "pk"),
@@ -69,7 +71,9 @@ def contact_list(
             named = ids
         else:
             named = named.values("pk")
-        contacts = contacts.filter(_words_in_contact(word) | Q(organization__in=named))
+        contacts = contacts.filter(
+            _listed(owner, word, named) or _words_in_contact(word) | Q(organization__in=named)
+        )
     if source:
         contacts = contacts.filter(source=source)
     if stage:
@@ -79,6 +83,29 @@ def contact_list(
     if organization is not None:
         contacts = contacts.filter(organization=organization)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _listed(owner, word: str, named: list[int] | QuerySet[Any]) -> Q | None:
+    """On SQLite, a word that finds few people: their ids, which SQLite looks up one by one
+    (otherwise, without statistics, it reads the owner's people to check each against the
+    index's answer). None when the word finds more than PEOPLE_LISTED or the index cannot
+    answer it."""
+    if connection.vendor != "sqlite" or len(word) < search_index.SHORTEST_WORD:
+        return None
+    if not isinstance(named, list):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            search_index.owned_matching_sql(),
+            [search_index.phrase(word), owner.pk, PEOPLE_LISTED + 1],
+        )
+        ids = {pk for (pk,) in cursor.fetchall()}
+    if named and len(ids) <= PEOPLE_LISTED:
+        at = Contact.objects.owned_by(owner).filter(organization__in=named).order_by()
+        ids.update(at.values_list("pk", flat=True)[: PEOPLE_LISTED + 1])
+    if len(ids) > PEOPLE_LISTED:
+        return None
+    return Q(pk__in=sorted(ids))
 
 
 def _words_in_contact(word: str) -> Q:
