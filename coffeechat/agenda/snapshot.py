@@ -17,14 +17,17 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
     DateTimeField,
     Exists,
+    F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -50,7 +53,7 @@ from coffeechat.conversations.models import (
     TakeawayStatus,
 )
 from coffeechat.lib.owned import Owner
-from coffeechat.lib.prepared import Param, ParamList, Prepared
+from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
@@ -401,7 +404,6 @@ def _referrals_query() -> QuerySet[Any]:
         Takeaway.objects.filter(
             owner=_owner(),
             kind=TakeawayKind.REFERRAL,
-            referral_contact__owner=_owner(),
             referral_contact__do_not_contact=False,
         )
         .exclude(status=TakeawayStatus.DROPPED)
@@ -412,6 +414,7 @@ def _referrals_query() -> QuerySet[Any]:
             "created_at",
             "may_use_name",
             "conversation_id",
+            "referral_contact__owner_id",
             *contact_lookups("referral_contact__"),
             *contact_lookups("conversation__contact__"),
         )
@@ -425,6 +428,11 @@ def _referrals(reader: _Reader) -> list[Takeaway]:
     """Referral takeaways whose person has not been asked yet (a draft does not count)."""
     takeaways = []
     for row in _REFERRALS.rows(owner=reader.owner_id):
+        # The person is the owner's, as every takeaway's is; checked here rather than in SQL,
+        # where PostgreSQL, knowing the owner, would read all their people for each takeaway
+        # to find the one named.
+        if row["referral_contact__owner_id"] != reader.owner_id:
+            continue
         referrer = reader.contact(row, "conversation__contact__")
         conversation = reader.make(
             Conversation,
@@ -478,7 +486,17 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
     """People thanked before and not in a conversation now, with the last time they heard
     from the user (`touched`). With `before_horizon`, only those last in touch before their
     cadence ran out ahead of the horizon: before `Param` "default_cut" for the default cadence,
-    before "touched_by" less their own cadence for the others."""
+    before "touched_by" less their own cadence for the others. Each row carries the contact's
+    owner, for `_keep_in_touch` to check. Written for each database's planner: the same rows
+    either way (agenda/tests/test_snapshot.py)."""
+    if connection.vendor == "postgresql":
+        return _keep_in_touch_grouped(before_horizon=before_horizon)
+    return _keep_in_touch_by_person(before_horizon=before_horizon)
+
+
+def _keep_in_touch_by_person(*, before_horizon: bool) -> QuerySet[Any]:
+    """`_keep_in_touch_query` as SQLite answers it best: each of the owner's people thanked
+    before is checked by index searches for a message or a thank-you since the cut."""
     here = OuterRef("pk")
     thanked = _conversations().filter(thanked_at__isnull=False)
     busy = _conversations().filter(
@@ -505,7 +523,45 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
         # The later of the two; a person never written to since has only the first.
         people.annotate(touched=Coalesce(Greatest(thanked_last, sent_last), thanked_last))
         .order_by("pk")
-        .values("pk", "priority", "cadence_days", "touched")
+        .values(
+            contact_id=F("pk"),
+            contact__priority=F("priority"),
+            contact__cadence_days=F("cadence_days"),
+            contact__owner_id=F("owner_id"),
+            touched=F("touched"),
+        )
+    )
+
+
+def _keep_in_touch_grouped(*, before_horizon: bool) -> QuerySet[Any]:
+    """`_keep_in_touch_query` as PostgreSQL answers it best: the owner's thanked
+    conversations read by their index, one group for each person (their last thank-you), each
+    person found by id and their last message sent by an index search, and those last in
+    touch before the cut kept: one pass, with no join the planner could turn into a read of
+    all the owner's people for each row when its statistics are missing or stale."""
+    busy = _conversations().filter(
+        state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
+    )
+    sent_last = _latest(_sent(contact=OuterRef("contact_id")), "sent_at")
+    people = (
+        _conversations()
+        .filter(thanked_at__isnull=False, contact__do_not_contact=False)
+        .exclude(contact_id__in=busy.values("contact_id"))
+        .values("contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id")
+        .annotate(thanked_last=Max("thanked_at"))
+        # The later of the two; a person never written to since has only the first.
+        .annotate(touched=Coalesce(Greatest(F("thanked_last"), sent_last), F("thanked_last")))
+    )
+    if before_horizon:
+        # Most people keep the default cadence: one moment for all of them, worked out once.
+        cut = Case(
+            When(contact__cadence_days__isnull=True, then=Param("default_cut", DateTimeField())),
+            default=DaysBefore(Param("touched_by", DateTimeField()), "contact__cadence_days"),
+            output_field=DateTimeField(),
+        )
+        people = people.filter(touched__lt=cut)
+    return people.order_by("contact_id").values(
+        "contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id", "touched"
     )
 
 
@@ -515,7 +571,7 @@ _KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=Tru
 # The rest of what an item says of the people the agenda shows, read only for them.
 _TOUCH_CONTACTS = Prepared(
     lambda: (
-        Contact.objects.filter(owner=_owner(), pk__in=ParamList("ids", BigIntegerField()))
+        Contact.objects.filter(InList(F("pk"), ParamList("ids", BigIntegerField())), owner=_owner())
         .order_by()
         .annotate(
             touches=_count(_sent(contact=OuterRef("pk"), kind=MessageKind.KEEP_IN_TOUCH), "contact")
@@ -538,8 +594,8 @@ class TouchCandidate:
 
     def __init__(self, row: dict[str, Any], reader: _Reader):
         self._reader, self._contact = reader, _UNREAD
-        self.pk, self.priority = row["pk"], row["priority"]
-        self.cadence_days, self.touched = row["cadence_days"], row["touched"]
+        self.pk, self.priority = row["contact_id"], row["contact__priority"]
+        self.cadence_days, self.touched = row["contact__cadence_days"], row["touched"]
 
     @property
     def contact(self) -> Contact | None:
@@ -585,7 +641,10 @@ def _keep_in_touch(
             touched_by=touched_by,
             default_cut=touched_by - timedelta(days=default),
         )
-    return [TouchCandidate(row, reader) for row in rows]
+    # Every thanked person is the owner's, as every conversation's contact is; checked here.
+    return [
+        TouchCandidate(row, reader) for row in rows if row["contact__owner_id"] == reader.owner_id
+    ]
 
 
 # Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if there are

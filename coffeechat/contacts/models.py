@@ -197,9 +197,11 @@ class Contact(OwnedModel):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["owner", "name"]),
+            # The id last, as the lists order by it after the name: PostgreSQL then reads a
+            # page in the index's order and stops (SQLite's indexes end with the id anyway).
+            models.Index(fields=["owner", "name", "id"], name="contact_name_idx"),
             # The agenda: the people to ask first, and the people at an organisation.
-            models.Index(fields=["owner", "priority", "name"], name="contact_priority_idx"),
+            models.Index(fields=["owner", "priority", "name", "id"], name="contact_priority_idx"),
             models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
         ]
 
