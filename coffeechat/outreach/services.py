@@ -19,6 +19,7 @@ from coffeechat.conversations.services import (
 from coffeechat.lib.model_checks import tidy_lines, validate_instance
 from coffeechat.lib.owned import check_owner
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
+from coffeechat.lib.versions import STALE, text_version
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.drafting import (
     confidence_broken,
@@ -137,7 +138,24 @@ def _check_draft(message: Message) -> None:
         raise ValidationError("This message was already sent; it can no longer change.")
 
 
-def message_update(*, owner, message: Message, subject: str, body: str) -> Message:
+DRAFT_CHANGED_ELSEWHERE = (
+    "This draft was changed in another window since this page showed it. What you typed is "
+    "still here: save again to keep it, or reload the page to see the other version."
+)
+
+
+def message_version(message: Message) -> str:
+    """The version of a draft's text that a page shows; a save names it (see message_update)."""
+    return text_version(message.subject, message.body)
+
+
+@transaction.atomic
+def message_update(
+    *, owner, message: Message, subject: str, body: str, version: str = ""
+) -> Message:
+    """Saves a draft's subject and body. With `version`, the text the page started from, a
+    draft changed since (in another window) is refused rather than overwritten; saving the
+    text that is already stored changes nothing, so the version stays."""
     check_owner(owner, message)
     _check_draft(message)
     changes = tidy_lines({"subject": subject}, ["subject"])
@@ -147,9 +165,17 @@ def message_update(*, owner, message: Message, subject: str, body: str) -> Messa
     for field, value in changes.items():
         setattr(probe, field, value)
     validate_instance(probe, fields=changes)
-    for field, value in changes.items():
-        setattr(message, field, value)
-    message.save()
+    # The stored row, locked, so two saves of one draft cannot pass each other.
+    stored = Message.objects.select_for_update().get(pk=message.pk)
+    _check_draft(stored)
+    if any(getattr(stored, field) != value for field, value in changes.items()):
+        if version and version != message_version(stored):
+            raise ValidationError(DRAFT_CHANGED_ELSEWHERE, code=STALE)
+        for field, value in changes.items():
+            setattr(stored, field, value)
+        stored.save(update_fields=[*changes, "updated_at"])
+    for field in (*changes, "updated_at"):
+        setattr(message, field, getattr(stored, field))
     return message
 
 
