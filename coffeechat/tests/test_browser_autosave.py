@@ -138,6 +138,8 @@ def test_notes_save_as_they_are_typed_and_survive_adding_a_takeaway(live_server,
         NOTES + "\nShe said the first year was the hardest."
     )
     expect(page.locator("#notes-form [data-save-text]")).to_have_text("Saved")
+    saved_notes = page.get_by_role("region", name="Saved notes")
+    expect(saved_notes).to_contain_text("She said the first year was the hardest.")
     page.reload()
     expect(page.get_by_label("Notes", exact=True)).to_have_value(
         NOTES + "\nShe said the first year was the hardest."

@@ -53,7 +53,14 @@ def test_it_saves_notes_as_typed_and_answers_the_new_version(alice_client, held)
     assert response.status_code == 200
     held.refresh_from_db()
     assert (held.notes, held.reflection_fit, held.clarity) == ("Moved from teaching", "It fits", 4)
-    assert response.json() == {"version": service.notes_version(held)}
+    assert response.json()["version"] == service.notes_version(held)
+
+
+def test_it_answers_the_saved_notes_formatted_and_sanitised(alice_client, held):
+    response = _autosave(alice_client, held, notes="**Bold** <script>alert(1)</script>")
+    shows = response.json()["shows"]
+    assert "<strong>Bold</strong>" in shows
+    assert "<script>" not in shows
 
 
 def test_it_refuses_a_save_from_an_older_page_with_409(alice, alice_client, held):

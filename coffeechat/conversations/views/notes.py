@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -105,7 +106,10 @@ def notes_autosave(request: HttpRequest, conversation_pk: int) -> JsonResponse:
     if form.errors:
         error = ValidationError(form.errors.as_data())
         return JsonResponse({"error": error_text(error)}, status=409 if stale else 400)
-    return JsonResponse({"version": service.notes_version(conversation)})
+    saved = render_to_string(
+        "conversations/notes.html#saved_notes", {"conversation": conversation}, request=request
+    )
+    return JsonResponse({"version": service.notes_version(conversation), "shows": saved})
 
 
 @require_POST

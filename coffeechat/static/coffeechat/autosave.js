@@ -3,7 +3,9 @@
 // A form with data-autosave="URL" is saved there about a second after typing stops, and when
 // a field loses focus; the element [data-save-state] inside it says "Saving…", "Saved" or
 // "Not saved" with a button to try again. The server answers with the version of what it
-// stored, and the next save names it, so a page never overwrites newer text with older.
+// stored, and the next save names it, so a page never overwrites newer text with older. With
+// data-autosave-shows="ID", the HTML the server sends back as "shows" (rendered and sanitised
+// there) replaces that element's content: the formatted notes beside the editor.
 // Before any form on the page is submitted, text still waiting is saved first, so adding a
 // takeaway or marking a message sent cannot drop what was typed elsewhere on the page.
 // A form with data-guard saves only when submitted: leaving with changes asks first.
@@ -54,14 +56,20 @@
         body: data,
         credentials: "same-origin",
         headers: { "Accept": "application/json" },
+      }).catch(function () {
+        throw new Error("coffeechat could not be reached.");
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (!response.ok) {
-            var error = new Error(answer.error || "the server did not answer.");
+            var error = new Error(answer.error || (response.status === 403
+              ? "you may have been signed out: copy your text, then reload the page."
+              : "the server did not answer."));
             error.stale = response.status === 409;
             throw error;
           }
           if (version && answer.version) { version.value = answer.version; }
+          var shows = form.dataset.autosaveShows && document.getElementById(form.dataset.autosaveShows);
+          if (shows && typeof answer.shows === "string") { shows.innerHTML = answer.shows; }
           saved = sending;
         });
       }).then(function () {
@@ -75,7 +83,7 @@
           retry.textContent = "Keep my version";
           retry.dataset.keepMine = "1";
         } else {
-          show("error", "Not saved — " + (error.message || "no connection."), true);
+          show("error", "Not saved — " + error.message, true);
           retry.textContent = "Retry";
           delete retry.dataset.keepMine;
         }
