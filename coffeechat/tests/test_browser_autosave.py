@@ -184,3 +184,22 @@ def test_leaving_a_template_being_written_asks_first(live_server, page, owner):
     body.press_sequentially("Dear {{ first_name }}")
     assert _leave(page).type == "beforeunload"
     expect(page.get_by_role("heading", name="Write a template")).to_be_visible()
+
+
+def test_a_draft_changed_in_another_window_is_not_overwritten_until_the_user_says_so(
+    live_server, page, owner, draft
+):
+    from coffeechat.outreach import services
+
+    _open(page, live_server, owner, f"/outreach/messages/{draft.pk}/")
+    services.message_update(owner=owner, message=draft, subject="Elsewhere", body="Elsewhere")
+    page.get_by_label("Message", exact=True).fill(BODY)
+    state = page.locator("#draft [data-save-text]")
+    expect(state).to_contain_text("changed in another window")
+    draft.refresh_from_db()
+    assert draft.body == "Elsewhere"
+
+    page.get_by_role("button", name="Keep my version").click()
+    expect(state).to_have_text("Saved")
+    draft.refresh_from_db()
+    assert draft.body == BODY
