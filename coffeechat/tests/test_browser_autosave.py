@@ -83,10 +83,13 @@ def test_marking_sent_right_after_editing_records_the_text_on_screen(
     from coffeechat.outreach.models import MessageStatus
 
     _open(page, live_server, owner, f"/outreach/messages/{draft.pk}/")
+    marked = []
+    page.on("request", lambda r: marked.append(r.method) if r.url.endswith("/sent/") else None)
     _edit_draft(page)
     # No "Save draft", no waiting for the autosave.
     page.get_by_role("button", name="I sent it — mark as sent").click()
     expect(page.get_by_role("status")).to_contain_text("Marked as sent to Ada Lovelace.")
+    assert marked == ["POST"], "marked as sent once, by the form, not again by a live check"
     draft.refresh_from_db()
     assert draft.status == MessageStatus.SENT
     assert (draft.subject, draft.body) == (SUBJECT, BODY)

@@ -210,3 +210,39 @@ def test_actions_from_another_user_get_404(client, bob, draft):
         assert client.post(url, {"subject": "x", "body": "x"}).status_code == 404
     draft.refresh_from_db()
     assert draft.status == MessageStatus.DRAFT and draft.body != "x"
+
+
+def test_a_refused_mark_sent_keeps_the_saved_draft_as_it_was(alice_client, draft):
+    before = (draft.subject, draft.body)
+    response = alice_client.post(
+        reverse("outreach:message_mark_sent", args=[draft.pk]), {"subject": "Kept", "body": " "}
+    )
+    assert response.status_code == 200
+    assert "The message is empty." in response.text and 'value="Kept"' in response.text
+    draft.refresh_from_db()
+    assert draft.status == MessageStatus.DRAFT and (draft.subject, draft.body) == before
+
+
+def test_it_sends_the_text_on_screen(alice_client, draft, settings, mailoutbox):
+    settings.EMAIL_HOST, settings.DEFAULT_FROM_EMAIL = "smtp.example.org", "me@example.org"
+    alice_client.post(
+        reverse("outreach:message_send", args=[draft.pk]),
+        {"subject": "From the screen", "body": "Dear Ada, typed just now. Thank you."},
+    )
+    assert [m.subject for m in mailoutbox] == ["From the screen"]
+    assert mailoutbox[0].body == "Dear Ada, typed just now. Thank you."
+    draft.refresh_from_db()
+    assert draft.status == MessageStatus.SENT and draft.body == mailoutbox[0].body
+
+
+def test_a_send_that_fails_changes_nothing_and_shows_the_text(alice_client, draft, settings):
+    settings.EMAIL_HOST = ""
+    before = draft.body
+    response = alice_client.post(
+        reverse("outreach:message_send", args=[draft.pk]),
+        {"subject": "Mine", "body": "Typed, not sent"},
+    )
+    assert response.status_code == 200
+    assert "Not sent:" in response.text and "Typed, not sent" in response.text
+    draft.refresh_from_db()
+    assert draft.status == MessageStatus.DRAFT and draft.body == before

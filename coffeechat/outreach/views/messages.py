@@ -95,14 +95,16 @@ def _editor_context(request: HttpRequest, message: Message, findings) -> dict:
     }
 
 
-def _editor(request: HttpRequest, message: Message, error: ValidationError) -> HttpResponse:
+def _editor(
+    request: HttpRequest, message: Message, error: ValidationError, prefix: str = ""
+) -> HttpResponse:
     """The editor again, showing the text as it was sent and why it was refused: what the
     user typed is never dropped for a redirect to the saved draft."""
     stored_version = services.message_version(message)
     shown = copy.copy(message)
     shown.subject = request.POST.get("subject", message.subject)
     shown.body = request.POST.get("body", message.body)
-    flash.error(request, error_text(error))
+    flash.error(request, prefix + error_text(error))
     context = _editor_context(
         request, shown, _findings(request, message, MessageForm(request.POST))
     )
@@ -113,15 +115,23 @@ def _editor(request: HttpRequest, message: Message, error: ValidationError) -> H
     return render(request, "outreach/message.html", context, status=status)
 
 
-def _save_screen_text(request: HttpRequest, message: Message) -> None:
-    """Saves the subject and body the action's form sent, so that the action uses the text
-    on screen. A post without the text (from another page) acts on the saved draft."""
+def _screen_text(request: HttpRequest) -> dict[str, str]:
+    """The subject, body and version an action's form sent, validated; none when the post
+    carries no text (from another page), and the action uses the saved draft."""
     if "body" not in request.POST:
-        return
+        return {}
     form = MessageForm(request.POST)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    services.message_update(owner=request.user, message=message, **form.cleaned_data)
+    return form.cleaned_data
+
+
+def _save_screen_text(request: HttpRequest, message: Message) -> None:
+    """Saves the subject and body the form sent, so that what follows uses the text on
+    screen. A post without the text (from another page) leaves the saved draft as it is."""
+    text = _screen_text(request)
+    if text:
+        services.message_update(owner=request.user, message=message, **text)
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,12 +238,10 @@ def message_mailto(request: HttpRequest, message_pk: int) -> HttpResponse:
 def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     try:
-        _save_screen_text(request, message)
+        services.message_send(owner=request.user, message=message, **_screen_text(request))
     except ValidationError as error:
-        return _editor(request, message, error)
-    try:
-        services.message_send(owner=request.user, message=message)
-    except ValidationError as error:
+        if "body" in request.POST:
+            return _editor(request, _message_for_user(request, message_pk), error, "Not sent: ")
         flash.error(request, f"Not sent: {error_text(error)} The draft is kept.")
         return redirect("outreach:message_edit", message_pk=message.pk)
     flash.success(request, f"Sent to {message.contact.email}.")
@@ -244,14 +252,10 @@ def message_send(request: HttpRequest, message_pk: int) -> HttpResponse:
 def message_mark_sent(request: HttpRequest, message_pk: int) -> HttpResponse:
     message = _message_for_user(request, message_pk)
     try:
-        _save_screen_text(request, message)
+        services.message_mark_sent(owner=request.user, message=message, **_screen_text(request))
     except ValidationError as error:
-        return _editor(request, message, error)
-    try:
-        services.message_mark_sent(owner=request.user, message=message)
-    except ValidationError as error:
-        flash.error(request, error_text(error))
-        return redirect("outreach:message_edit", message_pk=message.pk)
+        # Nothing was written: the editor shows the text as sent, and why it was refused.
+        return _editor(request, _message_for_user(request, message_pk), error)
     flash.success(request, f"Marked as sent to {message.contact.name}.")
     return redirect(message.contact)
 
