@@ -31,7 +31,6 @@
 
     function show(kind, text, canRetry) {
       if (!state) { return; }
-      state.hidden = false;
       state.dataset.state = kind;
       label.textContent = text;
       retry.hidden = !canRetry;
