@@ -121,7 +121,8 @@
   }
 
   function guard(form) {
-    var changed = false;
+    // A form shown again with errors holds what was typed, not what is saved.
+    var changed = form.querySelector(".errorlist, .error-box") !== null;
     form.addEventListener("input", function () { changed = true; });
     form.addEventListener("submit", function () { changed = false; });
     return { dirty: function () { return changed; } };
