@@ -101,6 +101,7 @@ class _Forms(HTMLParser):
         self._select_first: str | None = None
         self._select_chosen = False
         self._kinds: dict[str, str] = {}  # each field's input type, or its tag
+        self._forms_by_id: dict[str, list[Sample]] = {}
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
@@ -110,8 +111,18 @@ class _Forms(HTMLParser):
             for verb in ("get", "post"):
                 if f"hx-{verb}" in a:
                     self._form.append(Sample(verb, a[f"hx-{verb}"], htmx=True))
+            if a.get("data-autosave"):  # autosave.js posts the form's fields there
+                self._form.append(Sample("post", a["data-autosave"]))
             self.samples.extend(self._form)
+            if a.get("id"):
+                self._forms_by_id[a["id"]] = self._form
             return
+        # A button that posts its form, or the form it names, somewhere else.
+        owner = self._form or self._forms_by_id.get(a.get("form", ""))
+        if tag == "button" and a.get("formaction") and owner:
+            sample = Sample("post", a["formaction"], kinds=owner[0].kinds)
+            sample.fields = owner[0].fields
+            self.samples.append(sample)
         for verb in ("get", "post"):
             if f"hx-{verb}" in a and tag != "form":
                 sample = Sample(verb, a[f"hx-{verb}"], htmx=True)
