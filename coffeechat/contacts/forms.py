@@ -14,6 +14,7 @@ from coffeechat.contacts.models import (
 )
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
+    DateField,
     EmailField,
     LineField,
     OwnedChoiceField,
@@ -43,6 +44,18 @@ class ContactForm(forms.Form):
     location = LineField(max_length=NAME_LIMIT, required=False)
     time_zone = TimeZoneField(required=False, help_text="e.g. Europe/Berlin or America/Chicago.")
     source = forms.ChoiceField(label="How you know them", choices=Source.choices)
+    met_at = LineField(
+        label="Where you met",
+        max_length=NAME_LIMIT,
+        required=False,
+        help_text="Written to them in a follow-up, e.g. “the Climate Careers meetup”.",
+    )
+    met_on = DateField(
+        label="The day you met",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="With “Met at an event”, Today reminds you to follow up within two days.",
+    )
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
     why_them = TextField(
         label="Why them, in one sentence to them",

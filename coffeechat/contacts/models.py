@@ -102,6 +102,7 @@ class Source(models.TextChoices):
     CO_WORKER = "co_worker", "Co-worker"
     COMMUNITY = "community", "Community group"
     CONFERENCE = "conference", "Conference"
+    EVENT = "event", "Met at an event"
     ASSOCIATION = "association", "Professional association"
     LINKEDIN = "linkedin", "LinkedIn"
     REFERRAL = "referral", "Referral"
@@ -191,6 +192,16 @@ class Contact(OwnedModel):
     )
     do_not_contact = models.BooleanField(default=False)
     connected_on = models.DateField(null=True, blank=True, validators=[validate_year])
+    # Where and when the user met them in person, for the follow-up after an event. The
+    # event's name goes into that note, so it is written as the user would say it to them.
+    met_at = models.CharField(
+        "where you met",
+        max_length=200,
+        blank=True,
+        validators=[LINE],
+        help_text="The event, as you would name it to them.",
+    )
+    met_on = models.DateField("the day you met", null=True, blank=True, validators=[validate_year])
 
     class Meta:
         ordering = ["name"]

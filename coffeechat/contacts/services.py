@@ -19,13 +19,13 @@ from coffeechat.lib.owned import check_owner
 from coffeechat.lib.text import normalize_name
 
 # One-line fields: a line break in them is refused, runs of spaces made one.
-LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location")
+LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location", "met_at")
 TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
     "source connection_note their_work research_notes why_them our_connection priority "
-    "may_use_referrer_name cadence_days do_not_contact connected_on"
+    "may_use_referrer_name cadence_days do_not_contact connected_on met_at met_on"
 ).split()
 
 
