@@ -32,6 +32,7 @@ FAMILIES: dict[str, str] = {
     "keep_in_touch_update": "Keep in touch: an update",
     "keep_in_touch_congratulations": "Keep in touch: congratulations",
     "introduction": "Asking a mutual contact for an introduction",
+    "after_event": "A note after meeting at an event",
 }
 
 _MEETING = (
@@ -222,6 +223,23 @@ Thank you,
 {{ signature }}
 """,
     ),
+    "after_event": BuiltinText(
+        "A note after meeting at an event",
+        MessageKind.OTHER,
+        "Good to meet you{% if met_at %} at {{ met_at }}{% endif %}",
+        """
+Dear {{ first_name }},
+
+It was good to meet you{% if met_at %} at {{ met_at }}{% endif %}, and thank you for the \
+conversation. {% if why_them %}{{ why_them }}{% endif %}
+
+I am {{ my_name }}, exploring {{ area }}. When you have a quiet moment in the coming weeks, \
+could you spare {{ minutes }} minutes to tell me more about your work? I am hoping to learn, \
+not asking for a job.
+
+{{ signature }}
+""",
+    ),
 }
 
 # LinkedIn notes have no subject and hold 300 characters, so each says less.
@@ -286,6 +304,12 @@ _LINKEDIN: dict[str, tuple[str, str]] = {
         "Hi {{ first_name }}, would you be willing to introduce me to {{ introduce_to }}? "
         "{{ introduce_why }}. I would ask for {{ minutes }} minutes of advice, nothing more. "
         "Thank you! {{ my_name }}",
+    ),
+    "after_event": (
+        "A note after meeting at an event, on LinkedIn",
+        "Hi {{ first_name }}, good to meet you{% if met_at %} at {{ met_at }}{% endif %}. I'm "
+        "{{ my_name }}, exploring {{ area }}. Could I have {{ minutes }} minutes of your advice "
+        "some time in the coming weeks, just to learn? Thank you! {{ my_name }}",
     ),
 }
 
