@@ -19,10 +19,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
+    DateField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     Func,
     IntegerField,
     OuterRef,
@@ -38,7 +41,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.agenda.items import UPCOMING_DAYS
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.timing import start_of_day, time_zone_of, week_start
-from coffeechat.contacts.models import Contact, Organization, Stage
+from coffeechat.contacts.models import Contact, Organization, Source, Stage
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -62,6 +65,14 @@ from coffeechat.outreach.models import (
 
 PROSPECTS_WANTED = 5
 DEFAULT_CADENCE_DAYS = 90
+# Someone met at an event: a note is due within EVENT_NOTE_DAYS days of meeting, and the
+# reminder is left out once EVENT_SHOWN_DAYS days have passed.
+EVENT_NOTE_DAYS = 2
+EVENT_SHOWN_DAYS = 14
+# Whom the user can ask for a favour: people they know this way, or have talked with and
+# thanked. Nobody known this way needs an introduction.
+WARM_SOURCES = (Source.FRIEND_FAMILY, Source.FORMER_COLLEAGUE)
+KNOWN_SOURCES = (*WARM_SOURCES, Source.CO_WORKER, Source.EVENT)
 
 # What every contact in the snapshot carries, with its organisation's name.
 CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")
@@ -92,6 +103,8 @@ class AgendaData:
     requests_this_week: int
     held_this_week: int
     marks: dict[str, AgendaMark] = field(default_factory=dict)
+    introductions: tuple[Contact, ...] = ()
+    met_at_events: tuple[Contact, ...] = ()
     routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     horizon: datetime | None = None
     # What the rules work out from the snapshot, kept so that no two work it out twice.
@@ -111,6 +124,7 @@ class AgendaData:
         week = next(
             iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
         )
+        introductions, met_at_events = _people_to_meet(now, tz, reader)
         conversations = [
             *_replied_requests(reader),
             *_upcoming_bookings(now, reader),
@@ -129,6 +143,8 @@ class AgendaData:
             requests_this_week=week["requests"],
             held_this_week=week["held"],
             marks=_marks(now, reader),
+            introductions=tuple(introductions),
+            met_at_events=tuple(met_at_events),
             horizon=horizon,
         )
 
@@ -600,3 +616,111 @@ def _prospects(reader: _Reader) -> list[Contact]:
         reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
         for row in _PROSPECTS.rows(owner=reader.owner_id)
     ]
+
+
+# People to meet: introductions and notes after an event -------------------------------------
+
+
+def _held_and_thanked(contact: OuterRef) -> QuerySet[Conversation]:
+    return _conversations().filter(contact=contact, held_at__isnull=False, thanked_at__isnull=False)
+
+
+def _warm() -> Q:
+    """Someone the user can ask a favour of: known well, or talked with and thanked, and not
+    waiting for their reply to a request."""
+    here = OuterRef("pk")
+    return (Q(source__in=WARM_SOURCES) | Q(Exists(_held_and_thanked(here)))) & ~Q(
+        Exists(_conversations().filter(contact=here, state=State.REQUESTED))
+    )
+
+
+def _unasked() -> Q:
+    """Someone the user wants to meet and has not approached: at an organisation, referred
+    by nobody, known in no way that needs no introduction, with no conversation and no
+    message sent."""
+    here = OuterRef("pk")
+    return (
+        Q(organization__isnull=False, referred_by__isnull=True)
+        & ~Q(source__in=KNOWN_SOURCES)
+        & ~Q(Exists(_conversations().filter(contact=here)))
+        & ~Q(Exists(_sent(contact=here)))
+    )
+
+
+def _colleagues() -> QuerySet[Contact]:
+    """The other people at the outer contact's organisation who may be written to."""
+    return Contact.objects.filter(
+        owner=_owner(), organization=OuterRef("organization_id"), do_not_contact=False
+    ).exclude(pk=OuterRef("pk"))
+
+
+def _people_to_meet_query() -> QuerySet[Any]:
+    here = OuterRef("pk")
+    met = Q(
+        source=Source.EVENT,
+        met_on__gte=Param("met_since", DateField()),
+        met_on__lte=Param("met_until", DateField()),
+    ) & ~Q(
+        Exists(_sent(contact=here, sent_at__gte=OuterRef("met_on")))
+        | Exists(
+            _conversations().filter(
+                Q(requested_at__gte=OuterRef("met_on")) | Q(scheduled_for__gte=OuterRef("met_on")),
+                contact=here,
+            )
+        )
+    )
+    asks = _unasked() & Q(Exists(_colleagues().filter(_warm())))
+    introduces = (
+        Q(organization__isnull=False) & _warm() & Q(Exists(_colleagues().filter(_unasked())))
+    )
+    return (
+        Contact.objects.filter(owner=_owner(), do_not_contact=False)
+        .filter(met | asks | introduces)
+        .annotate(
+            met=ExpressionWrapper(met, output_field=BooleanField()),
+            asks=ExpressionWrapper(asks, output_field=BooleanField()),
+        )
+        .order_by()
+        .values("met", "asks", "source", "priority", "met_on", "met_at", *contact_lookups())
+    )
+
+
+_PEOPLE_TO_MEET = Prepared(_people_to_meet_query)
+
+
+def _people_to_meet(
+    now: datetime, tz: ZoneInfo, reader: _Reader
+) -> tuple[list[Contact], list[Contact]]:
+    """People to ask someone to introduce, each with their `introducer`, highest priority
+    first; and people met at an event lately, the most recent first.
+
+    The introducer is one of the people the user knows well at the same organisation: a
+    friend, relative or former colleague before someone they have talked with and thanked,
+    then by name.
+    """
+    today = now.astimezone(tz).date()
+    rows = _PEOPLE_TO_MEET.rows(
+        owner=reader.owner_id, met_since=today - timedelta(days=EVENT_SHOWN_DAYS), met_until=today
+    )
+    wanted, met, known_at = [], [], {}
+    for row in rows:
+        contact = reader.contact(
+            row, do_not_contact=False, source=row["source"], priority=row["priority"]
+        )
+        if row["met"]:
+            contact.__dict__.update(met_on=row["met_on"], met_at=row["met_at"])
+            met.append(contact)
+        if row["asks"]:
+            wanted.append(contact)
+        elif not row["met"]:
+            known_at.setdefault(contact.organization_id, []).append(contact)
+    introductions = []
+    for contact in sorted(wanted, key=lambda c: (c.priority, c.name, c.pk)):
+        introducers = known_at.get(contact.organization_id)
+        if introducers:
+            contact.introducer = min(
+                introducers, key=lambda c: (c.source not in WARM_SOURCES, c.name, c.pk)
+            )
+            introductions.append(contact)
+    met.sort(key=lambda c: (-c.met_on.toordinal(), c.name, c.pk))
+    return introductions, met
