@@ -343,6 +343,8 @@ def after_event(data: AgendaData) -> list[AgendaItem]:
     for person in data.met_at_events:
         met = midnight(person.met_on, data.tz)
         by = midnight(person.met_on + timedelta(days=EVENT_NOTE_DAYS), data.tz)
+        # The end of the day the note is due by: late from the next morning.
+        end = midnight(person.met_on + timedelta(days=EVENT_NOTE_DAYS + 1), data.tz)
         where = f" at {person.met_at}" if person.met_at else " at an event"
         items.append(
             make_item(
@@ -355,8 +357,7 @@ def after_event(data: AgendaData) -> list[AgendaItem]:
                     f"{_by_day(by, data)}, while you are both fresh in each other's mind: "
                     "thank them for the conversation and ask for a little of their time."
                 ),
-                due_at=met,
-                overdue_at=midnight(person.met_on + timedelta(days=EVENT_NOTE_DAYS + 1), data.tz),
+                due_at=end - timedelta(seconds=1),
                 contact=person,
                 action_url=link(data.routes, "outreach:compose", person.pk, kind="other"),
                 action_label="Write the note",

@@ -4,7 +4,7 @@ and a note after meeting someone at an event.
 Dates are in June 2025 (Monday 9 to Sunday 15), in UTC unless the user's zone is the point.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,7 +51,7 @@ def test_a_note_after_an_event_is_due_from_that_day_until_two_days_later(alice):
 
     assert item.key == key
     assert item.contact == lee
-    assert (item.due_at, item.overdue_at) == (at(10, 0), at(13, 0))
+    assert (item.due_at, item.overdue_at) == (at(13, 0) - SECOND, None)
     assert item.title == "Follow up with Lee Chen"
     assert item.reason.startswith(
         "You met Lee at the Climate Careers meetup yesterday. Send a short note by tomorrow,"
@@ -60,7 +60,8 @@ def test_a_note_after_an_event_is_due_from_that_day_until_two_days_later(alice):
         "You met Lee at the Climate Careers meetup today. Send a short note by Thursday 12 June,"
     )
     assert item.action_url == f"/outreach/compose/{lee.pk}/?kind=other"
-    assert placed(alice, at(10, 18), key) == "today"
+    assert placed(alice, at(10, 18), key) == "upcoming"
+    assert placed(alice, at(12, 0), key) == "today"
     # Two days after the meeting, to the last second, it is still on time.
     assert placed(alice, at(13, 0) - SECOND, key) == "today"
     assert placed(alice, at(13, 0), key) == "overdue"
@@ -72,17 +73,19 @@ def test_the_day_is_the_users_own(alice):
 
     item = only(alice, at(11, 12), "after_event")
 
-    assert item.due_at == at(10, 0, tz=LONDON)
+    assert item.due_at == at(13, 0, tz=LONDON) - SECOND
     assert placed(alice, at(12, 23, 0), f"after_event:contact:{lee.pk}:2025-06-10") == "overdue"
 
 
 def test_it_is_left_out_once_the_longer_window_has_passed(alice):
-    met(alice, "Lee Chen", on=TUESDAY)
-    today = TUESDAY + timedelta(days=EVENT_SHOWN_DAYS)
+    lee = met(alice, "Lee Chen", on=TUESDAY)
+    key = f"after_event:contact:{lee.pk}:2025-06-10"
 
-    assert EVENT_SHOWN_DAYS > EVENT_NOTE_DAYS
-    assert len(rule_items(alice, at(today.day + 0, 12, month=6), "after_event")) == 1
-    assert rule_items(alice, at(today.day + 1, 0, month=6), "after_event") == {}
+    # 10 June and EVENT_SHOWN_DAYS more: overdue until the end of 24 June, then gone.
+    assert EVENT_SHOWN_DAYS == 14 and EVENT_NOTE_DAYS == 2
+    assert placed(alice, at(20, 12), key) == "overdue"
+    assert placed(alice, at(25, 0) - SECOND, key) == "overdue"
+    assert rule_items(alice, at(25, 0), "after_event") == {}
 
 
 def test_a_day_not_come_yet_a_date_missing_or_another_source_makes_no_item(alice):
