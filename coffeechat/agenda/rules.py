@@ -359,7 +359,7 @@ def after_event(data: AgendaData) -> list[AgendaItem]:
                 ),
                 due_at=end - timedelta(seconds=1),
                 contact=person,
-                action_url=link(data.routes, "outreach:compose", person.pk, kind="other"),
+                action_url=link(data.routes, "outreach:compose", person.pk, kind="request"),
                 action_label="Write the note",
             )
         )

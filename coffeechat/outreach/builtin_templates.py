@@ -225,18 +225,18 @@ Thank you,
     ),
     "after_event": BuiltinText(
         "A note after meeting at an event",
-        MessageKind.OTHER,
+        MessageKind.REQUEST,
         "Good to meet you{% if met_at %} at {{ met_at }}{% endif %}",
         """
 Dear {{ first_name }},
 
-It was good to meet you{% if met_at %} at {{ met_at }}{% endif %}, and thank you for the \
-conversation. {% if why_them %}{{ why_them }}{% endif %}
+It was good to meet you{% if met_at %} at {{ met_at }}{% endif %}. \
+{% if why_them %}{{ why_them }}{% endif %}
 
-I am {{ my_name }}, exploring {{ area }}. When you have a quiet moment in the coming weeks, \
-could you spare {{ minutes }} minutes to tell me more about your work? I am hoping to learn, \
-not asking for a job.
+I am {{ my_name }}, exploring {{ area }}. Could you spare {{ minutes }} minutes to tell me \
+more about your work? I am hoping to learn, not asking for a job.
 
+Thank you,
 {{ signature }}
 """,
     ),
@@ -307,9 +307,9 @@ _LINKEDIN: dict[str, tuple[str, str]] = {
     ),
     "after_event": (
         "A note after meeting at an event, on LinkedIn",
-        "Hi {{ first_name }}, good to meet you{% if met_at %} at {{ met_at }}{% endif %}. I'm "
-        "{{ my_name }}, exploring {{ area }}. Could I have {{ minutes }} minutes of your advice "
-        "some time in the coming weeks, just to learn? Thank you! {{ my_name }}",
+        "Hi {{ first_name }}, good to meet you{% if met_at %} at {{ met_at }}{% endif %}. "
+        "{% if why_them %}{{ why_them }} {% endif %}Could I have {{ minutes }} minutes of your "
+        "advice some time, just to learn? Thank you! {{ my_name }}",
     ),
 }
 

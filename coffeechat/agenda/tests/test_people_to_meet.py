@@ -59,7 +59,7 @@ def test_a_note_after_an_event_is_due_from_that_day_until_two_days_later(alice):
     assert only(alice, at(10, 18), "after_event").reason.startswith(
         "You met Lee at the Climate Careers meetup today. Send a short note by Thursday 12 June,"
     )
-    assert item.action_url == f"/outreach/compose/{lee.pk}/?kind=other"
+    assert item.action_url == f"/outreach/compose/{lee.pk}/?kind=request"
     assert placed(alice, at(10, 18), key) == "upcoming"
     assert placed(alice, at(12, 0), key) == "today"
     # Two days after the meeting, to the last second, it is still on time.
@@ -166,6 +166,7 @@ def test_the_link_offers_the_note(alice_client, alice):
     assert page.status_code == 200
     assert "A note after meeting at an event" in page.content.decode()
     assert lee.name in page.content.decode()
+    assert "Asking for an introduction" not in page.content.decode()
 
 
 # ask_introduction
@@ -339,3 +340,5 @@ def test_the_link_offers_the_introduction_template(alice_client, alice, brightwe
 
     assert page.status_code == 200
     assert "Asking for an introduction" in page.content.decode()
+    # The note after an event is for people you noted where you met.
+    assert "A note after meeting at an event" not in page.content.decode()
