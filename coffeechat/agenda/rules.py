@@ -307,25 +307,29 @@ def ask_introduction(data: AgendaData) -> list[AgendaItem]:
     person to introduce them. One item per person to meet, INTRODUCTIONS_AT_ONCE showing."""
     items, showing = [], 0
     for person in data.introductions:
-        introducer = person.introducer
-        known = _KNOWN_AS.get(introducer.source, "someone you have talked with and thanked")
+        introducer = person.introduce_through
+        if person.introducer_noted:
+            why = f"You noted that {first_name(introducer)} could introduce you."
+        else:
+            known = _KNOWN_AS.get(introducer.source, "someone you have talked with and thanked")
+            why = (
+                f"{first_name(person)} works at {person.organization}, where "
+                f"{first_name(introducer)} works, and {first_name(introducer)} is {known}."
+            )
+        where = f" at {person.organization}" if person.organization else ""
         item = make_item(
             "ask_introduction",
             f"contact:{person.pk}",
             title=f"Ask {introducer.name} to introduce you to {person.name}",
             reason=(
-                f"{first_name(person)} works at {person.organization}, where "
-                f"{first_name(introducer)} works, and {first_name(introducer)} is {known}. "
-                "An introduction from someone they know is warmer than a message out of the "
-                f"blue. Say in one line why you would like to meet {first_name(person)}."
+                f"{why} An introduction from someone they know is warmer than a message out "
+                f"of the blue. Say in one line why you would like to meet {first_name(person)}."
             ),
             due_at=data.today_start,
             contact=introducer,
             action_url=link(data.routes, "outreach:compose", introducer.pk, kind="other"),
             action_label=f"Draft the note to {first_name(introducer)}",
-            suggestions=(
-                Suggestion(text=f"{person.name} at {person.organization}", code="introduce_to"),
-            ),
+            suggestions=(Suggestion(text=f"{person.name}{where}", code="introduce_to"),),
         )
         if is_hidden(data.marks.get(item.key), data.now):
             items.append(item)

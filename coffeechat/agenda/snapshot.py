@@ -635,12 +635,11 @@ def _warm() -> Q:
 
 
 def _unasked() -> Q:
-    """Someone the user wants to meet and has not approached: at an organisation, referred
-    by nobody, known in no way that needs no introduction, with no conversation and no
-    message sent."""
+    """Someone the user wants to meet and has not approached: referred by nobody, known in
+    no way that needs no introduction, with no conversation and no message sent."""
     here = OuterRef("pk")
     return (
-        Q(organization__isnull=False, referred_by__isnull=True)
+        Q(referred_by__isnull=True)
         & ~Q(source__in=KNOWN_SOURCES)
         & ~Q(Exists(_conversations().filter(contact=here)))
         & ~Q(Exists(_sent(contact=here)))
@@ -669,7 +668,14 @@ def _people_to_meet_query() -> QuerySet[Any]:
             )
         )
     )
-    asks = _unasked() & Q(Exists(_colleagues().filter(_warm())))
+    # Through someone the user noted could introduce them, or someone they know well at the
+    # same organisation.
+    noted = Q(
+        introducer__isnull=False, introducer__owner=_owner(), introducer__do_not_contact=False
+    )
+    asks = _unasked() & (
+        noted | Q(organization__isnull=False) & Q(Exists(_colleagues().filter(_warm())))
+    )
     introduces = (
         Q(organization__isnull=False) & _warm() & Q(Exists(_colleagues().filter(_unasked())))
     )
@@ -679,9 +685,20 @@ def _people_to_meet_query() -> QuerySet[Any]:
         .annotate(
             met=ExpressionWrapper(met, output_field=BooleanField()),
             asks=ExpressionWrapper(asks, output_field=BooleanField()),
+            noted=ExpressionWrapper(noted, output_field=BooleanField()),
         )
         .order_by()
-        .values("met", "asks", "source", "priority", "met_on", "met_at", *contact_lookups())
+        .values(
+            "met",
+            "asks",
+            "source",
+            "priority",
+            "met_on",
+            "met_at",
+            "noted",
+            *contact_lookups(),
+            *contact_lookups("introducer__"),
+        )
     )
 
 
@@ -691,12 +708,14 @@ _PEOPLE_TO_MEET = Prepared(_people_to_meet_query)
 def _people_to_meet(
     now: datetime, tz: ZoneInfo, reader: _Reader
 ) -> tuple[list[Contact], list[Contact]]:
-    """People to ask someone to introduce, each with their `introducer`, highest priority
-    first; and people met at an event lately, the most recent first.
+    """People to ask someone to introduce, highest priority first, each with whom to ask
+    (`introduce_through`) and whether the user noted that person on their page
+    (`introducer_noted`); and people met at an event lately, the most recent first.
 
-    The introducer is one of the people the user knows well at the same organisation: a
-    friend, relative or former colleague before someone they have talked with and thanked,
-    then by name.
+    Whom to ask: the person noted as able to introduce them, when they may be contacted;
+    otherwise one of the people the user knows well at the same organisation, a friend,
+    relative or former colleague before someone they have talked with and thanked, then by
+    name.
     """
     today = now.astimezone(tz).date()
     rows = _PEOPLE_TO_MEET.rows(
@@ -711,16 +730,21 @@ def _people_to_meet(
             contact.__dict__.update(met_on=row["met_on"], met_at=row["met_at"])
             met.append(contact)
         if row["asks"]:
+            noted = bool(row["noted"])
+            if noted:
+                contact.introduce_through = reader.contact(row, "introducer__")
+            contact.introducer_noted = noted
             wanted.append(contact)
         elif not row["met"]:
             known_at.setdefault(contact.organization_id, []).append(contact)
     introductions = []
     for contact in sorted(wanted, key=lambda c: (c.priority, c.name, c.pk)):
-        introducers = known_at.get(contact.organization_id)
-        if introducers:
-            contact.introducer = min(
+        introducers = known_at.get(contact.organization_id) if contact.organization_id else None
+        if introducers and not contact.introducer_noted:
+            contact.introduce_through = min(
                 introducers, key=lambda c: (c.source not in WARM_SOURCES, c.name, c.pk)
             )
+        if contact.introducer_noted or introducers:
             introductions.append(contact)
     met.sort(key=lambda c: (-c.met_on.toordinal(), c.name, c.pk))
     return introductions, met

@@ -96,6 +96,13 @@ class ContactForm(forms.Form):
     may_use_referrer_name = forms.BooleanField(
         label="They said I may mention the referrer's name", required=False
     )
+    introducer = OwnedChoiceField(
+        label="Who could introduce you",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="Someone you know who knows them: Today suggests asking for an introduction.",
+    )
     cadence_days = WholeNumberField(
         label="Keep in touch every … days",
         min_value=7,
@@ -111,6 +118,7 @@ class ContactForm(forms.Form):
         if instance is not None:
             referrers = referrers.exclude(pk=instance.pk)
         self.fields["referred_by"].queryset = referrers
+        self.fields["introducer"].queryset = referrers
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         # The co-worker caution appears as the organisation is typed.
         self.fields["organization_name"].widget.attrs.update(
@@ -139,6 +147,7 @@ class ContactForm(forms.Form):
             "other_emails": ", ".join(contact.other_emails),
             "tags": ", ".join(t.name for t in contact.tags.all()),
             "referred_by": contact.referred_by_id,
+            "introducer": contact.introducer_id,
         }
 
 

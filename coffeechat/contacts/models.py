@@ -183,6 +183,15 @@ class Contact(OwnedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
     may_use_referrer_name = models.BooleanField("may mention the referrer's name", default=False)
+    # Someone the user knows who knows them: Today suggests asking for an introduction.
+    introducer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introductions",
+        verbose_name="who could introduce you",
+    )
     cadence_days = models.PositiveSmallIntegerField(
         "keep in touch every (days)",
         null=True,

@@ -193,7 +193,9 @@ def coworker_warning(*, owner, organization: Organization | None, source: str = 
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - set(CONTACT_FIELDS) - {"organization", "referred_by", "tags"}
+    unknown = (
+        set(fields) - set(CONTACT_FIELDS) - {"organization", "referred_by", "introducer", "tags"}
+    )
     if unknown:
         raise TypeError(f"unknown contact fields: {', '.join(sorted(unknown))}")
     cleaned = tidy_lines(fields, LINE_FIELDS)
@@ -235,7 +237,9 @@ def contact_create(
     **fields: Any,
 ) -> Contact:
     fields = _clean_fields({"name": name, **fields})
-    check_owner(owner, fields.get("organization"), fields.get("referred_by"))
+    check_owner(
+        owner, fields.get("organization"), fields.get("referred_by"), fields.get("introducer")
+    )
     if organization_name and not fields.get("organization"):
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
     fields.setdefault("source", Source.COLD)
@@ -251,9 +255,17 @@ def contact_update(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Contact:
-    check_owner(owner, contact, fields.get("organization"), fields.get("referred_by"))
+    check_owner(
+        owner,
+        contact,
+        fields.get("organization"),
+        fields.get("referred_by"),
+        fields.get("introducer"),
+    )
     if fields.get("referred_by") is not None and fields["referred_by"].pk == contact.pk:
         raise ValidationError({"referred_by": "A contact cannot be referred by themselves."})
+    if fields.get("introducer") is not None and fields["introducer"].pk == contact.pk:
+        raise ValidationError({"introducer": "A contact cannot introduce you to themselves."})
     fields = _clean_fields(fields)
     if organization_name is not None:
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)

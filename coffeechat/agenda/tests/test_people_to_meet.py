@@ -342,3 +342,53 @@ def test_the_link_offers_the_introduction_template(alice_client, alice, brightwe
     assert "Asking for an introduction" in page.content.decode()
     # The note after an event is for people you noted where you met.
     assert "A note after meeting at an event" not in page.content.decode()
+
+
+# ask_introduction: someone noted on their page as able to introduce you
+
+
+def test_someone_noted_as_able_to_introduce_them_is_asked_first(alice, brightwell):
+    elsewhere = Organization.objects.create(owner=alice, name="Harbour Labs")
+    noted = person(alice, "Noor Haddad", elsewhere, source=Source.ALUMNI)
+    person(alice, "Sam Okafor", brightwell, source=Source.FRIEND_FAMILY)
+    priya = person(alice, "Priya Raman", brightwell, introducer=noted)
+
+    item = only(alice, at(11, 12), "ask_introduction")
+
+    assert item.key == f"ask_introduction:contact:{priya.pk}"
+    assert item.contact == noted
+    assert item.title == "Ask Noor Haddad to introduce you to Priya Raman"
+    assert item.reason.startswith("You noted that Noor could introduce you.")
+    assert item.action_url == f"/outreach/compose/{noted.pk}/?kind=other"
+
+
+def test_a_noted_introducer_needs_no_organisation(alice):
+    noted = person(alice, "Noor Haddad")
+    person(alice, "Priya Raman", introducer=noted)
+
+    item = only(alice, at(11, 12), "ask_introduction")
+
+    assert item.contact == noted
+    assert [s.text for s in item.suggestions] == ["Priya Raman"]
+
+
+def test_a_noted_introducer_not_to_be_contacted_gives_way_to_a_colleague(alice, brightwell):
+    noted = person(alice, "Noor Haddad", do_not_contact=True)
+    sam = person(alice, "Sam Okafor", brightwell, source=Source.FRIEND_FAMILY)
+    person(alice, "Priya Raman", brightwell, introducer=noted)
+
+    assert only(alice, at(11, 12), "ask_introduction").contact == sam
+
+    sam.delete()
+    assert rule_items(alice, at(11, 12), "ask_introduction") == {}
+
+
+def test_a_noted_introducer_of_another_user_is_never_named(alice, bob, brightwell):
+    bobs = person(bob, "Bob's Friend", source=Source.FRIEND_FAMILY)
+    sam = person(alice, "Sam Okafor", brightwell, source=Source.FRIEND_FAMILY)
+    # A row that names another user's contact, as only a bad restore could write.
+    person(alice, "Priya Raman", brightwell, introducer=bobs)
+
+    item = only(alice, at(11, 12), "ask_introduction")
+    assert item.contact == sam
+    assert "Bob" not in item.title + item.reason

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coffeechat.contacts.models import Contact, Source
-from coffeechat.contacts.services import contact_create
+from coffeechat.contacts.services import contact_create, contact_update
 
 
 def _post(client, **fields):
@@ -55,3 +57,63 @@ def test_the_edit_form_shows_what_was_saved(alice, alice_client):
     page = alice_client.get(reverse("contacts:contact_edit", args=[lee.pk])).text
 
     assert 'value="the meetup"' in page and 'value="2025-06-10"' in page
+
+
+# Who could introduce you
+
+
+def test_the_form_saves_who_could_introduce_you_and_the_page_links_them(alice, alice_client):
+    sam = contact_create(owner=alice, name="Sam Okafor")
+
+    response = alice_client.post(
+        reverse("contacts:contact_create"),
+        {"name": "Priya Raman", "source": "cold", "priority": 2, "introducer": sam.pk},
+    )
+
+    priya = Contact.objects.get(owner=alice, name="Priya Raman")
+    assert response.status_code == 302 and priya.introducer == sam
+    page = alice_client.get(priya.get_absolute_url()).text
+    assert "Could introduce you" in page and sam.get_absolute_url() in page
+    form = alice_client.get(reverse("contacts:contact_edit", args=[priya.pk])).text
+    assert f'<option value="{sam.pk}" selected>Sam Okafor</option>' in form
+
+
+def test_another_users_contact_or_themselves_cannot_be_the_introducer(alice, bob, alice_client):
+    bobs = contact_create(owner=bob, name="Bob's Friend")
+    priya = contact_create(owner=alice, name="Priya Raman")
+    edit = reverse("contacts:contact_edit", args=[priya.pk])
+
+    for introducer in (bobs.pk, priya.pk):
+        response = alice_client.post(
+            edit, {"name": "Priya Raman", "source": "cold", "priority": 2, "introducer": introducer}
+        )
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+
+    priya.refresh_from_db()
+    assert priya.introducer is None
+    with pytest.raises(ValidationError, match="cannot introduce you to themselves"):
+        contact_update(owner=alice, contact=priya, introducer=priya)
+    with pytest.raises(PermissionError):
+        contact_update(owner=alice, contact=priya, introducer=bobs)
+
+
+def test_a_backup_keeps_who_could_introduce_you_and_where_you_met(alice, bob):
+    import io
+    import json
+
+    from coffeechat.portability.backup import restore_json
+    from coffeechat.portability.exporters import export_json
+
+    priya = contact_create(owner=alice, name="Priya Raman", met_at="the meetup")
+    # Made after Priya: the restore meets the reference before the person it names.
+    sam = contact_create(owner=alice, name="Sam Okafor", met_on=date(2025, 6, 10))
+    contact_update(owner=alice, contact=priya, introducer=sam)
+    stream = io.BytesIO()
+    export_json(owner=alice, stream=stream)
+
+    restore_json(owner=bob, data=json.loads(stream.getvalue()))
+
+    restored = Contact.objects.get(owner=bob, name="Priya Raman")
+    assert restored.introducer == Contact.objects.get(owner=bob, name="Sam Okafor")
+    assert (restored.met_at, restored.introducer.met_on) == ("the meetup", date(2025, 6, 10))
