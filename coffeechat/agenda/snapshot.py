@@ -70,9 +70,9 @@ DEFAULT_CADENCE_DAYS = 90
 EVENT_NOTE_DAYS = 2
 EVENT_SHOWN_DAYS = 14
 # Whom the user can ask for a favour: people they know this way, or have talked with and
-# thanked. Nobody known this way needs an introduction.
+# thanked. Nobody known in one of KNOWN_SOURCES' ways needs an introduction.
 WARM_SOURCES = (Source.FRIEND_FAMILY, Source.FORMER_COLLEAGUE)
-KNOWN_SOURCES = (*WARM_SOURCES, Source.CO_WORKER, Source.EVENT)
+KNOWN_SOURCES = (*WARM_SOURCES, Source.CO_WORKER, Source.EVENT, Source.REFERRAL)
 
 # What every contact in the snapshot carries, with its organisation's name.
 CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")

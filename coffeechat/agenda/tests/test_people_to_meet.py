@@ -216,6 +216,7 @@ def test_talking_with_someone_and_thanking_them_makes_them_an_introducer(alice, 
         "prospect_in_conversation",
         "prospect_written_to",
         "prospect_known_already",
+        "prospect_came_through_a_referral",
         "prospect_not_to_contact",
         "introducer_not_to_contact",
         "introducer_not_known_well",
@@ -234,6 +235,8 @@ def test_no_introduction_is_proposed_when(alice, brightwell, change):
         sent(priya, "other", at(2, 10))
     elif change == "prospect_known_already":
         priya.source = Source.CO_WORKER
+    elif change == "prospect_came_through_a_referral":
+        priya.source = Source.REFERRAL
     elif change == "prospect_not_to_contact":
         priya.do_not_contact = True
     elif change == "introducer_not_to_contact":
