@@ -52,7 +52,9 @@ def ask_introduction(data: AgendaData) -> list[AgendaItem]:
             contact=introducer,
             action_url=link(data.routes, "outreach:compose", introducer.pk, kind="other"),
             action_label=f"Draft the note to {first_name(introducer)}",
-            suggestions=(Suggestion(text=f"{person.name}{where}", code="introduce_to"),),
+            suggestions=(
+                Suggestion(text=f"{person.name}{where}", code="introduce_to", contact=person),
+            ),
         )
         if is_hidden(data.marks.get(item.key), data.now):
             items.append(item)
