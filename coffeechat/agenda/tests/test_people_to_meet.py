@@ -4,6 +4,7 @@ and a note after meeting someone at an event.
 Dates are in June 2025 (Monday 9 to Sunday 15), in UTC unless the user's zone is the point.
 """
 
+import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -395,3 +396,36 @@ def test_a_noted_introducer_of_another_user_is_never_named(alice, bob, brightwel
     item = only(alice, at(11, 12), "ask_introduction")
     assert item.contact == sam
     assert "Bob" not in item.title + item.reason
+
+
+# Everywhere the agenda is read
+
+
+def test_the_demo_shows_both_on_today_in_the_command_line_and_in_the_digest(alice_client, alice):
+    from click.testing import CliRunner
+    from django.utils import timezone
+
+    import coffeechat.cli.today  # noqa: F401 - registers `coffeechat today`
+    from coffeechat.accounts.services import local_user_get_or_create
+    from coffeechat.agenda.digest import digest_message
+    from coffeechat.cli import main
+    from coffeechat.demo import demo_load
+
+    titles = [
+        "Follow up with Lee Okonkwo",
+        "Ask Elena Petrova to introduce you to Ines Carvalho",
+        "Ask Marcus Webb to introduce you to Hannah Osei",
+    ]
+    demo_load(owner=alice)
+    page = alice_client.get("/").content.decode()
+    digest = digest_message(owner=alice, now=timezone.now()).body
+    for title in titles:
+        assert title in page and title in digest
+
+    demo_load(owner=local_user_get_or_create())
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(main, ["today"])
+    assert result.exit_code == 0, result.output
+    assert "Follow up with Lee Okonkwo" in result.output
+    result = CliRunner().invoke(main, ["today", "--json"])
+    assert result.exit_code == 0, result.output
+    assert set(titles) <= {item["title"] for item in json.loads(result.output)["items"]}
