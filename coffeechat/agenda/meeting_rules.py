@@ -10,12 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from coffeechat.agenda.items import AgendaItem, Suggestion, first_name, is_hidden, link, make_item
-from coffeechat.agenda.snapshot import EVENT_NOTE_DAYS, AgendaData
+from coffeechat.agenda.snapshot import EVENT_NOTE_DAYS, INTRODUCTIONS_AT_ONCE, AgendaData
 from coffeechat.agenda.timing import day_text, midnight
-
-# Introductions: a few at a time, the highest priority first; the rest come up as these are
-# asked, snoozed or dismissed.
-INTRODUCTIONS_AT_ONCE = 3
 
 # How the user knows an introducer, in words for an item.
 _KNOWN_AS = {

@@ -219,6 +219,8 @@ class Contact(OwnedModel):
             # The agenda: the people to ask first, and the people at an organisation.
             models.Index(fields=["owner", "priority", "name"], name="contact_priority_idx"),
             models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
+            # The agenda: the people met at an event lately.
+            models.Index(fields=["owner", "met_on"], name="contact_met_on_idx"),
         ]
 
     def __str__(self) -> str:

@@ -429,3 +429,31 @@ def test_the_demo_shows_both_on_today_in_the_command_line_and_in_the_digest(alic
     result = CliRunner().invoke(main, ["today", "--json"])
     assert result.exit_code == 0, result.output
     assert set(titles) <= {item["title"] for item in json.loads(result.output)["items"]}
+
+
+def test_many_hidden_still_leave_a_few_showing_and_the_first_listed(alice, brightwell):
+    from coffeechat.agenda.models import AgendaMark, MarkAction
+    from coffeechat.agenda.snapshot import HIDDEN_LISTED
+
+    person(alice, "Sam Okafor", brightwell, source=Source.FRIEND_FAMILY)
+    wanted = [person(alice, f"Person {n:02d}", brightwell) for n in range(HIDDEN_LISTED + 5)]
+    keys = [f"ask_introduction:contact:{p.pk}" for p in wanted]
+    for key in keys[: HIDDEN_LISTED + 2]:
+        AgendaMark.objects.create(owner=alice, item_key=key, action=MarkAction.DISMISS)
+
+    result = agenda(owner=alice, now=at(11, 12))
+
+    assert [i.key for i in result.items if i.rule == "ask_introduction"] == keys[-3:]
+    assert {i.key for i in result.hidden} == set(keys[:HIDDEN_LISTED])
+
+
+def test_a_hidden_introduction_goes_once_they_are_approached(alice, brightwell):
+    person(alice, "Sam Okafor", brightwell, source=Source.FRIEND_FAMILY)
+    priya = person(alice, "Priya Raman", brightwell)
+    key = f"ask_introduction:contact:{priya.pk}"
+    agenda_dismiss(owner=alice, key=key, now=at(11, 12))
+    assert key in {i.key for i in agenda(owner=alice, now=at(11, 13)).hidden}
+
+    sent(priya, "request", at(11, 14))
+
+    assert key not in {i.key for i in agenda(owner=alice, now=at(11, 15)).hidden}
