@@ -117,3 +117,25 @@ def test_a_backup_keeps_who_could_introduce_you_and_where_you_met(alice, bob):
     restored = Contact.objects.get(owner=bob, name="Priya Raman")
     assert restored.introducer == Contact.objects.get(owner=bob, name="Sam Okafor")
     assert (restored.met_at, restored.introducer.met_on) == ("the meetup", date(2025, 6, 10))
+
+
+def test_the_command_line_adds_someone_met_at_an_event(alice):
+    from click.testing import CliRunner
+
+    from coffeechat.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["contacts", "add", "Lee Chen", "--source", "event", *args])
+
+    result = run("--met-at", "the Climate Careers meetup", "--met-on", "2025-06-10")
+    assert result.exit_code == 0, result.output
+    lee = Contact.objects.get(name="Lee Chen")
+    assert (lee.met_at, lee.met_on) == ("the Climate Careers meetup", date(2025, 6, 10))
+
+    for bad, message in (("10 June", "--met-on: Enter a valid date."), ("9999-01-01", "--met-on")):
+        result = run("--met-on", bad)
+        assert result.exit_code == 1
+        assert message in result.output and "Traceback" not in result.output
+    result = run("--met-at", "x" * 201)
+    assert result.exit_code == 1 and "--met-at" in result.output
+    assert Contact.objects.count() == 1
