@@ -95,6 +95,10 @@ class AgendaData:
     `TouchCandidate`s; with a `horizon`, only those due before it.
     `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
     snoozes and dismissals in force, by item key.
+    `introductions`: people to ask someone to introduce, the INTRODUCTIONS_AT_ONCE to show
+    then those whose item is hidden, each with `introduce_through`, whom to ask, and
+    `introducer_noted` (see `_people_to_meet`). `met_at_events`: people met at an event in
+    the last EVENT_SHOWN_DAYS days (with `met_on` and `met_at`) not written to since.
     """
 
     owner: Any
