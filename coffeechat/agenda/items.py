@@ -34,6 +34,8 @@ PRIORITY = {
     "close_no_reply": 45,
     "try_another": 50,
     "reach_referral": 55,
+    "after_event": 57,
+    "ask_introduction": 65,
     "keep_in_touch": 60,
     "few_prospects": 80,
     "weekly_goal": 90,

@@ -9,7 +9,8 @@ conversation, a booked time, a contact's round of keeping in touch), so a mark n
 what it was about.
 
 This module holds the rules about people to ask and to keep in touch with, the table of every
-rule, and `agenda()`; the rules for a conversation under way are in `conversation_rules`.
+rule, and `agenda()`; the rules for a conversation under way are in `conversation_rules`, and
+those about people to meet (introductions, a note after an event) in `meeting_rules`.
 Times of day are the user's (see `timing`): "the day before", "the same day" and "this week"
 start at local midnight, and a week starts on Monday.
 """
@@ -49,8 +50,11 @@ from coffeechat.agenda.items import (
     next_step,
     person_suggestion,
 )
+from coffeechat.agenda.meeting_rules import INTRODUCTIONS_AT_ONCE, after_event, ask_introduction
 from coffeechat.agenda.snapshot import (
     DEFAULT_CADENCE_DAYS,
+    EVENT_NOTE_DAYS,
+    EVENT_SHOWN_DAYS,
     PROSPECTS_WANTED,
     AgendaData,
     TouchCandidate,
@@ -72,7 +76,10 @@ from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 # Everything the agenda offers other modules, wherever it is defined.
 __all__ = [
     "DEFAULT_CADENCE_DAYS",
+    "EVENT_NOTE_DAYS",
+    "EVENT_SHOWN_DAYS",
     "GROUPS",
+    "INTRODUCTIONS_AT_ONCE",
     "KEEP_IN_TOUCH_AT_ONCE",
     "KEEP_IN_TOUCH_LATE_DAYS",
     "MENTOR_TOUCH_KINDS",
@@ -91,7 +98,9 @@ __all__ = [
     "AgendaItem",
     "Rule",
     "Suggestion",
+    "after_event",
     "agenda",
+    "ask_introduction",
     "close_no_reply",
     "compute",
     "confirm",
@@ -479,6 +488,8 @@ RULES: dict[str, Rule] = {
     "write_notes": write_notes,
     "thank_you": thank_you,
     "reach_referral": reach_referral,
+    "after_event": after_event,
+    "ask_introduction": ask_introduction,
     "keep_in_touch": keep_in_touch,
     "weekly_goal": weekly_goal,
 }

@@ -20,10 +20,13 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
+    DateField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -41,7 +44,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.agenda.items import UPCOMING_DAYS
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.timing import start_of_day, time_zone_of, week_start
-from coffeechat.contacts.models import Contact, Organization, Stage
+from coffeechat.contacts.models import Contact, Organization, Source, Stage
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -66,6 +69,20 @@ from coffeechat.outreach.models import (
 
 PROSPECTS_WANTED = 5
 DEFAULT_CADENCE_DAYS = 90
+# Someone met at an event: a note is due within EVENT_NOTE_DAYS days of meeting, and the
+# reminder is left out once EVENT_SHOWN_DAYS days have passed.
+EVENT_NOTE_DAYS = 2
+EVENT_SHOWN_DAYS = 14
+# Whom the user can ask for a favour: people they know this way, or have talked with and
+# thanked. Nobody known in one of KNOWN_SOURCES' ways needs an introduction.
+WARM_SOURCES = (Source.FRIEND_FAMILY, Source.FORMER_COLLEAGUE)
+KNOWN_SOURCES = (*WARM_SOURCES, Source.CO_WORKER, Source.EVENT, Source.REFERRAL)
+# Introductions: a few at a time, the highest priority first; the rest come up as these are
+# asked, snoozed or dismissed. The items' keys start with INTRODUCTION_KEY.
+INTRODUCTIONS_AT_ONCE = 3
+INTRODUCTION_KEY = "ask_introduction:contact:"
+# Of the introductions snoozed or dismissed, how many are listed to be restored.
+HIDDEN_LISTED = 20
 
 # What every contact in the snapshot carries, with its organisation's name.
 CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")
@@ -82,6 +99,10 @@ class AgendaData:
     `TouchCandidate`s; with a `horizon`, only those due before it.
     `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
     snoozes and dismissals in force, by item key.
+    `introductions`: people to ask someone to introduce, the INTRODUCTIONS_AT_ONCE to show
+    then those whose item is hidden, each with `introduce_through`, whom to ask, and
+    `introducer_noted` (see `_people_to_meet`). `met_at_events`: people met at an event in
+    the last EVENT_SHOWN_DAYS days (with `met_on` and `met_at`) not written to since.
     """
 
     owner: Any
@@ -96,6 +117,8 @@ class AgendaData:
     requests_this_week: int
     held_this_week: int
     marks: dict[str, AgendaMark] = field(default_factory=dict)
+    introductions: tuple[Contact, ...] = ()
+    met_at_events: tuple[Contact, ...] = ()
     routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     horizon: datetime | None = None
     # What the rules work out from the snapshot, kept so that no two work it out twice.
@@ -121,6 +144,8 @@ class AgendaData:
         week = next(
             iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
         )
+        marks = _marks(now, reader)
+        introductions, met_at_events = _people_to_meet(now, tz, marks, reader)
         conversations = [
             *_replied_requests(reader),
             *_upcoming_bookings(now, reader),
@@ -138,7 +163,9 @@ class AgendaData:
             prospects=tuple(_prospects(reader)),
             requests_this_week=week["requests"],
             held_this_week=week["held"],
-            marks=_marks(now, reader),
+            marks=marks,
+            introductions=tuple(introductions),
+            met_at_events=tuple(met_at_events),
             horizon=horizon,
         )
 
@@ -667,3 +694,169 @@ def _prospects(reader: _Reader) -> list[Contact]:
         reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
         for row in _PROSPECTS.rows(owner=reader.owner_id)
     ]
+
+
+# People to meet: introductions and notes after an event -------------------------------------
+
+
+def _held_and_thanked(contact: OuterRef) -> QuerySet[Conversation]:
+    return _conversations().filter(contact=contact, held_at__isnull=False, thanked_at__isnull=False)
+
+
+def _warm() -> Q:
+    """Someone the user can ask a favour of: known well, or talked with and thanked, and not
+    waiting for their reply to a request."""
+    here = OuterRef("pk")
+    return (Q(source__in=WARM_SOURCES) | Q(Exists(_held_and_thanked(here)))) & ~Q(
+        Exists(_conversations().filter(contact=here, state=State.REQUESTED))
+    )
+
+
+def _unasked() -> Q:
+    """Someone the user wants to meet and has not approached: referred by nobody, known in
+    no way that needs no introduction, with no conversation and no message sent."""
+    here = OuterRef("pk")
+    return (
+        Q(referred_by__isnull=True)
+        & ~Q(source__in=KNOWN_SOURCES)
+        & ~Q(Exists(_conversations().filter(contact=here)))
+        & ~Q(Exists(_sent(contact=here)))
+    )
+
+
+def _colleagues() -> QuerySet[Contact]:
+    """The other people at the outer contact's organisation who may be written to."""
+    return Contact.objects.filter(
+        owner=_owner(), organization=OuterRef("organization_id"), do_not_contact=False
+    ).exclude(pk=OuterRef("pk"))
+
+
+# Whom to ask at their organisation: friends, relatives and former colleagues before people
+# talked with and thanked, then by name.
+_INTRODUCER_FIELDS = ("pk", "name", "first_name", "title", "source")
+
+
+def _people_to_meet_query(*, introductions: bool) -> QuerySet[Any]:
+    """With `introductions`, the INTRODUCTIONS_AT_ONCE people to ask someone to introduce,
+    highest priority first, leaving out those whose item is hidden (`Param` "hidden", their
+    ids): read in the order of an index, the query stops at the first few. Without, the people
+    met at an event since "met_since" and not written to since, and the hidden ones still to
+    introduce."""
+    here = OuterRef("pk")
+    noted = Q(
+        introducer__isnull=False, introducer__owner=_owner(), introducer__do_not_contact=False
+    )
+    warm_colleagues = _colleagues().filter(_warm())
+    asks = _unasked() & (noted | Q(organization__isnull=False) & Q(Exists(warm_colleagues)))
+    if introductions:
+        hidden = Q(pk__in=ParamList("hidden", BigIntegerField()))
+        people = Contact.objects.filter(asks).exclude(hidden).order_by("priority", "name", "pk")
+        met = Q(pk__isnull=True)
+    else:
+        met = Q(
+            source=Source.EVENT,
+            met_on__gte=Param("met_since", DateField()),
+            met_on__lte=Param("met_until", DateField()),
+        ) & ~Q(
+            Exists(_sent(contact=here, sent_at__gte=OuterRef("met_on")))
+            | Exists(
+                _conversations().filter(
+                    Q(requested_at__gte=OuterRef("met_on"))
+                    | Q(scheduled_for__gte=OuterRef("met_on")),
+                    contact=here,
+                )
+            )
+        )
+        # A few ids, each its own value, and whether each is still to introduce read for it
+        # alone: PostgreSQL then expects a few rows. (Given a list of unknown length, or the
+        # test in the filter, it expects thousands and compiles the query, for seconds.)
+        hidden = Q(pk__in=[Param(f"hidden_{n}", BigIntegerField()) for n in range(HIDDEN_LISTED)])
+        people = Contact.objects.filter(met | hidden).order_by()
+    chosen = warm_colleagues.annotate(
+        known=Case(When(source__in=WARM_SOURCES, then=0), default=1, output_field=IntegerField())
+    ).order_by("known", "name", "pk")
+    queryset = (
+        people.filter(owner=_owner(), do_not_contact=False)
+        .annotate(
+            met=ExpressionWrapper(met, output_field=BooleanField()),
+            asks=ExpressionWrapper(
+                Q(pk__isnull=False) if introductions else asks, output_field=BooleanField()
+            ),
+            noted=ExpressionWrapper(noted, output_field=BooleanField()),
+            **{f"via_{name}": Subquery(chosen.values(name)[:1]) for name in _INTRODUCER_FIELDS},
+        )
+        .values(
+            "met",
+            "asks",
+            "noted",
+            "source",
+            "priority",
+            "met_on",
+            "met_at",
+            *(f"via_{name}" for name in _INTRODUCER_FIELDS),
+            *contact_lookups(),
+            *contact_lookups("introducer__"),
+        )
+    )
+    return queryset[:INTRODUCTIONS_AT_ONCE] if introductions else queryset
+
+
+_INTRODUCTIONS = Prepared(lambda: _people_to_meet_query(introductions=True))
+_MET_AT_EVENTS = Prepared(lambda: _people_to_meet_query(introductions=False))
+
+
+def _people_to_meet(
+    now: datetime, tz: ZoneInfo, marks: dict[str, AgendaMark], reader: _Reader
+) -> tuple[list[Contact], list[Contact]]:
+    """People to ask someone to introduce: the INTRODUCTIONS_AT_ONCE to show, highest
+    priority first, then those whose item is hidden, each with whom to ask
+    (`introduce_through`) and whether the user noted that person on their page
+    (`introducer_noted`); and people met at an event lately, the most recent first.
+
+    Whom to ask: the person noted as able to introduce them, when they may be contacted;
+    otherwise one of the people the user knows well at the same organisation.
+    """
+    today = now.astimezone(tz).date()
+    hidden = [
+        int(pk)
+        for key in marks
+        if key.startswith(INTRODUCTION_KEY)
+        and (pk := key.removeprefix(INTRODUCTION_KEY)).isascii()
+        and pk.isdigit()
+    ]
+    shown = _INTRODUCTIONS.rows(owner=reader.owner_id, hidden=hidden)
+    listed = sorted(hidden)[:HIDDEN_LISTED]
+    rest = _MET_AT_EVENTS.rows(
+        owner=reader.owner_id,
+        # Ids no contact has fill the places left.
+        **{f"hidden_{n}": pk for n, pk in enumerate(listed + [0] * (HIDDEN_LISTED - len(listed)))},
+        met_since=today - timedelta(days=EVENT_SHOWN_DAYS),
+        met_until=today,
+    )
+    introductions, met = [], []
+    for row in [*shown, *rest]:
+        contact = reader.contact(
+            row, do_not_contact=False, source=row["source"], priority=row["priority"]
+        )
+        if row["met"]:
+            contact.__dict__.update(met_on=row["met_on"], met_at=row["met_at"])
+            met.append(contact)
+            continue
+        if not row["asks"]:
+            continue  # hidden, and approached since
+        contact.introducer_noted = bool(row["noted"])
+        if contact.introducer_noted:
+            contact.introduce_through = reader.contact(row, "introducer__")
+        else:
+            via = {name: row[f"via_{name}"] for name in _INTRODUCER_FIELDS}
+            row |= {
+                "via_id": via["pk"],
+                "via_organization_id": contact.organization_id,
+                "via_organization__name": row["organization__name"],
+            }
+            contact.introduce_through = reader.contact(
+                row, "via_", do_not_contact=False, source=via["source"]
+            )
+        introductions.append(contact)
+    met.sort(key=lambda c: (-c.met_on.toordinal(), c.name, c.pk))
+    return introductions, met

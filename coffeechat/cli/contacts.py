@@ -17,6 +17,8 @@ ADD_OPTIONS = {
     "email": "--email",
     "source": "--source",
     "linkedin_url": "--linkedin",
+    "met_at": "--met-at",
+    "met_on": "--met-on",
 }
 
 
@@ -25,7 +27,7 @@ def contacts() -> None:
     """Add and list the people in your network."""
 
 
-SOURCE_HELP = "How you know them: friend_family, alumni, former_colleague, co_worker, community, conference, association, linkedin, referral or cold."
+SOURCE_HELP = "How you know them: friend_family, alumni, former_colleague, co_worker, community, conference, event, association, linkedin, referral or cold."
 
 
 @contacts.command("add")
@@ -35,16 +37,33 @@ SOURCE_HELP = "How you know them: friend_family, alumni, former_colleague, co_wo
 @click.option("--email", default="", help="Their e-mail address.")
 @click.option("--source", default="cold", help=SOURCE_HELP)
 @click.option("--linkedin", default="", help="Their LinkedIn profile URL.")
+@click.option("--met-at", default="", help="Where you met them, as you would say it to them.")
+@click.option(
+    "--met-on",
+    default="",
+    help="The day you met them, YYYY-MM-DD; with --source event, Today reminds you to follow up.",
+)
 @_user_errors(options=ADD_OPTIONS)
-def contacts_add(name: str, org: str, title: str, email: str, source: str, linkedin: str) -> None:
+def contacts_add(
+    name: str,
+    org: str,
+    title: str,
+    email: str,
+    source: str,
+    linkedin: str,
+    met_at: str,
+    met_on: str,
+) -> None:
     """Add a person to your network."""
     from coffeechat.contacts.models import Source
     from coffeechat.contacts.services import contact_create, coworker_warning
+    from coffeechat.lib.forms import DateField
 
     if source not in Source.values:
         raise click.ClickException(
             f"--source: “{source[:40]}” is not a source; use one of {', '.join(Source.values)}."
         )
+    day = check_option("--met-on", met_on, DateField(required=False).clean)
     _migrate()
     owner = _owner()
     contact = contact_create(
@@ -55,6 +74,8 @@ def contacts_add(name: str, org: str, title: str, email: str, source: str, linke
         email=email,
         source=source,
         linkedin_url=linkedin,
+        met_at=met_at,
+        met_on=day,
     )
     warning = coworker_warning(
         owner=owner, organization=contact.organization, source=contact.source

@@ -16,6 +16,7 @@ from coffeechat.contacts.models import (
 from coffeechat.contacts.organization_names import organization_similar
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
+    DateField,
     EmailField,
     IdField,
     LineField,
@@ -52,6 +53,18 @@ class ContactForm(forms.Form):
         label="How you know them",
         choices=Source.choices,
         initial=Contact._meta.get_field("source").default,
+    )
+    met_at = LineField(
+        label="Where you met",
+        max_length=NAME_LIMIT,
+        required=False,
+        help_text="Written to them in a follow-up, e.g. “the Climate Careers meetup”.",
+    )
+    met_on = DateField(
+        label="The day you met",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="With “Met at an event”, Today reminds you to follow up within two days.",
     )
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
     why_them = TextField(
@@ -93,6 +106,13 @@ class ContactForm(forms.Form):
     may_use_referrer_name = forms.BooleanField(
         label="They said I may mention the referrer's name", required=False
     )
+    introducer = OwnedChoiceField(
+        label="Who could introduce you",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="Someone you know who knows them: Today suggests asking for an introduction.",
+    )
     cadence_days = WholeNumberField(
         label="Keep in touch every … days",
         min_value=7,
@@ -122,6 +142,9 @@ class ContactForm(forms.Form):
         referred_by = self.fields["referred_by"]
         assert isinstance(referred_by, forms.ModelChoiceField)
         referred_by.queryset = referrers
+        introducer = self.fields["introducer"]
+        assert isinstance(introducer, forms.ModelChoiceField)
+        introducer.queryset = referrers
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         # The co-worker caution appears as the organisation is typed.
         self.fields["organization_name"].widget.attrs.update(
@@ -167,6 +190,7 @@ class ContactForm(forms.Form):
             "other_emails": ", ".join(contact.other_emails),
             "tags": ", ".join(t.name for t in contact.tags.all()),
             "referred_by": contact.referred_by_id,
+            "introducer": contact.introducer_id,
         }
 
 

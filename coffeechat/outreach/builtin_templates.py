@@ -33,6 +33,7 @@ FAMILIES: dict[str, str] = {
     "keep_in_touch_congratulations": "Keep in touch: congratulations",
     "keep_in_touch_offer": "Keep in touch: an offer of help",
     "introduction": "Asking a mutual contact for an introduction",
+    "after_event": "A note after meeting at an event",
 }
 
 # Who the sender is, in the requests: their pitch in one sentence when they wrote one.
@@ -258,6 +259,23 @@ Thank you,
 {{ signature }}
 """,
     ),
+    "after_event": BuiltinText(
+        "A note after meeting at an event",
+        MessageKind.REQUEST,
+        "Good to meet you{% if met_at %} at {{ met_at }}{% endif %}",
+        """
+Dear {{ first_name }},
+
+It was good to meet you{% if met_at %} at {{ met_at }}{% endif %}. \
+{% if why_them %}{{ why_them }}{% endif %}
+
+I am {{ my_name }}, exploring {{ area }}. Could you spare {{ minutes }} minutes to tell me \
+more about your work? I am hoping to learn, not asking for a job.
+
+Thank you,
+{{ signature }}
+""",
+    ),
 }
 
 # LinkedIn notes have no subject and hold 300 characters, so each says less.
@@ -331,6 +349,12 @@ _LINKEDIN: dict[str, tuple[str, str]] = {
         "Hi {{ first_name }}, would you be willing to introduce me to {{ introduce_to }}? "
         "{{ introduce_why }}. I would ask for {{ minutes }} minutes of advice, nothing more. "
         "Thank you! {{ my_name }}",
+    ),
+    "after_event": (
+        "A note after meeting at an event, on LinkedIn",
+        "Hi {{ first_name }}, good to meet you{% if met_at %} at {{ met_at }}{% endif %}. "
+        "{% if why_them %}{{ why_them }} {% endif %}Could I have {{ minutes }} minutes of your "
+        "advice some time, just to learn? Thank you! {{ my_name }}",
     ),
 }
 

@@ -478,7 +478,7 @@ def draft_findings(
             # What the user wrote to them, and their own notes on the person: words from
             # either in the message show it was written for this person.
             their_work=f"{contact.why_them}\n{contact.their_work}",
-            connection=f"{contact.our_connection}\n{contact.connection_note}",
+            connection=f"{contact.our_connection}\n{contact.connection_note}\n{contact.met_at}",
             organization=contact.organization.name if contact.organization else "",
             referrer=referrer,
             takeaways=takeaways,

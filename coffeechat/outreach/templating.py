@@ -389,6 +389,9 @@ def _suits(choice: TemplateChoice, contact) -> bool:
         return False
     if uses_field(choice, "referrer"):
         return bool(contact.referred_by_id and contact.may_use_referrer_name)
+    if uses_field(choice, "met_at"):
+        # Written to someone met in person: offered once you noted where.
+        return bool(contact.met_at)
     return True
 
 

@@ -207,6 +207,7 @@ def test_every_family_has_an_email_and_a_linkedin_form():
         "keep_in_touch_congratulations",
         "keep_in_touch_offer",
         "introduction",
+        "after_event",
     }
     assert set(BUILTINS) == {f"{f}_{c}" for f in families for c in ("email", "linkedin")}
     for slug, builtin in BUILTINS.items():
