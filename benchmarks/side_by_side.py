@@ -11,6 +11,10 @@ speed moves from one minute to the next.
                                      server answers at $COFFEECHAT_BENCH_POSTGRES_URL
                                      (default postgresql://postgres@127.0.0.1:5432/postgres,
                                      a database used only to create and drop the run's own)
+
+Where the run may not create databases, $COFFEECHAT_BENCH_POSTGRES_DATABASE names one set
+aside for benchmarks instead: everything in its public schema is dropped before the run and
+after it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ DATABASES = ("sqlite", "postgresql")
 ADMIN_URL = os.environ.get(
     "COFFEECHAT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+# A database given over to benchmarks, emptied before and after each run.
+GIVEN_URL = os.environ.get("COFFEECHAT_BENCH_POSTGRES_DATABASE", "")
 # Set in a child: the file its figures go to.
 FIGURES_FILE = "COFFEECHAT_BENCH_FIGURES"
 
@@ -94,6 +100,13 @@ class _database:
     def __enter__(self) -> tuple[str | None, str | None]:
         if self.name == "sqlite":
             return None, None
+        if GIVEN_URL:
+            try:
+                _empty(GIVEN_URL)
+            except Exception as error:  # any failure to reach the server is a reason to skip
+                return None, f"no PostgreSQL at {_hide_password(GIVEN_URL)} ({error})".strip()
+            self.made = GIVEN_URL
+            return GIVEN_URL, None
         try:
             import psycopg
 
@@ -107,11 +120,22 @@ class _database:
         return urlunsplit(parts._replace(path=f"/{database}")), None
 
     def __exit__(self, *exc: object) -> None:
-        if self.made:
+        if self.made == GIVEN_URL:
+            _empty(GIVEN_URL)
+        elif self.made:
             import psycopg
 
             with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.made}" WITH (FORCE)')
+
+
+def _empty(url: str) -> None:
+    """Drops everything in the public schema of the database at `url`."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=3) as database:
+        database.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        database.execute("CREATE SCHEMA public")
 
 
 def _hide_password(url: str) -> str:

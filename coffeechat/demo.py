@@ -33,6 +33,7 @@ PROFILE = {
         "understand information that affects their lives. I'm now exploring user research "
         "and service design, ideally in climate or public-sector teams."
     ),
+    "pitch_sentence": "I am a geography teacher moving into user research.",
     "goal_fields": "Climate adaptation, public services, energy",
     "goal_roles": "User researcher, service designer, research operations",
     "goal_organizations": "Tidewater Analytics, Civic Forms Studio, Harbourside Council Digital",
@@ -75,7 +76,11 @@ Leila Nasser     | Fernleaf Energy               | Service Design Manager     | 
 Ben Castellanos  | Northbank University          | Lead User Researcher       | referral         | normal   | 3     | alumni-network
 Lucas Moreau     | Greenline Mobility            | Head of Product            | conference       | normal   | 45    |
 Fiona Gallagher  | Fernleaf Energy               | Sustainability Manager     | cold             | low      | 50    |
+Lee Okonkwo      | Greenline Mobility            | Service Designer           | event            | normal   | 1     | climate
 """
+
+# People met at an event: where, and how many days ago.
+MET = {"Lee Okonkwo": ("the Climate Careers meetup in Leeds", 1)}
 
 DETAILS: dict[str, dict[str, Any]] = {
     "Ines Carvalho": {
@@ -94,7 +99,10 @@ DETAILS: dict[str, dict[str, Any]] = {
     "Daniel Achebe": {"connection_note": "We taught together at Eastgate Academy until 2021."},
     "Aisha Rahman": {"their_work": "Wrote about the research behind the bin-collection service."},
     "Sofia Marchetti": {"connection_note": "Met at the Climate Designers meetup in Leeds."},
-    "Marcus Webb": {"connection_note": "My cousin Ruth's partner; she introduced us."},
+    "Marcus Webb": {
+        "connection_note": "My cousin Ruth's partner; she introduced us.",
+        "is_mentor": True,
+    },
     "Elena Petrova": {"location": "Berlin, Germany", "time_zone": "Europe/Berlin"},
     "Grace Adeyemi": {"their_work": "Talk at UX Leeds on research with patients on wards."},
     "Jonah Feld": {
@@ -108,6 +116,7 @@ DETAILS: dict[str, dict[str, Any]] = {
         "their_work": "Case study: rewriting payment-difficulty letters with customers.",
     },
     "Ben Castellanos": {"referred_by": "Nadia Haddad", "may_use_referrer_name": True},
+    "Lee Okonkwo": {"connection_note": "Sat at the same table; Lee redesigns station signage."},
 }
 
 # What the user wrote to each person for their messages: how we are connected, as they would
@@ -191,6 +200,10 @@ WRITTEN_FOR_MESSAGES = {
         "",
         "I read the community-energy report you led and wondered how research with "
         "residents shaped it.",
+    ),
+    "Lee Okonkwo": (
+        "",
+        "Your story about testing station signs with people in a hurry has stayed with me.",
     ),
 }
 
@@ -390,6 +403,10 @@ class _Loader:
             fields.update(our_connection=our_connection, why_them=why_them)
             if "referred_by" in fields:
                 fields["referred_by"] = self.people[fields["referred_by"]]
+            if name in MET:
+                where, days = MET[name]
+                met_on = self.now.astimezone(self.tz).date() - timedelta(days=days)
+                fields.update(met_at=where, met_on=met_on)
             contact = contact_create(
                 owner=self.owner,
                 name=name,

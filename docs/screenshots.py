@@ -1,10 +1,11 @@
 """Screenshots of the key pages, taken from the demo network: `.venv/bin/python docs/screenshots.py`.
 
 Starts coffeechat on a throw-away data directory with the demo network, signs in with a one-time
-link and captures Today, a person, a conversation, choosing a template, a draft and a prep sheet
-at 1280 px in the light and the dark theme and at 390 px (a phone) into docs/screenshots/, and
-the Today page for the README as docs/screenshot.png. Needs Chromium (`apt-get install
-chromium`, or COFFEECHAT_CHROMIUM) and the dev dependencies (Playwright).
+link and captures Today, Upcoming, a person, the conversations by stage, a conversation,
+choosing a template, a draft and a prep sheet at 1280 px in the light and the dark theme and at
+390 px (a phone) into docs/screenshots/, and the Today page for the README as
+docs/screenshot.png. Needs Chromium (`apt-get install chromium`, or COFFEECHAT_CHROMIUM) and the
+dev dependencies (Playwright).
 """
 
 import argparse
@@ -64,7 +65,9 @@ def key_pages() -> dict[str, str]:
     draft = Message.objects.filter(contact__name="Jonah Feld", sent_at__isnull=True).first()
     pages = {
         "today": "/",
+        "upcoming": reverse("agenda:upcoming"),
         "person": reverse("contacts:contact_detail", kwargs={"contact_pk": sofia.pk}),
+        "conversations": reverse("conversations:board"),
         "conversation": reverse(
             "conversations:conversation_detail",
             kwargs={"conversation_pk": Conversation.objects.get(contact=sofia).pk},

@@ -13,6 +13,7 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "display_name",
             "pitch",
+            "pitch_sentence",
             "goal_fields",
             "goal_roles",
             "goal_organizations",

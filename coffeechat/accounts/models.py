@@ -13,6 +13,7 @@ from coffeechat.lib.validation import (
 LINE = LineValidator()
 # A few paragraphs about yourself: a pitch, goals, a signature.
 PROFILE_TEXT_LIMIT = 5_000
+PITCH_SENTENCE_LIMIT = 120
 
 
 class Profile(models.Model):
@@ -27,6 +28,14 @@ class Profile(models.Model):
         blank=True,
         validators=[TextValidator(PROFILE_TEXT_LIMIT)],
         help_text="A short introduction: who you are, what you are exploring, why.",
+    )
+    # The pitch as a stranger first reads it: one sentence that opens a request in place of
+    # "I am <name>, exploring <fields>". Short, so a LinkedIn note still fits in 300 characters.
+    pitch_sentence = models.CharField(
+        "your pitch in one sentence",
+        max_length=PITCH_SENTENCE_LIMIT,
+        blank=True,
+        validators=[LINE],
     )
     goal_fields = models.TextField(
         "fields I am exploring", blank=True, validators=[TextValidator(PROFILE_TEXT_LIMIT)]

@@ -27,7 +27,7 @@ def profile_get(*, owner: Owner) -> Profile:
     return profile
 
 
-PROFILE_LINES = ("display_name", "current_employer")
+PROFILE_LINES = ("display_name", "current_employer", "pitch_sentence")
 # What a user may change: everything but the owner, the calendar feed's secret and the times.
 PROFILE_FIELDS = tuple(
     f.name

@@ -9,7 +9,7 @@ import logging
 import smtplib
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from coffeechat.agenda.rules import (
     AgendaItem,
     agenda,
     day_text,
+    start_of_day,
     when_text,
 )
 from coffeechat.lib.owned import Owner
@@ -43,11 +44,26 @@ DIGEST_LIMIT = 10
 
 def due_text(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str:
     """When an item is due, in words and in the user's zone: "Due yesterday at 15:00"; an item
-    due on a day rather than at a time says only the day."""
-    local = item.due_at.astimezone(tz)
-    if local.time() == time(0):
-        return f"Due {day_text(item.due_at, now=now, tz=tz)}"
-    return f"Due {when_text(item.due_at, now=now, tz=tz)}"
+    due on a day rather than at a time says only the day. One due on an earlier day and not
+    late yet says when it is due by: "Due by today at 15:00", "Due by Monday 21 December"."""
+    if (
+        item.overdue_at is not None
+        and item.overdue_at > now
+        and item.due_at < start_of_day(now, tz)
+    ):
+        words = _moment_words(item.overdue_at, now=now, tz=tz, end_of_day=True)
+        return f"Due by {words.removeprefix('on ')}"
+    return f"Due {_moment_words(item.due_at, now=now, tz=tz)}"
+
+
+def _moment_words(moment: datetime, *, now: datetime, tz: ZoneInfo, end_of_day=False) -> str:
+    """A moment in words; a midnight names its day (or, with `end_of_day`, the day before,
+    since a deadline at midnight is the end of that day)."""
+    if moment.astimezone(tz).time() != time(0):
+        return when_text(moment, now=now, tz=tz)
+    if end_of_day:
+        moment = moment - timedelta(hours=12)
+    return day_text(moment, now=now, tz=tz)
 
 
 @dataclass(frozen=True)

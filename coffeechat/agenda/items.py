@@ -34,6 +34,8 @@ PRIORITY = {
     "close_no_reply": 45,
     "try_another": 50,
     "reach_referral": 55,
+    "after_event": 57,
+    "ask_introduction": 65,
     "keep_in_touch": 60,
     "few_prospects": 80,
     "weekly_goal": 90,
@@ -195,8 +197,14 @@ class Grouping:
 
     def of(self, item: AgendaItem) -> str | None:
         """The item's group, as `group_of` says."""
-        if item.overdue_at <= self.now if item.overdue_at is not None else item.due_at < self.today:
+        if item.overdue_at is None:
+            if item.due_at < self.today:
+                return "overdue"
+        elif item.overdue_at <= self.now:
             return "overdue"
+        elif item.due_at < self.today:
+            # Due on an earlier day and not late yet: it belongs with the day it is due by.
+            return "today" if item.overdue_at <= self.tomorrow else "upcoming"
         if item.due_at < self.tomorrow:
             return "today"
         if item.due_at < self.horizon:
@@ -207,9 +215,11 @@ class Grouping:
 def group_of(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str | None:
     """Overdue, today, upcoming (the next 7 days), or None when it is further off.
 
-    An item with a deadline of its own is overdue once that passes (a thank-you due
-    yesterday afternoon is still on time until 48 hours after the talk); one without is
-    overdue from the day after it was due.
+    Overdue is past its deadline: an item with a deadline of its own is overdue once that
+    passes (a thank-you due yesterday afternoon is still on time until 48 hours after the
+    talk); one without is overdue from the day after it was due. Today is due today. An item
+    due on an earlier day whose deadline has not passed is grouped by its deadline: today if
+    it is late from tomorrow, else with the next 7 days (its time says "Due by …").
     """
     return Grouping.at(now, tz).of(item)
 

@@ -9,7 +9,8 @@ conversation, a booked time, a contact's round of keeping in touch), so a mark n
 what it was about.
 
 This module holds the rules about people to ask and to keep in touch with, the table of every
-rule, and `agenda()`; the rules for a conversation under way are in `conversation_rules`.
+rule, and `agenda()`; the rules for a conversation under way are in `conversation_rules`, and
+those about people to meet (introductions, a note after an event) in `meeting_rules`.
 Times of day are the user's (see `timing`): "the day before", "the same day" and "this week"
 start at local midnight, and a week starts on Monday.
 """
@@ -49,8 +50,11 @@ from coffeechat.agenda.items import (
     next_step,
     person_suggestion,
 )
+from coffeechat.agenda.meeting_rules import INTRODUCTIONS_AT_ONCE, after_event, ask_introduction
 from coffeechat.agenda.snapshot import (
     DEFAULT_CADENCE_DAYS,
+    EVENT_NOTE_DAYS,
+    EVENT_SHOWN_DAYS,
     PROSPECTS_WANTED,
     AgendaData,
     TouchCandidate,
@@ -72,8 +76,13 @@ from coffeechat.outreach.followup import NUDGE_AFTER, FollowUp
 # Everything the agenda offers other modules, wherever it is defined.
 __all__ = [
     "DEFAULT_CADENCE_DAYS",
+    "EVENT_NOTE_DAYS",
+    "EVENT_SHOWN_DAYS",
     "GROUPS",
+    "INTRODUCTIONS_AT_ONCE",
     "KEEP_IN_TOUCH_AT_ONCE",
+    "KEEP_IN_TOUCH_LATE_DAYS",
+    "MENTOR_TOUCH_KINDS",
     "PREPARE_BEFORE",
     "PRIORITY",
     "PROPOSE_TIMES_OVERDUE_DAYS",
@@ -89,7 +98,9 @@ __all__ = [
     "AgendaItem",
     "Rule",
     "Suggestion",
+    "after_event",
     "agenda",
+    "ask_introduction",
     "close_no_reply",
     "compute",
     "confirm",
@@ -98,6 +109,10 @@ __all__ = [
     "group_of",
     "is_hidden",
     "keep_in_touch",
+    "keep_in_touch_dates",
+    "keep_in_touch_due",
+    "keep_in_touch_items",
+    "keep_in_touch_late_from",
     "keep_in_touch_waiting",
     "midnight",
     "nudge",
@@ -122,11 +137,22 @@ REFERRAL_OVERDUE = timedelta(days=7)
 # list with more notes than anyone writes in a day; the rest come up as these are cleared.
 KEEP_IN_TOUCH_AT_ONCE = 5
 
+# Keeping in touch has a date, not a deadline: a note is late, and shown as late, only once
+# its date is more than this many days past.
+KEEP_IN_TOUCH_LATE_DAYS = 14
+
 # Keeping in touch: one idea per round, rotating with the touches already sent.
 TOUCH_KINDS = (
     ("send_update", "send an update on what you did with their advice"),
     ("share_article", "share an article or resource they would find useful"),
     ("congratulate", "congratulate them on recent news or work of theirs"),
+)
+# A mentor has given a lot already: the ideas that give something back come first.
+MENTOR_TOUCH_KINDS = (
+    TOUCH_KINDS[1],
+    TOUCH_KINDS[2],
+    ("offer_help", "offer them some help in return, naming what you could do"),
+    TOUCH_KINDS[0],
 )
 
 
@@ -374,9 +400,40 @@ def _held_back(data: AgendaData) -> list[_Touch]:
     return due[KEEP_IN_TOUCH_AT_ONCE:]
 
 
+def keep_in_touch_due(data: AgendaData, *, since: datetime) -> list[_Touch]:
+    """Everyone due a note at `since` or later (before the snapshot's horizon), or due before
+    and not late yet, in the order of their dates; none held back, snoozed or not. For a list
+    of what comes up rather than of what to do today: `keep_in_touch_items` makes their
+    items."""
+    touches = [
+        t
+        for t in _touches(data)
+        if (t.due_at >= since or keep_in_touch_late_from(t, data) > data.now)
+        and (data.horizon is None or t.due_at < data.horizon)
+    ]
+    return sorted(touches, key=lambda t: (t.due_at, t.person.pk))
+
+
+def keep_in_touch_items(data: AgendaData, touches: list[_Touch]) -> list[AgendaItem]:
+    """The items of `touches` (from `keep_in_touch_due`), their people read in one query."""
+    touch_contacts([touch.person for touch in touches])
+    return [_touch_item(data, t) for t in touches if t.person.contact is not None]
+
+
+def keep_in_touch_late_from(touch: _Touch, data: AgendaData) -> datetime:
+    """When a note becomes late: the midnight after its date is KEEP_IN_TOUCH_LATE_DAYS past."""
+    return midnight(touch.local_due.date() + timedelta(days=KEEP_IN_TOUCH_LATE_DAYS + 1), data.tz)
+
+
+def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
+    """When each person the snapshot names is due a note, by contact id."""
+    return {touch.person.pk: touch.due_at for touch in _touches(data)}
+
+
 def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
     contact = touch.person.contact
-    code, idea = TOUCH_KINDS[contact.touches % len(TOUCH_KINDS)]
+    kinds = MENTOR_TOUCH_KINDS if contact.is_mentor else TOUCH_KINDS
+    code, idea = kinds[contact.touches % len(kinds)]
     return make_item(
         "keep_in_touch",
         touch.key.removeprefix("keep_in_touch:"),
@@ -387,6 +444,7 @@ def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
             f"you keep in touch every {touch.cadence} days. An idea: {idea}."
         ),
         due_at=touch.due_at,
+        overdue_at=keep_in_touch_late_from(touch, data),
         contact=contact,
         **next_step(data.routes, "keep_in_touch", contact=contact.pk),
         suggestions=(Suggestion(text=idea, code=code),),
@@ -430,6 +488,8 @@ RULES: dict[str, Rule] = {
     "write_notes": write_notes,
     "thank_you": thank_you,
     "reach_referral": reach_referral,
+    "after_event": after_event,
+    "ask_introduction": ask_introduction,
     "keep_in_touch": keep_in_touch,
     "weekly_goal": weekly_goal,
 }

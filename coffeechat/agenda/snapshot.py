@@ -17,14 +17,20 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
+    DateField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
+    F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -38,7 +44,7 @@ from coffeechat.accounts.services import profile_get
 from coffeechat.agenda.items import UPCOMING_DAYS
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.timing import start_of_day, time_zone_of, week_start
-from coffeechat.contacts.models import Contact, Organization, Stage
+from coffeechat.contacts.models import Contact, Organization, Source, Stage
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -50,7 +56,7 @@ from coffeechat.conversations.models import (
     TakeawayStatus,
 )
 from coffeechat.lib.owned import Owner
-from coffeechat.lib.prepared import Param, ParamList, Prepared
+from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
@@ -63,6 +69,20 @@ from coffeechat.outreach.models import (
 
 PROSPECTS_WANTED = 5
 DEFAULT_CADENCE_DAYS = 90
+# Someone met at an event: a note is due within EVENT_NOTE_DAYS days of meeting, and the
+# reminder is left out once EVENT_SHOWN_DAYS days have passed.
+EVENT_NOTE_DAYS = 2
+EVENT_SHOWN_DAYS = 14
+# Whom the user can ask for a favour: people they know this way, or have talked with and
+# thanked. Nobody known in one of KNOWN_SOURCES' ways needs an introduction.
+WARM_SOURCES = (Source.FRIEND_FAMILY, Source.FORMER_COLLEAGUE)
+KNOWN_SOURCES = (*WARM_SOURCES, Source.CO_WORKER, Source.EVENT, Source.REFERRAL)
+# Introductions: a few at a time, the highest priority first; the rest come up as these are
+# asked, snoozed or dismissed. The items' keys start with INTRODUCTION_KEY.
+INTRODUCTIONS_AT_ONCE = 3
+INTRODUCTION_KEY = "ask_introduction:contact:"
+# Of the introductions snoozed or dismissed, how many are listed to be restored.
+HIDDEN_LISTED = 20
 
 # What every contact in the snapshot carries, with its organisation's name.
 CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")
@@ -79,6 +99,10 @@ class AgendaData:
     `TouchCandidate`s; with a `horizon`, only those due before it.
     `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
     snoozes and dismissals in force, by item key.
+    `introductions`: people to ask someone to introduce, the INTRODUCTIONS_AT_ONCE to show
+    then those whose item is hidden, each with `introduce_through`, whom to ask, and
+    `introducer_noted` (see `_people_to_meet`). `met_at_events`: people met at an event in
+    the last EVENT_SHOWN_DAYS days (with `met_on` and `met_at`) not written to since.
     """
 
     owner: Any
@@ -93,6 +117,8 @@ class AgendaData:
     requests_this_week: int
     held_this_week: int
     marks: dict[str, AgendaMark] = field(default_factory=dict)
+    introductions: tuple[Contact, ...] = ()
+    met_at_events: tuple[Contact, ...] = ()
     routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     horizon: datetime | None = None
     # What the rules work out from the snapshot, kept so that no two work it out twice.
@@ -106,17 +132,20 @@ class AgendaData:
         now: datetime,
         shown_only: bool = False,
         profile: Profile | None = None,
+        days: int = UPCOMING_DAYS,
     ) -> AgendaData:
         """The snapshot at `now`. With `shown_only`, what can only make items due after the
-        next UPCOMING_DAYS days is left out (`horizon`): the agenda does not show them.
-        `profile` is the owner's, for a caller that has read it already."""
+        next `days` days (UPCOMING_DAYS unless told) is left out (`horizon`): the agenda does
+        not show them. `profile` is the owner's, for a caller that has read it already."""
         profile = profile or profile_get(owner=owner)
         tz = time_zone_of(profile)
-        horizon = start_of_day(now, tz, days=UPCOMING_DAYS + 1) if shown_only else None
+        horizon = start_of_day(now, tz, days=days + 1) if shown_only else None
         reader = _Reader(owner, Conversation.objects.db)
         week = next(
             iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
         )
+        marks = _marks(now, reader)
+        introductions, met_at_events = _people_to_meet(now, tz, marks, reader)
         conversations = [
             *_replied_requests(reader),
             *_upcoming_bookings(now, reader),
@@ -134,7 +163,9 @@ class AgendaData:
             prospects=tuple(_prospects(reader)),
             requests_this_week=week["requests"],
             held_this_week=week["held"],
-            marks=_marks(now, reader),
+            marks=marks,
+            introductions=tuple(introductions),
+            met_at_events=tuple(met_at_events),
             horizon=horizon,
         )
 
@@ -400,7 +431,6 @@ def _referrals_query() -> QuerySet[Any]:
         Takeaway.objects.filter(
             owner=_owner(),
             kind=TakeawayKind.REFERRAL,
-            referral_contact__owner=_owner(),
             referral_contact__do_not_contact=False,
         )
         .exclude(status=TakeawayStatus.DROPPED)
@@ -411,6 +441,7 @@ def _referrals_query() -> QuerySet[Any]:
             "created_at",
             "may_use_name",
             "conversation_id",
+            "referral_contact__owner_id",
             *contact_lookups("referral_contact__"),
             *contact_lookups("conversation__contact__"),
         )
@@ -424,6 +455,11 @@ def _referrals(reader: _Reader) -> list[Takeaway]:
     """Referral takeaways whose person has not been asked yet (a draft does not count)."""
     takeaways = []
     for row in _REFERRALS.rows(owner=reader.owner_id):
+        # The person is the owner's, as every takeaway's is; checked here rather than in SQL,
+        # where PostgreSQL, knowing the owner, would read all their people for each takeaway
+        # to find the one named.
+        if row["referral_contact__owner_id"] != reader.owner_id:
+            continue
         referrer = reader.contact(row, "conversation__contact__")
         conversation = reader.make(
             Conversation,
@@ -477,7 +513,17 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
     """People thanked before and not in a conversation now, with the last time they heard
     from the user (`touched`). With `before_horizon`, only those last in touch before their
     cadence ran out ahead of the horizon: before `Param` "default_cut" for the default cadence,
-    before "touched_by" less their own cadence for the others."""
+    before "touched_by" less their own cadence for the others. Each row carries the contact's
+    owner, for `_keep_in_touch` to check. Written for each database's planner: the same rows
+    either way (agenda/tests/test_snapshot.py)."""
+    if connection.vendor == "postgresql":
+        return _keep_in_touch_grouped(before_horizon=before_horizon)
+    return _keep_in_touch_by_person(before_horizon=before_horizon)
+
+
+def _keep_in_touch_by_person(*, before_horizon: bool) -> QuerySet[Any]:
+    """`_keep_in_touch_query` as SQLite answers it best: each of the owner's people thanked
+    before is checked by index searches for a message or a thank-you since the cut."""
     here = OuterRef("pk")
     thanked = _conversations().filter(thanked_at__isnull=False)
     busy = _conversations().filter(
@@ -504,7 +550,45 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
         # The later of the two; a person never written to since has only the first.
         people.annotate(touched=Coalesce(Greatest(thanked_last, sent_last), thanked_last))
         .order_by("pk")
-        .values("pk", "priority", "cadence_days", "touched")
+        .values(
+            contact_id=F("pk"),
+            contact__priority=F("priority"),
+            contact__cadence_days=F("cadence_days"),
+            contact__owner_id=F("owner_id"),
+            touched=F("touched"),
+        )
+    )
+
+
+def _keep_in_touch_grouped(*, before_horizon: bool) -> QuerySet[Any]:
+    """`_keep_in_touch_query` as PostgreSQL answers it best: the owner's thanked
+    conversations read by their index, one group for each person (their last thank-you), each
+    person found by id and their last message sent by an index search, and those last in
+    touch before the cut kept: one pass, with no join the planner could turn into a read of
+    all the owner's people for each row when its statistics are missing or stale."""
+    busy = _conversations().filter(
+        state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
+    )
+    sent_last = _latest(_sent(contact=OuterRef("contact_id")), "sent_at")
+    people = (
+        _conversations()
+        .filter(thanked_at__isnull=False, contact__do_not_contact=False)
+        .exclude(contact_id__in=busy.values("contact_id"))
+        .values("contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id")
+        .annotate(thanked_last=Max("thanked_at"))
+        # The later of the two; a person never written to since has only the first.
+        .annotate(touched=Coalesce(Greatest(F("thanked_last"), sent_last), F("thanked_last")))
+    )
+    if before_horizon:
+        # Most people keep the default cadence: one moment for all of them, worked out once.
+        cut = Case(
+            When(contact__cadence_days__isnull=True, then=Param("default_cut", DateTimeField())),
+            default=DaysBefore(Param("touched_by", DateTimeField()), "contact__cadence_days"),
+            output_field=DateTimeField(),
+        )
+        people = people.filter(touched__lt=cut)
+    return people.order_by("contact_id").values(
+        "contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id", "touched"
     )
 
 
@@ -514,12 +598,12 @@ _KEEP_IN_TOUCH_BEFORE = Prepared(lambda: _keep_in_touch_query(before_horizon=Tru
 # The rest of what an item says of the people the agenda shows, read only for them.
 _TOUCH_CONTACTS = Prepared(
     lambda: (
-        Contact.objects.filter(owner=_owner(), pk__in=ParamList("ids", BigIntegerField()))
+        Contact.objects.filter(InList(F("pk"), ParamList("ids", BigIntegerField())), owner=_owner())
         .order_by()
         .annotate(
             touches=_count(_sent(contact=OuterRef("pk"), kind=MessageKind.KEEP_IN_TOUCH), "contact")
         )
-        .values("touches", *contact_lookups())
+        .values("touches", "is_mentor", *contact_lookups())
     )
 )
 
@@ -537,8 +621,8 @@ class TouchCandidate:
 
     def __init__(self, row: dict[str, Any], reader: _Reader):
         self._reader, self._contact = reader, _UNREAD
-        self.pk, self.priority = row["pk"], row["priority"]
-        self.cadence_days, self.touched = row["cadence_days"], row["touched"]
+        self.pk, self.priority = row["contact_id"], row["contact__priority"]
+        self.cadence_days, self.touched = row["contact__cadence_days"], row["touched"]
 
     @property
     def contact(self) -> Contact | None:
@@ -564,6 +648,7 @@ def touch_contacts(people: list[TouchCandidate]) -> None:
             priority=person.priority,
             do_not_contact=False,
             touches=row["touches"],
+            is_mentor=row["is_mentor"],
         )
 
 
@@ -583,7 +668,10 @@ def _keep_in_touch(
             touched_by=touched_by,
             default_cut=touched_by - timedelta(days=default),
         )
-    return [TouchCandidate(row, reader) for row in rows]
+    # Every thanked person is the owner's, as every conversation's contact is; checked here.
+    return [
+        TouchCandidate(row, reader) for row in rows if row["contact__owner_id"] == reader.owner_id
+    ]
 
 
 # Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if there are
@@ -606,3 +694,169 @@ def _prospects(reader: _Reader) -> list[Contact]:
         reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
         for row in _PROSPECTS.rows(owner=reader.owner_id)
     ]
+
+
+# People to meet: introductions and notes after an event -------------------------------------
+
+
+def _held_and_thanked(contact: OuterRef) -> QuerySet[Conversation]:
+    return _conversations().filter(contact=contact, held_at__isnull=False, thanked_at__isnull=False)
+
+
+def _warm() -> Q:
+    """Someone the user can ask a favour of: known well, or talked with and thanked, and not
+    waiting for their reply to a request."""
+    here = OuterRef("pk")
+    return (Q(source__in=WARM_SOURCES) | Q(Exists(_held_and_thanked(here)))) & ~Q(
+        Exists(_conversations().filter(contact=here, state=State.REQUESTED))
+    )
+
+
+def _unasked() -> Q:
+    """Someone the user wants to meet and has not approached: referred by nobody, known in
+    no way that needs no introduction, with no conversation and no message sent."""
+    here = OuterRef("pk")
+    return (
+        Q(referred_by__isnull=True)
+        & ~Q(source__in=KNOWN_SOURCES)
+        & ~Q(Exists(_conversations().filter(contact=here)))
+        & ~Q(Exists(_sent(contact=here)))
+    )
+
+
+def _colleagues() -> QuerySet[Contact]:
+    """The other people at the outer contact's organisation who may be written to."""
+    return Contact.objects.filter(
+        owner=_owner(), organization=OuterRef("organization_id"), do_not_contact=False
+    ).exclude(pk=OuterRef("pk"))
+
+
+# Whom to ask at their organisation: friends, relatives and former colleagues before people
+# talked with and thanked, then by name.
+_INTRODUCER_FIELDS = ("pk", "name", "first_name", "title", "source")
+
+
+def _people_to_meet_query(*, introductions: bool) -> QuerySet[Any]:
+    """With `introductions`, the INTRODUCTIONS_AT_ONCE people to ask someone to introduce,
+    highest priority first, leaving out those whose item is hidden (`Param` "hidden", their
+    ids): read in the order of an index, the query stops at the first few. Without, the people
+    met at an event since "met_since" and not written to since, and the hidden ones still to
+    introduce."""
+    here = OuterRef("pk")
+    noted = Q(
+        introducer__isnull=False, introducer__owner=_owner(), introducer__do_not_contact=False
+    )
+    warm_colleagues = _colleagues().filter(_warm())
+    asks = _unasked() & (noted | Q(organization__isnull=False) & Q(Exists(warm_colleagues)))
+    if introductions:
+        hidden = Q(pk__in=ParamList("hidden", BigIntegerField()))
+        people = Contact.objects.filter(asks).exclude(hidden).order_by("priority", "name", "pk")
+        met = Q(pk__isnull=True)
+    else:
+        met = Q(
+            source=Source.EVENT,
+            met_on__gte=Param("met_since", DateField()),
+            met_on__lte=Param("met_until", DateField()),
+        ) & ~Q(
+            Exists(_sent(contact=here, sent_at__gte=OuterRef("met_on")))
+            | Exists(
+                _conversations().filter(
+                    Q(requested_at__gte=OuterRef("met_on"))
+                    | Q(scheduled_for__gte=OuterRef("met_on")),
+                    contact=here,
+                )
+            )
+        )
+        # A few ids, each its own value, and whether each is still to introduce read for it
+        # alone: PostgreSQL then expects a few rows. (Given a list of unknown length, or the
+        # test in the filter, it expects thousands and compiles the query, for seconds.)
+        hidden = Q(pk__in=[Param(f"hidden_{n}", BigIntegerField()) for n in range(HIDDEN_LISTED)])
+        people = Contact.objects.filter(met | hidden).order_by()
+    chosen = warm_colleagues.annotate(
+        known=Case(When(source__in=WARM_SOURCES, then=0), default=1, output_field=IntegerField())
+    ).order_by("known", "name", "pk")
+    queryset = (
+        people.filter(owner=_owner(), do_not_contact=False)
+        .annotate(
+            met=ExpressionWrapper(met, output_field=BooleanField()),
+            asks=ExpressionWrapper(
+                Q(pk__isnull=False) if introductions else asks, output_field=BooleanField()
+            ),
+            noted=ExpressionWrapper(noted, output_field=BooleanField()),
+            **{f"via_{name}": Subquery(chosen.values(name)[:1]) for name in _INTRODUCER_FIELDS},
+        )
+        .values(
+            "met",
+            "asks",
+            "noted",
+            "source",
+            "priority",
+            "met_on",
+            "met_at",
+            *(f"via_{name}" for name in _INTRODUCER_FIELDS),
+            *contact_lookups(),
+            *contact_lookups("introducer__"),
+        )
+    )
+    return queryset[:INTRODUCTIONS_AT_ONCE] if introductions else queryset
+
+
+_INTRODUCTIONS = Prepared(lambda: _people_to_meet_query(introductions=True))
+_MET_AT_EVENTS = Prepared(lambda: _people_to_meet_query(introductions=False))
+
+
+def _people_to_meet(
+    now: datetime, tz: ZoneInfo, marks: dict[str, AgendaMark], reader: _Reader
+) -> tuple[list[Contact], list[Contact]]:
+    """People to ask someone to introduce: the INTRODUCTIONS_AT_ONCE to show, highest
+    priority first, then those whose item is hidden, each with whom to ask
+    (`introduce_through`) and whether the user noted that person on their page
+    (`introducer_noted`); and people met at an event lately, the most recent first.
+
+    Whom to ask: the person noted as able to introduce them, when they may be contacted;
+    otherwise one of the people the user knows well at the same organisation.
+    """
+    today = now.astimezone(tz).date()
+    hidden = [
+        int(pk)
+        for key in marks
+        if key.startswith(INTRODUCTION_KEY)
+        and (pk := key.removeprefix(INTRODUCTION_KEY)).isascii()
+        and pk.isdigit()
+    ]
+    shown = _INTRODUCTIONS.rows(owner=reader.owner_id, hidden=hidden)
+    listed = sorted(hidden)[:HIDDEN_LISTED]
+    rest = _MET_AT_EVENTS.rows(
+        owner=reader.owner_id,
+        # Ids no contact has fill the places left.
+        **{f"hidden_{n}": pk for n, pk in enumerate(listed + [0] * (HIDDEN_LISTED - len(listed)))},
+        met_since=today - timedelta(days=EVENT_SHOWN_DAYS),
+        met_until=today,
+    )
+    introductions, met = [], []
+    for row in [*shown, *rest]:
+        contact = reader.contact(
+            row, do_not_contact=False, source=row["source"], priority=row["priority"]
+        )
+        if row["met"]:
+            contact.__dict__.update(met_on=row["met_on"], met_at=row["met_at"])
+            met.append(contact)
+            continue
+        if not row["asks"]:
+            continue  # hidden, and approached since
+        contact.introducer_noted = bool(row["noted"])
+        if contact.introducer_noted:
+            contact.introduce_through = reader.contact(row, "introducer__")
+        else:
+            via = {name: row[f"via_{name}"] for name in _INTRODUCER_FIELDS}
+            row |= {
+                "via_id": via["pk"],
+                "via_organization_id": contact.organization_id,
+                "via_organization__name": row["organization__name"],
+            }
+            contact.introduce_through = reader.contact(
+                row, "via_", do_not_contact=False, source=via["source"]
+            )
+        introductions.append(contact)
+    met.sort(key=lambda c: (-c.met_on.toordinal(), c.name, c.pk))
+    return introductions, met

@@ -62,6 +62,23 @@ def _date_words(day: date) -> str:
     return f"on {day:%A} {day.day} {day:%B}"
 
 
+def date_words(moment: datetime, *, now: datetime, tz: ZoneInfo, at: bool = False) -> str:
+    """A day with its date and how far off it is, in the user's zone: 'Monday 7 December
+    (today)', 'Thursday 10 December at 09:30 (in 3 days)', 'Monday 23 November (2 weeks ago)';
+    the year when it is not this one; with `at`, the time of day."""
+    local = moment.astimezone(tz)
+    day, today = local.date(), now.astimezone(tz).date()
+    words = f"{day:%A} {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
+    if at:
+        words += f" at {local.hour:02d}:{local.minute:02d}"
+    days = (day - today).days
+    if days in RELATIVE_DAYS:
+        return f"{words} ({RELATIVE_DAYS[days]})"
+    count, unit = (abs(days), "day") if abs(days) < 14 else (abs(days) // 7, "week")
+    span = f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{words} (in {span})" if days > 0 else f"{words} ({span} ago)"
+
+
 def slot(moment: datetime) -> str:
     """A booked time in a key: '20250610T0900Z'."""
     moment = moment.astimezone(UTC)

@@ -5,6 +5,7 @@ from coffeechat.agenda import views
 app_name = "agenda"
 urlpatterns = [
     path("", views.today, name="today"),
+    path("upcoming/", views.upcoming_page, name="upcoming"),
     path("snooze/", views.snooze, name="snooze"),
     path("dismiss/", views.dismiss, name="dismiss"),
     path("restore/", views.restore, name="restore"),

@@ -1,4 +1,5 @@
-"""The Today page, snoozing and dismissing what is on it, and the calendar feed."""
+"""The Today and Upcoming pages, snoozing and dismissing what is on Today, and the calendar
+feed."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,13 +23,14 @@ from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.agenda import feed as feeds
 from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_row, more_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
-from coffeechat.agenda.rules import Agenda, AgendaItem, agenda, group_of
+from coffeechat.agenda.rules import KEEP_IN_TOUCH_AT_ONCE, Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import (
     SNOOZE_MAX_DAYS,
     agenda_dismiss,
     agenda_restore,
     agenda_snooze,
 )
+from coffeechat.agenda.upcoming import upcoming
 from coffeechat.contacts.models import Contact
 from coffeechat.lib.forms import DateField, LineField, error_text
 from coffeechat.lib.requests import OwnerRequest
@@ -88,10 +90,7 @@ class DigestForm(forms.Form):
 
 @require_GET
 def today(request: OwnerRequest) -> HttpResponse:
-    # The profile the time-zone middleware read for this request, if it is this user's.
-    profile = getattr(request, "profile", None)
-    if profile is None or profile.owner_id != request.user.pk:
-        profile = profile_get(owner=request.user)
+    profile = _profile(request)
     current = agenda(owner=request.user, now=timezone.now(), profile=profile)
     tz = ZoneInfo(current.time_zone)
     hidden = _hidden_rows(current, tz)
@@ -115,6 +114,24 @@ def today(request: OwnerRequest) -> HttpResponse:
         "undo": next((row for row in hidden if row["item"].key == undo_key), None),
     }
     return render(request, "agenda/today.html", context)
+
+
+@require_GET
+def upcoming_page(request: OwnerRequest) -> HttpResponse:
+    current = upcoming(owner=request.user, now=timezone.now(), profile=_profile(request))
+    return render(
+        request,
+        "agenda/upcoming.html",
+        {"weeks": current.weeks(), "days": current.days, "at_once": KEEP_IN_TOUCH_AT_ONCE},
+    )
+
+
+def _profile(request: OwnerRequest):
+    """The profile the time-zone middleware read for this request, if it is this user's."""
+    profile = getattr(request, "profile", None)
+    if profile is None or profile.owner_id != request.user.pk:
+        profile = profile_get(owner=request.user)
+    return profile
 
 
 def _hidden_rows(current: Agenda, tz: ZoneInfo) -> list[dict]:

@@ -51,11 +51,19 @@ def _when(conversation) -> str:
 
 @conversations.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (times in UTC).")
-def conversations_list(as_json: bool) -> None:
+@click.option(
+    "--by-stage",
+    is_flag=True,
+    help="Group them by stage, with a count for each, as the Conversations page does.",
+)
+def conversations_list(as_json: bool, by_stage: bool) -> None:
     """List your conversations, newest first."""
     from coffeechat.conversations.selectors import conversation_list
 
     _migrate()
+    if by_stage:
+        _list_by_stage(as_json)
+        return
     found = list(conversation_list(owner=_owner()))
     if as_json:
         rows = [_conversation_json(c) for c in found]
@@ -66,6 +74,10 @@ def conversations_list(as_json: bool) -> None:
             "No conversations yet. Write a request with: coffeechat draft NAME --template request"
         )
         return
+    _print_conversations(found)
+
+
+def _print_conversations(found) -> None:
     print_table(
         ["Contact", "Organisation", "State", "Booked for", "Minutes", "Format"],
         [
@@ -80,3 +92,31 @@ def conversations_list(as_json: bool) -> None:
             for c in found
         ],
     )
+
+
+def _list_by_stage(as_json: bool) -> None:
+    # The stages, their words and their order are the page's: conversations.board.
+    from coffeechat.conversations.board import conversation_board
+
+    columns = conversation_board(owner=_owner(), limit=None)
+    if as_json:
+        rows = [
+            {
+                "stage": column.stage.key,
+                "label": column.stage.label,
+                "count": column.count,
+                "conversations": [_conversation_json(c) for c in column.conversations],
+            }
+            for column in columns
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not any(column.count for column in columns):
+        click.echo(
+            "No conversations yet. Write a request with: coffeechat draft NAME --template request"
+        )
+        return
+    for n, column in enumerate(columns):
+        click.echo(("\n" if n else "") + f"{column.stage.label} ({column.count})")
+        if column.conversations:
+            _print_conversations(column.conversations)

@@ -121,3 +121,69 @@ class _Layout:
                 line = f"  {cells[0]:<{self.when}}  {cells[1]:<{self.what}}  {cells[2]}"
                 lines.append(line.rstrip())
         return "\n".join(lines)
+
+
+@main.command()
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=90,
+    show_default=True,
+    help="How many days ahead, from today.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def upcoming(days: int, as_json: bool) -> None:
+    """What comes up, week by week: booked calls, follow-ups and keep-in-touch dates."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from coffeechat.agenda.upcoming import upcoming as upcoming_list
+
+    _migrate_if_needed()
+    result = upcoming_list(owner=_owner(), now=timezone.now(), days=days)
+    tz = ZoneInfo(result.time_zone)
+    if as_json:
+        entries = [
+            {
+                "on": entry.on.astimezone(tz).isoformat(),
+                "by": entry.by,
+                "snoozed": entry.snoozed,
+                "kind": entry.kind,
+                "title": entry.title,
+                "key": entry.key,
+                "url": entry.url,
+                "contact": entry.contact and {"id": entry.contact.pk, "name": entry.contact.name},
+            }
+            for entry in result.entries
+        ]
+        more = {start.isoformat(): n for start, n in sorted(result.more.items())}
+        payload = {
+            "time_zone": result.time_zone,
+            "days": days,
+            "entries": entries,
+            # People due a note beyond the few listed each week, by the week's Monday.
+            "more_keep_in_touch": more,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not result.entries:
+        click.echo(f"Nothing is booked or comes due in the next {days} days.")
+        return
+    weeks = result.weeks()
+    rows = [
+        (("by " if r.entry.by else "") + _when(r.entry.on, result), r.entry.title, r.entry.kind)
+        for week in weeks
+        for r in week.rows
+    ]
+    layout = _Layout(rows)
+    blocks, start = [], 0
+    for week in weeks:
+        block = rows[start : start + len(week.rows)]
+        start += len(week.rows)
+        text = f"{week.heading} ({len(block) + week.more})\n" + layout.render(block)
+        if week.more:
+            people = "person is" if week.more == 1 else "people are"
+            text += f"\n  … and {week.more} more {people} due a note this week."
+        blocks.append(text)
+    click.echo("\n\n".join(blocks))

@@ -13,9 +13,12 @@ from coffeechat.contacts.models import (
     Source,
     Stage,
 )
+from coffeechat.contacts.organization_names import organization_similar
 from coffeechat.contacts.selectors import SORTS
 from coffeechat.lib.forms import (
+    DateField,
     EmailField,
+    IdField,
     LineField,
     OwnedChoiceField,
     TextField,
@@ -44,7 +47,25 @@ class ContactForm(forms.Form):
     )
     location = LineField(max_length=NAME_LIMIT, required=False)
     time_zone = TimeZoneField(required=False, help_text="e.g. Europe/Berlin or America/Chicago.")
-    source = forms.ChoiceField(label="How you know them", choices=Source.choices)
+    # Not the first choice ("Friend or family") by default: a person added without saying
+    # how they are known starts where every import starts them, with no connection yet.
+    source = forms.ChoiceField(
+        label="How you know them",
+        choices=Source.choices,
+        initial=Contact._meta.get_field("source").default,
+    )
+    met_at = LineField(
+        label="Where you met",
+        max_length=NAME_LIMIT,
+        required=False,
+        help_text="Written to them in a follow-up, e.g. “the Climate Careers meetup”.",
+    )
+    met_on = DateField(
+        label="The day you met",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="With “Met at an event”, Today reminds you to follow up within two days.",
+    )
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
     why_them = TextField(
         label="Why them, in one sentence to them",
@@ -85,6 +106,13 @@ class ContactForm(forms.Form):
     may_use_referrer_name = forms.BooleanField(
         label="They said I may mention the referrer's name", required=False
     )
+    introducer = OwnedChoiceField(
+        label="Who could introduce you",
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="Someone you know who knows them: Today suggests asking for an introduction.",
+    )
     cadence_days = WholeNumberField(
         label="Keep in touch every … days",
         min_value=7,
@@ -93,24 +121,56 @@ class ContactForm(forms.Form):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = forms.BooleanField(label="Do not contact", required=False)
+    is_mentor = forms.BooleanField(
+        label="A mentor to me",
+        required=False,
+        help_text="Someone whose advice you come back to. Keep-in-touch ideas for a mentor "
+        "give something back first: an article, congratulations, an offer of help.",
+    )
+    # The answer to "Did you mean …?" when the organisation typed looks like one already kept.
+    organization_choice = forms.ChoiceField(
+        choices=[("existing", "the one I have"), ("new", "a new one")], required=False
+    )
 
     def __init__(self, *args, owner: Owner, instance: Contact | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.similar_organization: Organization | None = None
         referrers = Contact.objects.owned_by(owner).order_by("name")
         if instance is not None:
             referrers = referrers.exclude(pk=instance.pk)
         referred_by = self.fields["referred_by"]
         assert isinstance(referred_by, forms.ModelChoiceField)
         referred_by.queryset = referrers
+        introducer = self.fields["introducer"]
+        assert isinstance(introducer, forms.ModelChoiceField)
+        introducer.queryset = referrers
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         # The co-worker caution appears as the organisation is typed.
         self.fields["organization_name"].widget.attrs.update(
             {
+                "list": "organization-names",
+                "autocomplete": "off",
                 "hx-get": reverse("contacts:coworker_check"),
                 "hx-trigger": "input changed delay:300ms, change",
                 "hx-target": "#coworker",
             }
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = cleaned.get("organization_name") or ""
+        choice = cleaned.pop("organization_choice", "")
+        similar = organization_similar(owner=self.owner, name=name) if name else None
+        if similar is None or choice == "new":
+            return cleaned
+        if choice == "existing":
+            cleaned["organization_name"] = similar.name
+            return cleaned
+        # Asked, not decided: a second "Brightwell Health" is easy to make and hard to notice.
+        self.similar_organization = similar
+        self.add_error("organization_name", f"Did you mean {similar.name}?")
+        return cleaned
 
     def clean_other_emails(self) -> list[str]:
         emails = [e.strip() for e in self.cleaned_data["other_emails"].split(",") if e.strip()]
@@ -130,6 +190,7 @@ class ContactForm(forms.Form):
             "other_emails": ", ".join(contact.other_emails),
             "tags": ", ".join(t.name for t in contact.tags.all()),
             "referred_by": contact.referred_by_id,
+            "introducer": contact.introducer_id,
         }
 
 
@@ -149,6 +210,9 @@ class ContactFilterForm(forms.Form):
     source = forms.ChoiceField(choices=[("", "Any source"), *Source.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     tag = forms.ChoiceField(choices=[("", "Any tag")], required=False)
+    mentor = forms.ChoiceField(
+        label="Who", choices=[("", "Everyone"), ("yes", "Mentors")], required=False
+    )
     sort = forms.ChoiceField(
         choices=[
             ("name", "Name A–Z"),
@@ -160,6 +224,8 @@ class ContactFilterForm(forms.Form):
         ],
         required=False,
     )
+    # The people of one import (the imports page links here to review them).
+    batch = IdField(required=False)
     page = WholeNumberField(required=False, min_value=1)
 
     def __init__(self, *args, tags: list[str], **kwargs):
@@ -183,9 +249,11 @@ class ContactFilterForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         """Valid filters only: a bad value in the URL is ignored, not an error page."""
         self.is_valid()
-        data = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
+        data: dict[str, Any] = {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
         if data.get("sort") not in SORTS:
             data["sort"] = "name"
+        if "mentor" in data:
+            data["mentor"] = True
         return {"query": data.get("q", ""), **{k: v for k, v in data.items() if k != "q"}}
 
     def query_string(self) -> str:

@@ -102,6 +102,7 @@ class Source(models.TextChoices):
     CO_WORKER = "co_worker", "Co-worker"
     COMMUNITY = "community", "Community group"
     CONFERENCE = "conference", "Conference"
+    EVENT = "event", "Met at an event"
     ASSOCIATION = "association", "Professional association"
     LINKEDIN = "linkedin", "LinkedIn"
     REFERRAL = "referral", "Referral"
@@ -182,6 +183,15 @@ class Contact(OwnedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
     may_use_referrer_name = models.BooleanField("may mention the referrer's name", default=False)
+    # Someone the user knows who knows them: Today suggests asking for an introduction.
+    introducer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introductions",
+        verbose_name="who could introduce you",
+    )
     cadence_days = models.PositiveSmallIntegerField(
         "keep in touch every (days)",
         null=True,
@@ -190,15 +200,31 @@ class Contact(OwnedModel):
         help_text="Leave empty to use your default.",
     )
     do_not_contact = models.BooleanField(default=False)
+    # Someone who gives the user advice over time: keep-in-touch ideas for them give back.
+    is_mentor = models.BooleanField("mentor", default=False)
     connected_on = models.DateField(null=True, blank=True, validators=[validate_year])
+    # Where and when the user met them in person, for the follow-up after an event. The
+    # event's name goes into that note, so it is written as the user would say it to them.
+    met_at = models.CharField(
+        "where you met",
+        max_length=200,
+        blank=True,
+        validators=[LINE],
+        help_text="The event, as you would name it to them.",
+    )
+    met_on = models.DateField("the day you met", null=True, blank=True, validators=[validate_year])
 
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["owner", "name"]),
+            # The id last, as the lists order by it after the name: PostgreSQL then reads a
+            # page in the index's order and stops (SQLite's indexes end with the id anyway).
+            models.Index(fields=["owner", "name", "id"], name="contact_name_idx"),
             # The agenda: the people to ask first, and the people at an organisation.
-            models.Index(fields=["owner", "priority", "name"], name="contact_priority_idx"),
+            models.Index(fields=["owner", "priority", "name", "id"], name="contact_priority_idx"),
             models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
+            # The agenda: the people met at an event lately.
+            models.Index(fields=["owner", "met_on"], name="contact_met_on_idx"),
         ]
 
     def __str__(self) -> str:

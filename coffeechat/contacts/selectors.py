@@ -5,15 +5,20 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from coffeechat.contacts import search_index
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import SEARCH_LIMIT, check_line, parse_id
 
 # Up to this many organisations matching a search word are given to the search as a list.
 ORGANIZATIONS_NAMED = 500
+# Up to this many people a search word finds are given to the search as a list (SQLite).
+PEOPLE_LISTED = 500
 
 SORTS = {
     "name": ("name", "pk"),
@@ -70,7 +75,9 @@ def contact_list(
     stage: str = "",
     tag: str = "",
     organization: Organization | None = None,
+    mentor: bool = False,
     sort: str = "name",
+    batch: int | None = None,
 ) -> QuerySet[Contact]:
     contacts = _with_stage(
         Contact.objects.owned_by(owner).select_related("organization").prefetch_related("tags")
@@ -78,13 +85,13 @@ def contact_list(
     for word in query.split():
         # The organisations named are looked up first and given as ids, not joined: then each
         # branch of the search reads an index of its own (trigram indexes on PostgreSQL).
-        named = Organization.objects.owned_by(owner).filter(name__icontains=word)
-        ids = list(named.values_list("pk", flat=True)[: ORGANIZATIONS_NAMED + 1])
+        matching = Organization.objects.owned_by(owner).filter(name__icontains=word)
+        ids = list(matching.values_list("pk", flat=True)[: ORGANIZATIONS_NAMED + 1])
+        named: list[int] | QuerySet[Any] = (
+            ids if len(ids) <= ORGANIZATIONS_NAMED else matching.values("pk")
+        )
         contacts = contacts.filter(
-            Q(name__icontains=word)
-            | Q(organization__in=ids if len(ids) <= ORGANIZATIONS_NAMED else named.values("pk"))
-            | Q(title__icontains=word)
-            | Q(email__icontains=word)
+            _listed(owner, word, named) or _words_in_contact(word) | Q(organization__in=named)
         )
     if source:
         contacts = contacts.filter(source=source)
@@ -94,7 +101,44 @@ def contact_list(
         contacts = contacts.filter(tags__name__iexact=tag)
     if organization is not None:
         contacts = contacts.filter(organization=organization)
+    if mentor:
+        contacts = contacts.filter(is_mentor=True)
+    if batch is not None:
+        # The people an import created or filled in (the link is the importing app's).
+        contacts = contacts.filter(import_links__batch_id=batch)
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _listed(owner: Owner, word: str, named: list[int] | QuerySet[Any]) -> Q | None:
+    """On SQLite, a word that finds few people: their ids, which SQLite looks up one by one
+    (otherwise, without statistics, it reads the owner's people to check each against the
+    index's answer). None when the word finds more than PEOPLE_LISTED or the index cannot
+    answer it."""
+    if connection.vendor != "sqlite" or len(word) < search_index.SHORTEST_WORD:
+        return None
+    if not isinstance(named, list):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            search_index.owned_matching_sql(),
+            [search_index.phrase(word), owner.pk, PEOPLE_LISTED + 1],
+        )
+        ids = {pk for (pk,) in cursor.fetchall()}
+    if named and len(ids) <= PEOPLE_LISTED:
+        at = Contact.objects.owned_by(owner).filter(organization__in=named).order_by()
+        ids.update(at.values_list("pk", flat=True)[: PEOPLE_LISTED + 1])
+    if len(ids) > PEOPLE_LISTED:
+        return None
+    return Q(pk__in=sorted(ids))
+
+
+def _words_in_contact(word: str) -> Q:
+    """The contacts whose name, title or e-mail address contains `word`, whatever its case.
+    On SQLite a word of three characters or more is found through the search index
+    (search_index.py); PostgreSQL answers `icontains` through trigram indexes."""
+    if connection.vendor == "sqlite" and len(word) >= search_index.SHORTEST_WORD:
+        return Q(pk__in=RawSQL(search_index.matching_sql(), [search_index.phrase(word)]))
+    return Q(name__icontains=word) | Q(title__icontains=word) | Q(email__icontains=word)
 
 
 def contact_get(*, owner: Owner, pk: Any) -> Contact:

@@ -19,14 +19,16 @@ from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 
 # One-line fields: a line break in them is refused, runs of spaces made one.
-LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location")
+LINE_FIELDS = ("name", "first_name", "last_name", "title", "phone", "location", "met_at")
 TAG_LIMIT = Tag._meta.get_field("name").max_length or 50
 
+# The people and the organisation a contact points at; each is checked to be the owner's.
+CONTACT_RELATIONS = ("organization", "referred_by", "introducer")
 ORGANIZATION_FIELDS = ("name", "website", "industry", "research_notes", "research_done")
 CONTACT_FIELDS = (
     "name first_name last_name email other_emails phone linkedin_url title location time_zone "
     "source connection_note their_work research_notes why_them our_connection priority "
-    "may_use_referrer_name cadence_days do_not_contact connected_on"
+    "may_use_referrer_name cadence_days do_not_contact is_mentor connected_on met_at met_on"
 ).split()
 
 
@@ -191,7 +193,7 @@ def coworker_warning(*, owner: Owner, organization: Organization | None, source:
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - set(CONTACT_FIELDS) - {"organization", "referred_by", "tags"}
+    unknown = set(fields) - set(CONTACT_FIELDS) - set(CONTACT_RELATIONS) - {"tags"}
     if unknown:
         raise TypeError(f"unknown contact fields: {', '.join(sorted(unknown))}")
     cleaned = tidy_lines(fields, LINE_FIELDS)
@@ -237,7 +239,9 @@ def contact_create(
     **fields: Any,
 ) -> Contact:
     fields = _clean_fields({"name": name, **fields})
-    check_owner(owner, fields.get("organization"), fields.get("referred_by"))
+    check_owner(
+        owner, fields.get("organization"), fields.get("referred_by"), fields.get("introducer")
+    )
     if organization_name and not fields.get("organization"):
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
     fields.setdefault("source", Source.COLD)
@@ -253,9 +257,17 @@ def contact_update(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Contact:
-    check_owner(owner, contact, fields.get("organization"), fields.get("referred_by"))
+    check_owner(
+        owner,
+        contact,
+        fields.get("organization"),
+        fields.get("referred_by"),
+        fields.get("introducer"),
+    )
     if fields.get("referred_by") is not None and fields["referred_by"].pk == contact.pk:
         raise ValidationError({"referred_by": "A contact cannot be referred by themselves."})
+    if fields.get("introducer") is not None and fields["introducer"].pk == contact.pk:
+        raise ValidationError({"introducer": "A contact cannot introduce you to themselves."})
     fields = _clean_fields(fields)
     if organization_name is not None:
         fields["organization"] = organization_get_or_create(owner=owner, name=organization_name)
@@ -268,9 +280,7 @@ def contact_update(
         validate_instance(probe, fields=[*fields, "first_name", "last_name"])
         _refuse_duplicate(owner, probe)
 
-    update_row(
-        contact, fields, allowed=(*CONTACT_FIELDS, "organization", "referred_by"), check=check
-    )
+    update_row(contact, fields, allowed=(*CONTACT_FIELDS, *CONTACT_RELATIONS), check=check)
     if tags is not None:
         contact_set_tags(owner=owner, contact=contact, names=tags)
     return contact

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coffeechat.accounts.services import profile_get
+from coffeechat.agenda.upcoming import person_dates
 from coffeechat.contacts import selectors, services
 from coffeechat.contacts.forms import (
     ContactFilterForm,
@@ -19,6 +20,7 @@ from coffeechat.contacts.forms import (
     SearchForm,
 )
 from coffeechat.contacts.models import Contact, Organization, OrganizationResearch, PersonResearch
+from coffeechat.contacts.organization_names import organization_names
 from coffeechat.conversations.services import conversation_open_get
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.lib.requests import OwnerRequest
@@ -116,6 +118,7 @@ def _contact_form_page(
             "contact": contact,
             "duplicate": duplicate,
             "coworker_warning": _form_coworker_warning(request, form),
+            "organization_names": organization_names(owner=request.user),
         },
     )
 
@@ -157,6 +160,7 @@ def contact_detail(request: OwnerRequest, contact_pk: int) -> HttpResponse:
         and follow_up_for(owner=request.user, conversation=conversation, now=timezone.now()),
         "drafts": message_list(owner=request.user, contact=contact, status=MessageStatus.DRAFT),
         "timeline": selectors.contact_timeline(owner=request.user, contact=contact),
+        "next_dates": person_dates(owner=request.user, contact=contact, now=timezone.now()),
         "referrals": contact.referrals.filter(owner=request.user),
         "coworker_warning": services.coworker_warning(
             owner=request.user, organization=contact.organization, source=contact.source

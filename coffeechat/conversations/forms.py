@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from coffeechat.conversations.board import STAGE_KEYS
 from coffeechat.conversations.models import TAKEAWAY_LIMIT, Format
 from coffeechat.conversations.scheduling import (
     MAX_MINUTES,
@@ -177,3 +178,15 @@ class NextForm(forms.Form):
     """Where a form on another page asks to be taken back to."""
 
     next = LineField(max_length=LINE_LIMIT, required=False)
+
+
+class BoardForm(forms.Form):
+    """The query string of the conversations page: one stage to show whole, and its page."""
+
+    stage = forms.ChoiceField(choices=[(key, key) for key in STAGE_KEYS], required=False)
+    page = WholeNumberField(required=False, min_value=1)
+
+    def value(self, name: str):
+        """The field's value when valid, else None: a bad link shows the whole board."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None

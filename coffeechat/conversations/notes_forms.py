@@ -10,6 +10,7 @@ from coffeechat.conversations.takeaways import (
     MAX_TAKEAWAY_CHARS,
 )
 from coffeechat.lib.forms import EmailField, LineField, TextField
+from coffeechat.lib.versions import VERSION_LIMIT
 
 CLARITY_CHOICES = [
     ("", "Not rated"),
@@ -50,6 +51,8 @@ class NotesForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    # The version of the notes the page started from: notes changed since are not overwritten.
+    version = LineField(max_length=VERSION_LIMIT, required=False)
 
     @classmethod
     def initial_for(cls, conversation) -> dict:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from coffeechat.accounts.models import Profile
+from coffeechat.contacts.models import OrganizationResearch, PersonResearch
 from coffeechat.conversations.models import (
     ANSWER_NOTE_LIMIT,
     ChosenQuestion,
@@ -33,6 +34,11 @@ MAX_ANSWER_NOTE_LENGTH = ANSWER_NOTE_LIMIT
 ENOUGH_QUESTIONS = 3
 INTRODUCTIONS_MINUTES = 2
 CLOSING_MINUTES = 3
+# Shown while every question came from a bank: the one only this user could ask is missing.
+OWN_QUESTION_NOTICE = (
+    "No question of your own yet. Write at least one from what your research turned up: it is "
+    "the question only you would think to ask them."
+)
 # Below this, a question has no room for a follow-up.
 SHORTEST_QUESTION_MINUTES = 2
 
@@ -65,6 +71,17 @@ class PrepStatus:
     missing: list[str]
     warnings: list[str]
     questions: int
+    own_questions: int = 0  # written for this conversation, not taken from a bank
+
+
+@dataclass(frozen=True)
+class ResearchNoted:
+    """What the user found out about the person and their organisation, to draw a question
+    of their own from: notes by heading, and the checklist items done. Private notes: for the
+    user's own prep page, never for a message."""
+
+    notes: list[tuple[str, str]]
+    done: list[str]
 
 
 class PlanFrame(NamedTuple):
@@ -136,6 +153,37 @@ def bank_for_conversation(*, owner: Owner, conversation: Conversation) -> list[B
     chosen = chosen_question_list(owner=owner, conversation=conversation)
     taken = {question_key(text) for text in chosen.values_list("text", flat=True)}
     return [q for q in question_bank(owner=owner) if question_key(q.text) not in taken]
+
+
+def own_question_count(*, owner: Owner, conversation: Conversation) -> int:
+    """How many of the conversation's questions the user wrote for it: a question taken from
+    the bank, the built-ins or their own saved ones, is not drawn from research on this person."""
+    check_owner(owner, conversation)
+    banked = {question_key(q.text) for q in question_bank(owner=owner)}
+    chosen = chosen_question_list(owner=owner, conversation=conversation)
+    return sum(
+        1 for text in chosen.values_list("text", flat=True) if question_key(text) not in banked
+    )
+
+
+def research_noted(*, owner: Owner, conversation: Conversation) -> ResearchNoted:
+    check_owner(owner, conversation)
+    contact = conversation.contact
+    organization = contact.organization
+    first = contact.first_name or contact.name
+    notes = [
+        (f"Your research on {first}", contact.research_notes),
+        (f"{first}’s work", contact.their_work),
+    ]
+    done = [PersonResearch(v).label for v in contact.research_done if v in PersonResearch.values]
+    if organization is not None:
+        notes.append((organization.name, organization.research_notes))
+        done += [
+            OrganizationResearch(v).label
+            for v in organization.research_done
+            if v in OrganizationResearch.values
+        ]
+    return ResearchNoted(notes=[(h, text) for h, text in notes if text.strip()], done=done)
 
 
 def group_by_category(questions: list[BankQuestion]) -> list[BankGroup]:
@@ -310,6 +358,9 @@ def prep_status(*, owner: Owner, conversation: Conversation) -> PrepStatus:
     if not _pitch(owner.pk).strip():
         missing.append("Your pitch, for when they ask you to tell them about yourself")
     warnings = []
+    own_questions = own_question_count(owner=owner, conversation=conversation)
+    if not own_questions:
+        warnings.append(OWN_QUESTION_NOTICE)
     if QuestionCategory.WHO_ELSE not in categories:
         warnings.append(
             "No “who else should I talk to?” question yet: it is how one conversation "
@@ -326,7 +377,11 @@ def prep_status(*, owner: Owner, conversation: Conversation) -> PrepStatus:
                 f"best {fits} first and keep the rest in reserve."
             )
     return PrepStatus(
-        complete=not missing, missing=missing, warnings=warnings, questions=len(categories)
+        complete=not missing,
+        missing=missing,
+        warnings=warnings,
+        questions=len(categories),
+        own_questions=own_questions,
     )
 
 

@@ -31,6 +31,7 @@ from coffeechat.lib.model_checks import tidy_lines, update_row, validate_instanc
 from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_text
+from coffeechat.lib.versions import STALE, text_version
 
 # The models' limits, named for the forms that show them.
 MAX_TAKEAWAY_CHARS = TAKEAWAY_LIMIT
@@ -69,9 +70,19 @@ def _long_text(value: str, *, field: str, label: str, limit: int) -> str:
         raise ValidationError({field: error}) from None
 
 
-NOTES_FIELDS = ("notes", "reflection_fit", "reflection_next", "clarity")
+NOTES_CHANGED_ELSEWHERE = (
+    "These notes were changed in another window since this page showed them. What you typed "
+    "is still here: save again to keep it, or reload the page to see the other version."
+)
+NOTE_FIELDS = ("notes", "reflection_fit", "reflection_next", "clarity")
 
 
+def notes_version(conversation: Conversation) -> str:
+    """The version of the notes and reflection a page shows; a save names it."""
+    return text_version(*(getattr(conversation, field) for field in NOTE_FIELDS))
+
+
+@transaction.atomic
 def conversation_notes_update(
     *,
     owner: Owner,
@@ -80,9 +91,12 @@ def conversation_notes_update(
     reflection_fit: str | None = None,
     reflection_next: str | None = None,
     clarity: int | None | _Keep = KEEP,
+    version: str = "",
 ) -> Conversation:
     """Saves the notes and the reflection. A text left as None stays as it is; clarity is a
-    rating from 1 to 5, None clears it and KEEP (the default) leaves it alone."""
+    rating from 1 to 5, None clears it and KEEP (the default) leaves it alone. With `version`,
+    the notes the page started from, notes changed since (in another window) are refused
+    rather than overwritten; saving what is already stored changes nothing."""
     check_owner(owner, conversation)
     _check_notes_allowed(conversation)
     texts = {
@@ -100,7 +114,14 @@ def conversation_notes_update(
         ):
             raise ValidationError({"clarity": "Rate how clear things are from 1 to 5."})
         changed["clarity"] = clarity
-    update_row(conversation, changed, allowed=NOTES_FIELDS)
+    # The stored row, locked, so two saves of the same notes cannot pass each other.
+    stored = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    differs = any(getattr(stored, field) != value for field, value in changed.items())
+    if differs and version and version != notes_version(stored):
+        raise ValidationError(NOTES_CHANGED_ELSEWHERE, code=STALE)
+    update_row(stored, changed, allowed=NOTE_FIELDS)
+    for field in (*NOTE_FIELDS, "updated_at"):
+        setattr(conversation, field, getattr(stored, field))
     return conversation
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from coffeechat.conversations.views import detail, notes, prep, schedule
+from coffeechat.conversations.views import board, detail, notes, prep, schedule
 
 app_name = "conversations"
 urlpatterns = [
+    path("", board.board, name="board"),
     path("<int:conversation_pk>/", detail.conversation_detail, name="conversation_detail"),
     path("begin/<int:contact_pk>/", detail.conversation_begin, name="conversation_begin"),
     # Scheduling
@@ -31,6 +32,7 @@ urlpatterns = [
     path("questions/<int:question_pk>/delete/", prep.own_question_delete, name="question_delete"),
     # Notes, takeaways and the thank-you
     path("<int:conversation_pk>/notes/", notes.conversation_notes, name="notes"),
+    path("<int:conversation_pk>/notes/autosave/", notes.notes_autosave, name="notes_autosave"),
     path("<int:conversation_pk>/takeaways/add/", notes.takeaway_add, name="takeaway_add"),
     path("<int:conversation_pk>/thank-you/", notes.thank_you, name="thank_you"),
     path("takeaways/<int:takeaway_pk>/status/", notes.takeaway_status, name="takeaway_status"),

@@ -14,7 +14,8 @@ are converted as Django converts them.
     )
     rows = waiting.rows(owner=user.pk, before=now)   # [{"pk": 1, "requested_at": datetime}, ...]
 
-A `ParamList` stands for a list of values, for an `__in` lookup.
+A `ParamList` stands for a list of values, for an `__in` lookup, or for `InList` (a column
+among the values, which PostgreSQL plans as a search of the column's index by each value).
 
 Everything but the `Param`s is fixed when the query compiles. In particular a lookup or function
 that depends on the current time zone (`__date`, `Trunc`, `Extract` on a datetime) keeps the
@@ -33,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import BooleanField, Expression, Field, QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils.dateparse import parse_datetime
 
@@ -68,6 +69,42 @@ class ParamList(Param):
     def as_postgresql(self, compiler, connection) -> tuple[str, list[Any]]:
         kind = self.output_field.db_type(connection)
         return f"(SELECT unnest(%s::{kind}[]))", [_Slot(self.name, self.output_field, many=True)]
+
+
+class InList(Expression):
+    """`expression IN values`, for a `ParamList` of values: `filter(InList(F("pk"), ids))`.
+
+    On PostgreSQL this is `= ANY(array)`, which the planner answers by searching an index of
+    the column once for each value whatever it knows of the table; `IN (SELECT unnest(…))`
+    becomes a join, which without statistics it may plan as a read of the whole table."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, values: ParamList):
+        super().__init__()
+        self.expression, self.values = expression, values
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.expression]
+
+    def set_source_expressions(self, expressions: list[Any]) -> None:
+        (self.expression,) = expressions
+
+    def _slot(self) -> _Slot:
+        return _Slot(self.values.name, self.values.output_field, many=True)
+
+    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+        raise NotSupportedError(f"A list of values is not written for {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.expression)
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self._slot()]
+
+    def as_postgresql(self, compiler, connection) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.expression)
+        kind = self.values.output_field.db_type(connection)
+        return f"{sql} = ANY(%s::{kind}[])", [*params, self._slot()]
 
 
 @dataclass(frozen=True)

@@ -28,3 +28,19 @@ def speaking_time(text: str) -> str:
 def normalize_name(name: str) -> str:
     """A key for comparing names: case, spacing and punctuation do not count."""
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+# Words that say what legal form an organisation takes, not which organisation it is.
+LEGAL_FORMS = frozenset(
+    "ltd limited inc incorporated llc llp plc gmbh ag sa sarl bv nv corp corporation co "
+    "company pty".split()
+)
+
+
+def organization_key(name: str) -> str:
+    """A key for telling whether two organisation names mean the same one: normalize_name,
+    without the legal form at the end ("Brightwell Health Ltd" → "brightwell health")."""
+    words = normalize_name(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words.pop()
+    return " ".join(words)

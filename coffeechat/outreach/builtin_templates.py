@@ -31,8 +31,25 @@ FAMILIES: dict[str, str] = {
     "keep_in_touch_article": "Keep in touch: an article",
     "keep_in_touch_update": "Keep in touch: an update",
     "keep_in_touch_congratulations": "Keep in touch: congratulations",
+    "keep_in_touch_offer": "Keep in touch: an offer of help",
     "introduction": "Asking a mutual contact for an introduction",
+    "after_event": "A note after meeting at an event",
 }
+
+# Who the sender is, in the requests: their pitch in one sentence when they wrote one.
+_INTRO = (
+    "{% if my_pitch_sentence %}{{ my_pitch_sentence }}{% else %}I am {{ my_name }}, exploring "
+    "{{ area }}.{% endif %}"
+)
+
+# The keep-in-touch notes in the order to offer them to a mentor: what gives something back
+# before news of your own.
+MENTOR_KEEP_IN_TOUCH_ORDER = (
+    "keep_in_touch_article",
+    "keep_in_touch_congratulations",
+    "keep_in_touch_offer",
+    "keep_in_touch_update",
+)
 
 _MEETING = (
     "{{ date }} at {{ time }} {{ time_zone }}, {{ minutes }} minutes, {{ format }}"
@@ -50,8 +67,10 @@ Dear {{ first_name }},
 
 {% if our_connection %}{{ our_connection }} {% endif %}{{ why_them }}
 
-I am {{ my_name }}, exploring {{ area }}. Could you spare {{ minutes }} minutes to share \
-your advice? I am hoping to learn, not asking for a job.
+"""
+        + _INTRO
+        + """ Could you spare {{ minutes }} minutes to share your advice? I am hoping to learn, \
+not asking for a job.
 
 Thank you for considering it.
 
@@ -68,8 +87,10 @@ Dear {{ first_name }},
 {{ referrer }} suggested I contact you{% if organization %} about your work at \
 {{ organization }}{% endif %}. {% if why_them %}{{ why_them }}{% endif %}
 
-I am {{ my_name }}, exploring {{ area }}. Could you spare {{ minutes }} minutes to share \
-your advice? I am hoping to learn, not asking for a job.
+"""
+        + _INTRO
+        + """ Could you spare {{ minutes }} minutes to share your advice? I am hoping to learn, \
+not asking for a job.
 
 Thank you for considering it.
 
@@ -205,6 +226,22 @@ I hope all is well, and thank you again for your advice when we spoke.
 {{ signature }}
 """,
     ),
+    "keep_in_touch_offer": BuiltinText(
+        "Keep in touch: an offer of help",
+        MessageKind.KEEP_IN_TOUCH,
+        "Something I could do for you",
+        """
+Dear {{ first_name }},
+
+You have been generous with your advice, and I would like to give something back. I could \
+{{ offer }}, if that would be useful{% if organization %} to you or to {{ organization }}\
+{% endif %}.
+
+If the timing is wrong, no reply is needed; the offer stands.
+
+{{ signature }}
+""",
+    ),
     "introduction": BuiltinText(
         "Asking for an introduction",
         MessageKind.OTHER,
@@ -222,21 +259,41 @@ Thank you,
 {{ signature }}
 """,
     ),
+    "after_event": BuiltinText(
+        "A note after meeting at an event",
+        MessageKind.REQUEST,
+        "Good to meet you{% if met_at %} at {{ met_at }}{% endif %}",
+        """
+Dear {{ first_name }},
+
+It was good to meet you{% if met_at %} at {{ met_at }}{% endif %}. \
+{% if why_them %}{{ why_them }}{% endif %}
+
+I am {{ my_name }}, exploring {{ area }}. Could you spare {{ minutes }} minutes to tell me \
+more about your work? I am hoping to learn, not asking for a job.
+
+Thank you,
+{{ signature }}
+""",
+    ),
 }
 
 # LinkedIn notes have no subject and hold 300 characters, so each says less.
 _LINKEDIN: dict[str, tuple[str, str]] = {
     "request": (
         "Request as a LinkedIn note",
-        "Hi {{ first_name }}, I'm {{ my_name }}, exploring {{ area }}. "
+        # With their one-sentence pitch, the user says who they are in their own words.
+        "{% if my_pitch_sentence %}Hi {{ first_name }}! {{ my_pitch_sentence }}{% else %}"
+        "Hi {{ first_name }}, I'm {{ my_name }}, exploring {{ area }}.{% endif %} "
         "{% if why_them %}{{ why_them }}{% else %}{{ our_connection }}{% endif %} "
         "Could I have {{ minutes }} minutes of your advice, just to learn? Thank you!",
     ),
     "request_referral": (
         "Request through a referral, as a LinkedIn note",
-        "Hi {{ first_name }}, {{ referrer }} suggested I contact you. I'm {{ my_name }}, "
-        "exploring {{ area }}. Could I have {{ minutes }} minutes of your advice, just to "
-        "learn? Thank you!",
+        "Hi {{ first_name }}, {{ referrer }} suggested I contact you. "
+        "{% if my_pitch_sentence %}{{ my_pitch_sentence }}{% else %}I'm {{ my_name }}, "
+        "exploring {{ area }}.{% endif %} Could I have {{ minutes }} minutes of your advice, "
+        "just to learn? Thank you!",
     ),
     "nudge": (
         "A polite follow-up on LinkedIn",
@@ -281,11 +338,23 @@ _LINKEDIN: dict[str, tuple[str, str]] = {
         "Keep in touch on LinkedIn: congratulations",
         "Hi {{ first_name }}, congratulations on {{ their_news }}! Well deserved. {{ my_name }}",
     ),
+    "keep_in_touch_offer": (
+        "Keep in touch on LinkedIn: an offer of help",
+        "Hi {{ first_name }}, you have been generous with your advice, so here is something "
+        "back: I could {{ offer }}, if that would be useful. No reply needed if the timing is "
+        "wrong. {{ my_name }}",
+    ),
     "introduction": (
         "Asking for an introduction on LinkedIn",
         "Hi {{ first_name }}, would you be willing to introduce me to {{ introduce_to }}? "
         "{{ introduce_why }}. I would ask for {{ minutes }} minutes of advice, nothing more. "
         "Thank you! {{ my_name }}",
+    ),
+    "after_event": (
+        "A note after meeting at an event, on LinkedIn",
+        "Hi {{ first_name }}, good to meet you{% if met_at %} at {{ met_at }}{% endif %}. "
+        "{% if why_them %}{{ why_them }} {% endif %}Could I have {{ minutes }} minutes of your "
+        "advice some time, just to learn? Thank you! {{ my_name }}",
     ),
 }
 

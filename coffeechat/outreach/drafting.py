@@ -17,6 +17,7 @@ from django.db.models import F
 
 from coffeechat.contacts.models import Contact
 from coffeechat.contacts.services import coworker_warning
+from coffeechat.conversations.etiquette import DAY_OF_ETIQUETTE
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.conversations.services import conversation_open_get, conversation_start
 from coffeechat.lib.model_checks import validate_instance
@@ -42,15 +43,8 @@ _KEEP_IN_TOUCH_BY_SLOT = {
     "article_link": "keep_in_touch_article",
     "update": "keep_in_touch_update",
     "their_news": "keep_in_touch_congratulations",
+    "offer": "keep_in_touch_offer",
 }
-
-# For the user, not the message: how to carry the conversation itself.
-DAY_OF_ETIQUETTE = (
-    "Dress as people dress where they work, a little smarter if unsure.",
-    "Join or arrive a few minutes early, with your questions and a way to take notes.",
-    "Listen more than you talk: your pitch is a minute, the rest is their story.",
-    "Keep to the time you asked for, and offer to stop when it is up.",
-)
 
 _BOOKED_KINDS = (MessageKind.CONFIRMATION, MessageKind.RESCHEDULE)
 
@@ -94,18 +88,21 @@ def message_draft(
     *,
     owner: Owner,
     contact: Contact,
-    template: str,
+    template: str | TemplateChoice,
     channel: str | None = None,
     conversation: Conversation | None = None,
     takeaway: str | None = None,
     slots: dict[str, str] | None = None,
+    slot_gaps: bool = False,
 ) -> MessageDraft:
     """A draft to `contact` from `template`: a kind of message (request, thank_you…), a
     built-in's family or key (reminder, request_linkedin) or a template key (own:12).
 
     The referral request is chosen when the referrer allowed their name, a LinkedIn note when
     the person has no e-mail address or `channel` asks for one, and the user's version of a
-    built-in whenever they customised it.
+    built-in whenever they customised it. A TemplateChoice the owner was offered
+    (`templates_for`) is used as it is. With `slot_gaps`, a slot not written yet shows as a
+    gap in brackets instead of refusing the draft: a preview before the user writes them.
     """
     check_owner(owner, contact, conversation)
     refuse_do_not_contact(contact)
@@ -113,10 +110,16 @@ def message_draft(
     if takeaway is not None:
         slots["takeaway"] = takeaway
     slots = _clean_slots(slots)
-    choice = _choose(owner, contact, (template or "").strip(), channel, slots)
+    if isinstance(template, TemplateChoice):
+        choice = template
+    else:
+        choice = _choose(owner, contact, (template or "").strip(), channel, slots)
     _check_fits(choice, contact, channel)
     conversation = _conversation_for(owner, contact, choice, conversation)
-    _check_slots(choice, slots)
+    if slot_gaps:
+        slots = {name: f"[{SLOT_LABELS[name]}]" for name in choice.slots} | slots
+    else:
+        _check_slots(choice, slots)
     fields = merge_fields(owner=owner, contact=contact, conversation=conversation, slots=slots)
     # A name saved before names were held to one line must not break the subject.
     subject = one_line(render(choice.subject, fields)) if choice.subject else ""
@@ -248,8 +251,9 @@ def _family_for(contact: Contact, name: str, slots: dict[str, str]) -> str:
         if len(chosen) != 1:
             raise ValidationError(
                 "Say which keep-in-touch message: keep_in_touch_article (with article_title "
-                "and article_link), keep_in_touch_update (with update) or "
-                "keep_in_touch_congratulations (with their_news)."
+                "and article_link), keep_in_touch_update (with update), "
+                "keep_in_touch_congratulations (with their_news) or keep_in_touch_offer "
+                "(with offer)."
             )
         return chosen.pop()
     if name not in FAMILIES:
@@ -474,7 +478,7 @@ def draft_findings(
             # What the user wrote to them, and their own notes on the person: words from
             # either in the message show it was written for this person.
             their_work=f"{contact.why_them}\n{contact.their_work}",
-            connection=f"{contact.our_connection}\n{contact.connection_note}",
+            connection=f"{contact.our_connection}\n{contact.connection_note}\n{contact.met_at}",
             organization=contact.organization.name if contact.organization else "",
             referrer=referrer,
             takeaways=takeaways,

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from coffeechat.lib.forms import IdField, LineField, TextField
 from coffeechat.lib.validation import LINE_LIMIT, NAME_LIMIT, TEXT_LIMIT
+from coffeechat.lib.versions import VERSION_LIMIT
 from coffeechat.outreach.models import Channel, MessageKind, ReplyOutcome
 from coffeechat.outreach.template_fields import SLOTS
 from coffeechat.outreach.templating import (
@@ -99,6 +100,8 @@ class MessageForm(forms.Form):
 
     subject = LineField(max_length=NAME_LIMIT, required=False)
     body = TextField(max_length=TEXT_LIMIT, required=False, strip=False)
+    # The version of the text the page started from: a draft changed since is not overwritten.
+    version = LineField(max_length=VERSION_LIMIT, required=False)
 
 
 class ReplyForm(forms.Form):

@@ -420,6 +420,7 @@ def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
         link
         or lint_text.cue_with_substance(phrases.DONE_SINCE, body)
         or lint_text.cue_with_substance(phrases.NEWS_CUE, body)
+        or lint_text.cue_with_substance(phrases.OFFER_CUE, body)
     ):
         return None
     if phrases.UPDATE_CUE.search(body):
@@ -430,7 +431,8 @@ def _touch_substance(draft: Draft) -> tuple[str, Span | None] | None:
         )
     return (
         "Give them a reason for the note: an article with its title and link, an update on "
-        "what you did with their advice, or congratulations on their news.",
+        "what you did with their advice, congratulations on their news, or an offer of help "
+        "that names what you could do.",
         None,
     )
 

@@ -327,6 +327,15 @@ DONE_SINCE = re.compile(
     r"taking|building|leading|starting|training|doing)\b",
     re.IGNORECASE,
 )
+# "I could review your slides", "glad to introduce you to Sam", "I would like to return the
+# favour": an offer of help; what is offered follows the cue.
+OFFER_CUE = re.compile(
+    r"\b(?:I\s+(?:could|can)|(?:happy|glad)\s+to)\s+(?:help|review|read|proofread|test|"
+    r"introduce|share|send|look\s+over|give|volunteer|cover|speak|present|put\s+together|"
+    r"write|translate|check|host|run|lend)\b"
+    r"|\boffer(?:ing)?\s+(?:to|you|my)\b|\breturn\s+the\s+favou?r\b|\bgive\s+something\s+back\b",
+    re.IGNORECASE,
+)
 # A closing line ("Best,", "Kind regards,"): what follows is the signature, whose links
 # (a portfolio, a profile) are not something shared with the reader.
 SIGN_OFF = re.compile(

@@ -1,5 +1,6 @@
 """Every write to templates and messages goes through here."""
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from coffeechat.conversations.services import (
 from coffeechat.lib.model_checks import tidy_lines, update_row, validate_instance
 from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.lib.validation import NAME_LIMIT, TEXT_LIMIT, check_size, check_year
+from coffeechat.lib.versions import STALE, text_version
 from coffeechat.outreach.delivery import smtp_send
 from coffeechat.outreach.drafting import (
     confidence_broken,
@@ -126,12 +128,55 @@ def _check_draft(message: Message) -> None:
         raise ValidationError("This message was already sent; it can no longer change.")
 
 
-def message_update(*, owner: Owner, message: Message, subject: str, body: str) -> Message:
-    check_owner(owner, message)
-    _check_draft(message)
+DRAFT_CHANGED_ELSEWHERE = (
+    "This draft was changed in another window since this page showed it. What you typed is "
+    "still here: save again to keep it, or reload the page to see the other version."
+)
+
+
+def message_version(message: Message) -> str:
+    """The version of a draft's text that a page shows; a save names it (see message_update)."""
+    return text_version(message.subject, message.body)
+
+
+def _checked_text(message: Message, subject: str, body: str) -> dict[str, str]:
+    """A draft's subject and body as they would be saved; refused text raises, by field."""
     changes = tidy_lines({"subject": subject}, ["subject"])
     changes["body"] = body.replace("\r\n", "\n")
-    update_row(message, changes, allowed=("subject", "body"))
+    # Checked on a copy, so a refused edit leaves the caller's message as it was.
+    probe = copy.copy(message)
+    for field, value in changes.items():
+        setattr(probe, field, value)
+    validate_instance(probe, fields=changes)
+    return changes
+
+
+def _refuse_stale(stored: Message, changes: dict[str, str], version: str) -> bool:
+    """Whether `changes` change the stored text; refused when that text is newer than the
+    version the page started from (changed in another window)."""
+    differs = any(getattr(stored, field) != value for field, value in changes.items())
+    if differs and version and version != message_version(stored):
+        raise ValidationError(DRAFT_CHANGED_ELSEWHERE, code=STALE)
+    return differs
+
+
+@transaction.atomic
+def message_update(
+    *, owner: Owner, message: Message, subject: str, body: str, version: str = ""
+) -> Message:
+    """Saves a draft's subject and body. With `version`, the text the page started from, a
+    draft changed since (in another window) is refused rather than overwritten; saving the
+    text that is already stored changes nothing, so the version stays."""
+    check_owner(owner, message)
+    _check_draft(message)
+    changes = _checked_text(message, subject, body)
+    # The stored row, locked, so two saves of one draft cannot pass each other.
+    stored = Message.objects.select_for_update().get(pk=message.pk)
+    _check_draft(stored)
+    _refuse_stale(stored, changes, version)
+    update_row(stored, changes, allowed=("subject", "body"))
+    for field in (*changes, "updated_at"):
+        setattr(message, field, getattr(stored, field))
     return message
 
 
@@ -144,12 +189,26 @@ def _refuse_thank_you_out_of_turn(message: Message) -> None:
 
 
 @transaction.atomic
-def message_mark_sent(*, owner: Owner, message: Message, at: datetime | None = None) -> Message:
+def message_mark_sent(
+    *,
+    owner: Owner,
+    message: Message,
+    at: datetime | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+    version: str = "",
+) -> Message:
     """Records a draft as sent; a sent request moves its conversation to “requested”, a sent
     thank-you moves a held conversation to “thanked”. A thank-you for a conversation that
-    was not held is refused before anything is written."""
+    was not held is refused before anything is written. With `body` (and `subject`), the
+    text on screen is saved first, as message_update does, and kept only if the message is
+    recorded as sent."""
     check_owner(owner, message)
     _check_draft(message)
+    if body is not None:
+        message_update(
+            owner=owner, message=message, subject=subject or "", body=body, version=version
+        )
     refuse_do_not_contact(message.contact)
     if not message.body.strip():
         raise ValidationError({"body": "The message is empty."})
@@ -178,20 +237,39 @@ def message_mark_sent(*, owner: Owner, message: Message, at: datetime | None = N
     return message
 
 
-def message_send(*, owner: Owner, message: Message) -> Message:
-    """Sends a draft e-mail over SMTP, then records it as sent. A refusal changes nothing."""
+def message_send(
+    *,
+    owner: Owner,
+    message: Message,
+    subject: str | None = None,
+    body: str | None = None,
+    version: str = "",
+) -> Message:
+    """Sends a draft e-mail over SMTP, then records it as sent. With `body` (and `subject`),
+    the text on screen is what is checked, sent and saved. A refusal, or a delivery that
+    fails, changes nothing."""
     check_owner(owner, message)
     _check_draft(message)
+    sending = copy.copy(message)
+    if body is not None:
+        changes = _checked_text(message, subject or "", body)
+        _refuse_stale(Message.objects.get(pk=message.pk), changes, version)
+        for field, value in changes.items():
+            setattr(sending, field, value)
     refuse_do_not_contact(message.contact)
     if message.channel != Channel.EMAIL:
         raise ValidationError("Only e-mail messages can be sent from coffeechat.")
     # Checked before the e-mail leaves, not only when it is recorded as sent.
     _refuse_thank_you_out_of_turn(message)
-    broken = confidence_broken(message.contact, message.subject, message.body)
+    broken = confidence_broken(message.contact, sending.subject, sending.body)
     if broken:
         raise ValidationError(f"{broken} Take the name out, then send.", code="confidence")
-    smtp_send(owner=owner, message=message)
-    return message_mark_sent(owner=owner, message=message)
+    smtp_send(owner=owner, message=sending)
+    if body is None:
+        return message_mark_sent(owner=owner, message=message)
+    return message_mark_sent(
+        owner=owner, message=message, subject=sending.subject, body=sending.body
+    )
 
 
 def message_discard(*, owner: Owner, message: Message) -> None:

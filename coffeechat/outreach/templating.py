@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import is_id
-from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS
+from coffeechat.outreach.builtin_templates import BUILTIN_TEXTS, MENTOR_KEEP_IN_TOUCH_ORDER
 from coffeechat.outreach.models import Channel, MessageKind, Template
 
 # Imported from here by the views, services and tests.
@@ -76,6 +76,7 @@ _PLACEHOLDER_WORDS = {
     "area": "what you are exploring",
     "my_name": "your name",
     "my_pitch": "your pitch",
+    "my_pitch_sentence": "your pitch in one sentence",
     "signature": "your signature",
     "place": "place or link",
 }
@@ -388,6 +389,9 @@ def _suits(choice: TemplateChoice, contact) -> bool:
         return False
     if uses_field(choice, "referrer"):
         return bool(contact.referred_by_id and contact.may_use_referrer_name)
+    if uses_field(choice, "met_at"):
+        # Written to someone met in person: offered once you noted where.
+        return bool(contact.met_at)
     return True
 
 
@@ -405,7 +409,21 @@ def templates_for(*, owner: Owner, contact=None, kind: str | None = None) -> lis
         choices = [c for c in choices if c.kind == kind]
     if contact is not None:
         choices = [c for c in choices if _suits(c, contact)]
+        if contact.is_mentor:
+            choices = _mentor_order(choices)
     return choices
+
+
+def _mentor_order(choices: list[TemplateChoice]) -> list[TemplateChoice]:
+    """The keep-in-touch built-ins in MENTOR_KEEP_IN_TOUCH_ORDER, where the first of them was;
+    the other templates stay where they are."""
+    touches = [c for c in choices if c.family in MENTOR_KEEP_IN_TOUCH_ORDER]
+    if not touches:
+        return choices
+    touches.sort(key=lambda c: MENTOR_KEEP_IN_TOUCH_ORDER.index(c.family))
+    first = choices.index(next(c for c in choices if c.family in MENTOR_KEEP_IN_TOUCH_ORDER))
+    rest = [c for c in choices if c.family not in MENTOR_KEEP_IN_TOUCH_ORDER]
+    return rest[:first] + touches + rest[first:]
 
 
 def template_get(*, owner: Owner, key: str) -> TemplateChoice:

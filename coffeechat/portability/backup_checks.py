@@ -14,6 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.migrations.loader import MigrationLoader
 
+from coffeechat.contacts import search_index
+from coffeechat.contacts.search_index import normalised
+
 # A user's export is a few megabytes (30,000 contacts with notes make about 40 MB); the
 # limit keeps a restore's memory bounded.
 MAX_JSON_BYTES = 256 * 1024 * 1024
@@ -107,10 +110,13 @@ def check_sqlite_backup(db: sqlite3.Connection, path: Path) -> None:
             f"{path} is a SQLite database but not a coffeechat backup (it has no {missing[0]} "
             "table)."
         )
-    # A trigger or view would be copied into the live database and run there.
-    for kind, name in db.execute(
-        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
+    # A trigger or view would be copied into the live database and run there: only the
+    # triggers that keep the search index in step are let through, word for word as ours.
+    for kind, name, sql in db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
     ):
+        if kind == "trigger" and normalised(sql) == normalised(search_index.TRIGGERS.get(name)):
+            continue
         raise ValidationError(
             f"{path} is not a coffeechat backup as made by coffeechat: it contains a {kind} "
             f"({_quoted(name)}); nothing was restored."
@@ -193,8 +199,14 @@ def schema(db: sqlite3.Connection) -> dict[str, dict[str, Any]]:
             "indexes": indexes,
             "foreign keys": foreign_keys,
             "checks": set(_checks(sql or "")),
+            # A virtual table (the search index) is what its statement says.
+            "definition": {normalised(sql)} if _is_virtual(sql) else set(),
         }
     return described
+
+
+def _is_virtual(sql: str | None) -> bool:
+    return normalised(sql).upper().startswith("CREATE VIRTUAL TABLE")
 
 
 def _checks(sql: str) -> list[str]:
@@ -215,6 +227,7 @@ _SINGULAR = {
     "indexes": "index",
     "foreign keys": "foreign key",
     "checks": "check",
+    "definition": "definition",
 }
 
 
@@ -226,7 +239,7 @@ def schema_difference(backup: sqlite3.Connection, live: sqlite3.Connection) -> s
     for table in sorted(theirs.keys() - ours.keys()):
         return f"it has a table this coffeechat does not have ({_quoted(table)})"
     for table in sorted(ours):
-        for part in ("columns", "indexes", "foreign keys", "checks"):
+        for part in ("columns", "indexes", "foreign keys", "checks", "definition"):
             mine, other = ours[table][part], theirs[table][part]
             if mine == other:
                 continue

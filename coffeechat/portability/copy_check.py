@@ -24,6 +24,7 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from coffeechat.contacts.search_index import search_index_ensure
     from coffeechat.portability.backup_checks import schema_difference
 
     try:
@@ -45,6 +46,11 @@ def main(argv: list[str]) -> int:
                 f"is not a coffeechat backup as made by coffeechat: row {rowid} of {table} "
                 f"points at a row of {parent} that is not there"
             )
+    try:
+        # The search index is made again from the contacts: nothing of the file's own is kept.
+        search_index_ensure(connection, rebuild=True)
+    except Exception as error:  # noqa: BLE001 - whatever stops it, the file is refused
+        return _fail(f"has a search index that cannot be rebuilt ({_first_line(error)})")
     try:
         _check_records()
     except ValidationError as error:

@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 from coffeechat.contacts.models import Source
 from coffeechat.contacts.services import normalize_linkedin_url, split_name
-from coffeechat.portability.importers import ImportFileError, IncomingContact
+from coffeechat.portability.incoming import ImportFileError, IncomingContact
 from coffeechat.portability.reading import (
     CsvTable,
     collapse,
@@ -70,13 +70,10 @@ def _person(row, cell, numbered, filename: str, line: int, labels) -> IncomingCo
     parts = " ".join(cell[k](row) for k in ("prefix", "first", "middle", "last", "suffix"))
     name = collapse(cell["full"](row)) or collapse(parts)
     name = name or collapse(cell["nickname"](row)) or collapse(cell["file_as"](row))
-    if not name:
-        raise ImportFileError(
-            f'{filename}, line {line}: no name ("{labels["first_name"]}", '
-            f'"{labels["last_name"]}" and "Nickname" are empty).'
-        )
+    # A contact without a name is read all the same: the import names it after its e-mail
+    # address or organisation, or leaves it out.
     first_name, last_name = name_part(first), name_part(" ".join((middle, last)))
-    if not first_name and not last_name:
+    if name and not first_name and not last_name:
         first_name, last_name = split_name(name)
     websites = _values(row, numbered["website"])
     linkedin = next((w for w in websites if "linkedin.com/" in w.lower()), "")

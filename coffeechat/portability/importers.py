@@ -7,67 +7,36 @@ raises `ImportFileError` with one line that names the file, the line and the fie
 """
 
 import gc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
 from typing import BinaryIO
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.contacts.models import Contact, Organization, Tag
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.statistics import statistics_refresh
+from coffeechat.portability.incoming import (
+    MAX_IMPORT_BYTES,
+    UNNAMED,
+    ImportFileError,
+    ImportSummary,
+    IncomingContact,
+)
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-
-
-class ImportFileError(ValidationError):
-    """A file that cannot be imported. The message is one line a person can act on."""
-
-    def __init__(self, message: str):
-        super().__init__(message, code="import")
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-@dataclass(slots=True)
-class IncomingContact:
-    """One person as a file describes them, before they meet the people already known."""
-
-    name: str
-    first_name: str = ""
-    last_name: str = ""
-    emails: list[str] = field(default_factory=list)
-    phone: str = ""
-    linkedin_url: str = ""
-    organization: str = ""
-    title: str = ""
-    notes: str = ""
-    tags: list[str] = field(default_factory=list)
-    connected_on: date | None = None
-    source: str = Source.COLD
-    file: str = ""
-    line: int = 0
-    # vCard files count cards; CSV files leave this at 0.
-    card: int = 0
-    # Our field name -> what the file calls it, so a message names the column the user sees.
-    columns: Mapping[str, str] | None = None
-
-    @property
-    def where(self) -> str:
-        if self.card:
-            return f"{self.file}, card {self.card} (line {self.line})"
-        return f"{self.file}, line {self.line}"
-
-    def label(self, name: str) -> str:
-        return (self.columns or {}).get(name, name)
-
+__all__ = [
+    "KINDS",
+    "MAX_IMPORT_BYTES",
+    "UNNAMED",
+    "ImportFileError",
+    "ImportSummary",
+    "IncomingContact",
+    "import_contacts",
+    "parse_file",
+]
 
 KINDS = {
-    "linkedin": "LinkedIn connections (Connections.csv)",
+    "linkedin": "LinkedIn connections (Connections.csv, or LinkedIn's whole export ZIP)",
     "google": "Google Contacts (Google CSV)",
     "vcard": "vCard (.vcf from Apple, Outlook or a phone)",
 }
@@ -75,7 +44,8 @@ KINDS = {
 
 def parse_file(kind: str, source: bytes | BinaryIO, *, filename: str) -> list[IncomingContact]:
     """The people in `source`, read as `kind`: "linkedin", "google" or "vcard"."""
-    # The parsers import this module, so they are imported when first needed.
+    # Imported when first needed: the vCard parser's library costs every page a tenth of a
+    # second otherwise.
     from coffeechat.portability import google, linkedin, vcard
 
     parsers: dict[str, Callable[..., list[IncomingContact]]] = {
@@ -105,38 +75,32 @@ def cyclic_gc_paused() -> Iterator[None]:
 PROGRESS_EVERY = 500
 
 
-@dataclass
-class ImportSummary:
-    new: int = 0
-    merged: int = 0
-    skipped: int = 0
-    # The first rows of the file and what happens to each, for a preview.
-    preview: list[tuple[IncomingContact, str]] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return self.new + self.merged + self.skipped
-
-    def __str__(self) -> str:
-        return f"{self.new} new, {self.merged} merged, {self.skipped} skipped"
-
-
 def import_contacts(
     *,
     owner: Owner,
     incoming: list[IncomingContact],
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    kind: str = "",
+    filename: str = "",
+    outcomes: bool = False,
 ) -> ImportSummary:
     """Adds the people in `incoming` to the owner's network, all or nothing.
 
     A person already known (by an e-mail, a LinkedIn profile, or the same name at the same
     organisation), in the database or earlier in the file, is merged: empty fields are filled,
-    e-mails and tags added, nothing the user wrote is overwritten. A dry run writes nothing.
-    `progress(done, total)` is called as rows are checked and then written.
+    e-mails and tags added, nothing the user wrote is overwritten. A row with no name is added
+    under its e-mail address or organisation, or left out when it has neither.
+
+    The import is recorded, in the same transaction, as an ImportBatch (of `kind` and
+    `filename`) that knows whom it created and what it filled in, so it can be undone; it is
+    `summary.batch`. A dry run writes nothing; with `outcomes` it notes what happens to every
+    row. `progress(done, total)` is called as rows are checked and then written.
     """
     # The planning and writing machinery imports the types above.
+    from coffeechat.portability.batches import record
     from coffeechat.portability.merging import ImportPlan
+    from coffeechat.portability.models import ImportedContact
 
     rows = len(incoming)
     total = rows if dry_run else 2 * rows
@@ -146,7 +110,7 @@ def import_contacts(
             progress(min(done, total), total)
 
     def plan() -> ImportPlan:
-        planned = ImportPlan(owner)
+        planned = ImportPlan(owner, outcomes=outcomes)
         for index, row in enumerate(incoming):
             planned.add(index, row)
             if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
@@ -161,7 +125,8 @@ def import_contacts(
         planned = plan()
         writes = max(1, len(planned.created) + len(planned.updated))
         planned.write(lambda done: report(rows + rows * done // writes))
+        planned.summary.batch = record(owner, planned, kind=kind, filename=filename)
         # The first page after an import is planned from statistics that know its rows.
-        statistics_refresh([Organization, Contact, Tag, Contact.tags.through])
+        statistics_refresh([Organization, Contact, Tag, Contact.tags.through, ImportedContact])
     report(total)
     return planned.summary

@@ -33,6 +33,7 @@ from coffeechat.portability.exporters import (
     related_model,
     translate_item_key,
 )
+from coffeechat.portability.models import ImportBatch
 
 Ids = dict[type[models.Model], dict[int, int]]
 
@@ -309,6 +310,8 @@ def decode(f: models.Field, value: Any, where: str) -> Any:
 
 def _write(owner: Owner, export: Export, progress: Progress | None) -> dict[str, int]:
     built = export.records
+    # The record of earlier imports goes with the people it names: an export holds none.
+    ImportBatch.objects.filter(owner=owner).delete()
     for _, model in reversed(SECTIONS):
         model._default_manager.filter(owner=owner).delete()
     if export.profile is not None:

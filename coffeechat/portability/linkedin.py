@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 from coffeechat.contacts.models import Source
 from coffeechat.contacts.services import normalize_linkedin_url
-from coffeechat.portability.importers import ImportFileError, IncomingContact
+from coffeechat.portability.incoming import ImportFileError, IncomingContact
 from coffeechat.portability.reading import (
     CsvTable,
     collapse,
@@ -14,6 +14,8 @@ from coffeechat.portability.reading import (
     decode_utf8,
     first_line_of,
     is_blank,
+    is_zip,
+    member_of_zip,
     name_part,
     read_source,
 )
@@ -64,7 +66,12 @@ def parse_date(text: str) -> date | None:
 def parse_linkedin(
     source: bytes | BinaryIO, *, filename: str = "Connections.csv"
 ) -> list[IncomingContact]:
-    text = decode_utf8(read_source(source, filename), filename)
+    data = read_source(source, filename, archive=True)
+    if is_zip(data):
+        # LinkedIn's whole data export: Connections.csv is one of its files.
+        data, filename = member_of_zip(data, filename, "Connections.csv")
+        data = read_source(data, filename)
+    text = decode_utf8(data, filename)
     rows = csv_rows(text, filename)
     table = _find_header(rows, filename)
     table.add_missing("Email Address")
@@ -75,9 +82,10 @@ def parse_linkedin(
         row = table.fit(line, row)
         first, last, url, email, organization, title, when = pick(row)
         name = " ".join(f"{first} {last}".split())
-        if not name:
-            # A row of commas, or the row LinkedIn keeps, without a name, for a closed account.
+        if not name and is_blank(row):
             continue
+        # A row without a name (LinkedIn keeps one for a closed account) is read all the same:
+        # the import names the person after their e-mail or company, or leaves them out.
         when = when.strip()
         if when not in dates:
             dates[when] = parse_date(when)

@@ -27,7 +27,12 @@ from coffeechat.lib.validation import (
     TextValidator,
     remove_control,
 )
-from coffeechat.portability.importers import ImportFileError, ImportSummary, IncomingContact
+from coffeechat.portability.incoming import (
+    UNNAMED,
+    ImportFileError,
+    ImportSummary,
+    IncomingContact,
+)
 
 PREVIEW_ROWS = 20
 BATCH_SIZE = 1000
@@ -119,6 +124,10 @@ class _Person:
     # For a saved contact, the fields to update.
     changed: set[str] = field(default_factory=set)
     name_keys: set[str] = field(default_factory=set)
+    # For a saved contact, the e-mail addresses added to other_emails.
+    added_emails: list[str] = field(default_factory=list)
+    # Named after their e-mail or organisation: never the same person by name.
+    nameless: bool = False
 
     def emails(self) -> list[str]:
         return [self.email, *self.other_emails] if self.email else self.other_emails
@@ -152,9 +161,12 @@ def _key(name: str) -> str:
 class ImportPlan:
     """Decides, row by row, who is new and who is known; then writes it all in bulk."""
 
-    def __init__(self, owner: Owner):
+    def __init__(self, owner: Owner, *, outcomes: bool = False):
         self.owner = owner
         self.summary = ImportSummary()
+        # Whether to note what happens to every row (for a preview), not only the first ones.
+        self.outcomes = outcomes
+        self.created_organizations: list[int] = []
         organizations = dict(Organization.objects.owned_by(owner).values_list("pk", "name"))
         self.organizations = {_key(name): pk for pk, name in organizations.items()}
         tags = dict(Tag.objects.owned_by(owner).values_list("pk", "name"))
@@ -199,6 +211,8 @@ class ImportPlan:
 
     def _name_keys(self, person: _Person) -> set[str]:
         """Name and organisation, compared the way normalize_name compares names."""
+        if person.nameless:
+            return set()
         organization = self._normalized.get(person.organization)
         if organization is None:
             organization = _normalized_name(person.organization)
@@ -240,6 +254,13 @@ class ImportPlan:
 
     def add(self, index: int, incoming: IncomingContact) -> None:
         person = _checked(incoming)
+        if person is None:
+            self.summary.unnamed.append(incoming.line)
+            if self.outcomes:
+                self.summary.outcomes.append(UNNAMED)
+            if index < PREVIEW_ROWS:
+                self.summary.preview.append((incoming, UNNAMED))
+            return
         keys = self._name_keys(person)
         known = self._find(person, keys)
         if known is None:
@@ -256,6 +277,8 @@ class ImportPlan:
         else:
             self.summary.skipped += 1
             outcome = f"already there as {known.name}"
+        if self.outcomes:
+            self.summary.outcomes.append(outcome)
         if index < PREVIEW_ROWS:
             self.summary.preview.append((incoming, outcome))
 
@@ -266,9 +289,13 @@ class ImportPlan:
             self.organizations,
             {_key(p.organization): p.organization for p in touched},
         )
+        self.created_organizations = [
+            pk for key, pk in organizations.items() if key not in self.organizations
+        ]
         tags = self._create_missing(
             Tag, self.tags, {k: v for p in touched for k, v in (p.tags | p.new_tags).items()}
         )
+        self.tag_ids = tags
         _insert_contacts(self.owner, self.created, organizations, report)
         fields = sorted({f for p in self.updated.values() for f in p.changed})
         if fields:
@@ -287,6 +314,27 @@ class ImportPlan:
         ]
         through.objects.bulk_create(pairs, batch_size=BATCH_SIZE)
         report(len(self.created) + len(self.updated))
+
+    def links(self, batch_id: int, tags: dict[str, int]) -> list[tuple]:
+        """(batch, contact, created, filled) for every person the import wrote.
+
+        `filled` names, for a person who was already there, each field the import filled and
+        the value it wrote there, the e-mail addresses it added and the tags (by id).
+        """
+        rows: list[tuple] = [(batch_id, p.pk, True, {}) for p in self.created]
+        for p in self.updated.values():
+            filled: dict[str, Any] = {}
+            for name in p.changed:
+                if name == "other_emails":
+                    filled[name] = p.added_emails
+                elif name == "connected_on":
+                    filled[name] = p.connected_on.isoformat() if p.connected_on else None
+                else:
+                    filled[name] = getattr(p, name)
+            if p.new_tags:
+                filled["tags"] = sorted(tags[key] for key in p.new_tags)
+            rows.append((batch_id, p.pk, False, filled))
+        return rows
 
     def _create_missing(self, model, known: dict[str, int], wanted: dict[str, str]):
         """Creates in bulk the organisations or tags not there yet; returns key -> pk."""
@@ -406,8 +454,12 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _checked(incoming: IncomingContact) -> _Person:
-    """The row as a person to be saved, or ImportFileError naming the line and the column."""
+def _checked(incoming: IncomingContact) -> _Person | None:
+    """The row as a person to be saved, or ImportFileError naming the line and the column.
+
+    A row without a name is saved under its e-mail address, or else its organisation; one
+    with neither is None, left out.
+    """
 
     def check(name: str, value: Any, checks: _Checks | None = None) -> None:
         try:
@@ -421,8 +473,6 @@ def _checked(incoming: IncomingContact) -> _Person:
             ) from None
 
     name = _one_line(incoming.name)
-    if not name:
-        raise ImportFileError(f'{incoming.where}: "{incoming.label("name")}" is empty.')
     first_name = _one_line(incoming.first_name)
     last_name = _one_line(incoming.last_name)
     phone = _one_line(incoming.phone)
@@ -462,6 +512,12 @@ def _checked(incoming: IncomingContact) -> _Person:
         check("notes", notes)
     if incoming.connected_on is not None:
         check("connected_on", incoming.connected_on)
+    nameless = not name
+    if nameless:
+        limit = Contact._meta.get_field("name").max_length
+        name = next((e for e in emails if len(e) <= limit), organization)
+        if not name:
+            return None
     return _Person(
         None,
         name,
@@ -477,12 +533,16 @@ def _checked(incoming: IncomingContact) -> _Person:
         incoming.connected_on,
         incoming.source,
         tags,
+        nameless=nameless,
     )
 
 
 def _merge(known: _Person, incoming: _Person) -> bool:
     """Fills in what `known` lacks from `incoming`, never overwriting. True if it changed."""
     changed: set[str] = set()
+    if known.nameless and not incoming.nameless and known.pk is None:
+        # Met first without a name, in an earlier row of the same file: now it has one.
+        known.name, known.nameless = incoming.name, False
     for name in FILLABLE:
         value = getattr(incoming, name)
         if value and not getattr(known, name):
@@ -502,6 +562,8 @@ def _merge(known: _Person, incoming: _Person) -> bool:
         else:
             known.other_emails = [*known.other_emails, email]
             changed.add("other_emails")
+            if known.pk is not None:
+                known.added_emails.append(email)
         emails.append(email)
     added = {k: v for k, v in incoming.tags.items() if k not in known.tags | known.new_tags}
     (known.tags if known.pk is None else known.new_tags).update(added)

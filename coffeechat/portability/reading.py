@@ -5,16 +5,21 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from operator import itemgetter
 from typing import BinaryIO
 
-from coffeechat.portability.importers import MAX_IMPORT_BYTES, ImportFileError
+from coffeechat.portability.incoming import MAX_IMPORT_BYTES, ImportFileError
 
 
-def read_source(source: bytes | BinaryIO, filename: str) -> bytes:
-    """The file's bytes, refused before anything is parsed when it is too large or empty."""
+def read_source(source: bytes | BinaryIO, filename: str, *, archive: bool = False) -> bytes:
+    """The file's bytes, refused before anything is parsed when it is too large or empty.
+
+    A ZIP archive is refused, unless `archive` says the caller looks inside it.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
@@ -28,13 +33,90 @@ def read_source(source: bytes | BinaryIO, filename: str) -> bytes:
         raise _too_large(filename, len(data))
     if not data.strip():
         raise ImportFileError(f"{filename}: the file is empty.")
-    if data[:4] == b"PK\x03\x04":
+    if is_zip(data) and archive:
+        return data
+    if is_zip(data):
         raise ImportFileError(
             f"{filename}: this is a ZIP archive; unzip it and import the file inside it."
         )
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportFileError(f"{filename}: this is not a text file (it contains binary data).")
     return data
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+# An archive of more members than this is not a data export.
+MAX_ARCHIVE_MEMBERS = 10_000
+# Text compresses well, but not by more than this; a member that claims to is a ZIP bomb.
+MAX_COMPRESSION_RATIO = 200
+
+
+def member_of_zip(data: bytes, filename: str, wanted: str) -> tuple[bytes, str]:
+    """The bytes of the member named `wanted` (in any folder, any case) of a ZIP archive,
+    and the name to give it in messages ("export.zip: Connections.csv").
+
+    Refused with one line: a damaged or encrypted archive, a member's path that climbs out
+    of the archive or starts at the root, too many members, no such member or two of them,
+    and a member larger than an import may be or compressed beyond belief (a ZIP bomb).
+    It is read into memory, never written to disk, and never more than the limit is read.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(f"{filename}: this ZIP archive is damaged.") from None
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ImportFileError(
+            f"{filename}: the archive holds {len(members)} files; a data export has fewer "
+            f"than {MAX_ARCHIVE_MEMBERS}."
+        )
+    found = []
+    for info in members:
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0] or "\x00" in name:
+            shown = name.encode("unicode_escape").decode("ascii")[:80]
+            raise ImportFileError(
+                f'{filename}: the archive holds a file whose path leads outside it ("{shown}").'
+            )
+        if not info.is_dir() and parts[-1].casefold() == wanted.casefold():
+            found.append(info)
+    if not found:
+        raise ImportFileError(f"{filename}: the archive holds no {wanted}.")
+    if len(found) > 1:
+        listed = ", ".join(info.filename for info in found[:3])
+        raise ImportFileError(
+            f"{filename}: the archive holds {len(found)} files named {wanted} ({listed}); "
+            "unzip it and import the one you mean."
+        )
+    info = found[0]
+    where = f"{filename}: {info.filename}"
+    if info.flag_bits & 0x1:
+        raise ImportFileError(f"{where}: the file is encrypted; unzip it and import it.")
+    if info.file_size > MAX_IMPORT_BYTES:
+        raise _too_large(where, info.file_size)
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(
+        1, info.compress_size
+    ):
+        raise ImportFileError(
+            f"{where}: compressed {info.file_size // max(1, info.compress_size)} to 1, far more "
+            "than a real export; this archive is not imported."
+        )
+    try:
+        with archive.open(info) as member:
+            content = member.read(MAX_IMPORT_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise ImportFileError(f"{where}: the file is damaged in the archive.") from None
+    except NotImplementedError:
+        raise ImportFileError(
+            f"{where}: compressed in a way coffeechat cannot read; unzip it and import it."
+        ) from None
+    if len(content) > MAX_IMPORT_BYTES:
+        raise _too_large(where, None)
+    return content, where
 
 
 def _stream_size(stream: BinaryIO) -> int | None:

@@ -14,7 +14,7 @@ from vobject.base import ContentLine, VObjectError, textLineToContentLine
 
 from coffeechat.contacts.models import Source
 from coffeechat.contacts.services import normalize_linkedin_url, split_name
-from coffeechat.portability.importers import ImportFileError, IncomingContact
+from coffeechat.portability.incoming import ImportFileError, IncomingContact
 from coffeechat.portability.reading import (
     collapse,
     name_part,
@@ -206,12 +206,9 @@ def _person(card: _Card, filename: str) -> IncomingContact:
     family, given, additional, prefixes, suffixes = n[:5]
     name = text("FN") or collapse(" ".join((prefixes, given, additional, family, suffixes)))
     name = name or text("NICKNAME")
-    if not name:
-        raise ImportFileError(
-            f"{filename}, card {card.number} (line {card.line}): the card has no name "
-            "(FN and N are both missing or empty)."
-        )
-    if given or family:
+    # A card without a name is read all the same: the import names it after its e-mail
+    # address or organisation, or leaves it out.
+    if given or family or not name:
         first_name, last_name = name_part(given), name_part(f"{additional} {family}")
     else:
         first, last = split_name(name)

@@ -16,12 +16,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coffeechat.lib.forms import LineField
+from coffeechat.lib.forms import LineField, error_text
 from coffeechat.lib.requests import OwnerRequest
+from coffeechat.portability import batches
+from coffeechat.portability.choosing import CHOICE_ERROR, LISTED_ROWS, chosen_rows, groups_of
 from coffeechat.portability.importers import (
     KINDS,
     MAX_IMPORT_BYTES,
@@ -29,6 +32,7 @@ from coffeechat.portability.importers import (
     import_contacts,
     parse_file,
 )
+from coffeechat.portability.models import ImportBatch
 from coffeechat.portability.reading import read_source
 
 SESSION_KEY = "portability_import"
@@ -36,6 +40,9 @@ SESSION_KEY = "portability_import"
 # in it; a larger one waits on disk.
 SESSION_LIMIT = 64 * 1024
 KEEP_SECONDS = 60 * 60
+# Ranges of row positions: room for every other row of a very large export.
+CHOICE_LIMIT = 600_000
+BATCHES_SHOWN = 100
 
 
 class ImportForm(forms.Form):
@@ -48,11 +55,37 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="File", help_text=f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
 
 
+class PositionsField(LineField):
+    """Rows (or organisations) of a preview: ranges of positions in one value ("0-41,43"),
+    as the page's script sends them, or one position per ticked box without JavaScript."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            values = [str(v) for v in value]
+            if len(values) > 1 and any("-" in v or "," in v for v in values):
+                raise ValidationError(CHOICE_ERROR, code="choice")
+            value = ",".join(values)
+        return super().to_python(value)
+
+
 class ConfirmForm(forms.Form):
-    """The second step: the preview's token says which kept file to import."""
+    """The second step: the preview's token says which kept file to import.
+
+    With `choosing`, only the rows chosen are imported: `row` names them and `group` whole
+    organisations of the preview (PositionsField).
+    """
 
     action = forms.ChoiceField(choices=[("confirm", "Import")])
     token = LineField(max_length=100, required=False)
+    choosing = forms.BooleanField(required=False)
+    row = PositionsField(max_length=CHOICE_LIMIT, required=False)
+    group = PositionsField(max_length=CHOICE_LIMIT, required=False)
+
+
+class TagForm(forms.Form):
+    name = LineField(label="Tag", max_length=50)
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,40 +93,143 @@ def import_page(request: OwnerRequest) -> HttpResponse:
     _sweep_kept_files()
     confirm = ConfirmForm(request.POST if request.method == "POST" else None)
     if confirm.is_bound and not confirm.has_error("action"):
-        return _confirm(request, confirm.cleaned_data.get("token", ""))
+        return _confirm(request, confirm)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         try:
-            data = read_source(upload, upload.name)
+            data = read_source(upload, upload.name, archive=kind == "linkedin")
             incoming = parse_file(kind, data, filename=upload.name)
-            summary = import_contacts(owner=request.user, incoming=incoming, dry_run=True)
+            summary = import_contacts(
+                owner=request.user, incoming=incoming, dry_run=True, outcomes=True
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             token = _keep(request, kind=kind, filename=upload.name, data=data)
-            context = {"summary": summary, "kind": KINDS[kind], "filename": upload.name}
-            return render(request, "portability/import_preview.html", {**context, "token": token})
+            return _preview(request, kind, upload.name, token, incoming, summary)
     return render(request, "portability/import.html", {"form": form})
 
 
-def _confirm(request: OwnerRequest, token: str) -> HttpResponse:
-    found = _kept_upload(request, token)
+def _preview(request, kind, filename, token, incoming, summary, error="") -> HttpResponse:
+    groups = groups_of(incoming, summary.outcomes)
+    context = {
+        "summary": summary,
+        "kind": KINDS[kind],
+        "filename": filename,
+        "token": token,
+        "groups": groups,
+        "choosable": sum(len(group.rows) for group in groups),
+        "listed": len(incoming) <= LISTED_ROWS,
+        "error": error,
+    }
+    return render(request, "portability/import_preview.html", context)
+
+
+def _confirm(request: OwnerRequest, confirm: ConfirmForm) -> HttpResponse:
+    found = _kept_upload(request, confirm.cleaned_data.get("token", ""))
     if found is None:
         messages.error(request, "That preview has expired. Choose the file again.")
         return redirect("portability:import")
     kept, data = found
     try:
         incoming = parse_file(kept["kind"], data, filename=kept["filename"])
-        summary = import_contacts(owner=request.user, incoming=incoming)
     except ImportFileError as error:
-        form = ImportForm(initial={"kind": kept["kind"]})
-        form.add_error(None, str(error))
-        return render(request, "portability/import.html", {"form": form})
+        _forget(request)
+        return _refused(request, kept, str(error))
+    if confirm.cleaned_data.get("choosing"):
+        try:
+            if confirm.errors:
+                raise ValidationError(CHOICE_ERROR)
+            incoming = chosen_rows(
+                incoming=incoming,
+                rows=confirm.cleaned_data.get("row", ""),
+                groups=confirm.cleaned_data.get("group", ""),
+            )
+        except ValidationError as error:
+            # The preview stays, so the user can choose again.
+            summary = import_contacts(
+                owner=request.user, incoming=incoming, dry_run=True, outcomes=True
+            )
+            token = confirm.cleaned_data["token"]
+            return _preview(
+                request, kept["kind"], kept["filename"], token, incoming, summary, error_text(error)
+            )
+    try:
+        summary = import_contacts(
+            owner=request.user, incoming=incoming, kind=kept["kind"], filename=kept["filename"]
+        )
+    except ImportFileError as error:
+        return _refused(request, kept, str(error))
     finally:
         _forget(request)
     messages.success(request, f"Imported {kept['filename']}: {summary}.")
-    return redirect("contacts:contact_list")
+    return redirect("portability:imports")
+
+
+def _refused(request: OwnerRequest, kept: dict[str, Any], error: str) -> HttpResponse:
+    form = ImportForm(initial={"kind": kept["kind"]})
+    form.add_error(None, error)
+    return render(request, "portability/import.html", {"form": form})
+
+
+# The imports: a list of batches, each to tag, review or undo.
+
+
+def _batch_for_user(request: OwnerRequest, pk: int) -> ImportBatch:
+    try:
+        return batches.batch_get(owner=request.user, pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def import_list(request: OwnerRequest) -> HttpResponse:
+    listed = list(batches.batch_list(owner=request.user)[:BATCHES_SHOWN])
+    return render(request, "portability/import_list.html", {"batches": listed, "form": TagForm()})
+
+
+@require_POST
+def import_tag(request: OwnerRequest, batch_pk: int) -> HttpResponse:
+    batch = _batch_for_user(request, batch_pk)
+    form = TagForm(request.POST)
+    if form.is_valid():
+        try:
+            tag = batches.batch_tag(owner=request.user, batch=batch, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            messages.error(request, f"Tag: {error_text(error)}")
+        else:
+            messages.success(request, f"The people of {batch.filename} are tagged “{tag.name}”.")
+    else:
+        messages.error(request, f"Tag: {' '.join(form.errors.get('name', []))}")
+    return redirect("portability:imports")
+
+
+@require_http_methods(["GET", "POST"])
+def import_undo(request: OwnerRequest, batch_pk: int) -> HttpResponse:
+    batch = _batch_for_user(request, batch_pk)
+    if request.method == "POST":
+        result = batches.batch_undo(owner=request.user, batch=batch)
+        if result.already:
+            messages.info(request, str(result))
+        else:
+            messages.success(request, f"Undid {batch.filename}: {result}")
+        return redirect("portability:imports")
+    plan = batches.undo_plan(owner=request.user, batch=batch)
+    context = {
+        "batch": batch,
+        "plan": plan,
+        "shown": batches.NAMES_SHOWN,
+        "more": {
+            name: max(0, len(getattr(plan, name)) - batches.NAMES_SHOWN)
+            for name in ("remove", "keep", "reverts")
+        },
+        "reverts": [
+            (revert, batches.fields_in_words(revert.fields))
+            for revert in plan.reverts[: batches.NAMES_SHOWN]
+        ],
+    }
+    return render(request, "portability/import_undo.html", context)
 
 
 def _kept_dir() -> Path:

@@ -256,7 +256,7 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     expect(page.locator(".page-head .badge.stage-prospect")).to_have_text("Prospect")
     reach = page.get_by_role("region", name="Reaching Sam")
     expect(reach).to_contain_text("Referred by")
-    expect(reach.get_by_role("link", name="Rosa Delgado")).to_be_visible()
+    expect(reach.get_by_role("link", name="Rosa Delgado", exact=True)).to_be_visible()
     expect(reach).to_contain_text("you may mention their name")
 
     # The skill gap is on the development plan.

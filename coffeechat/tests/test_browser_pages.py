@@ -1,5 +1,6 @@
-"""Every page of the demo network, on a phone and in both themes: no sideways scrolling at
-390 px, and no accessibility violation that axe-core finds, in the light or the dark theme.
+"""Every page of the demo network, on a phone and on a wide screen, in both themes: no sideways
+scrolling at 390 px, and no accessibility violation that axe-core finds, in the light or the dark
+theme, at either width.
 
 The pages are the URL configuration's own: every named URL, filled in with the demo's people
 and conversations, that answers a signed-in GET with an HTML page.
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 900}
 # Two people at different stages: a held conversation and a booked one with a long link.
 PEOPLE = ("Sofia Marchetti", "Oliver Brennan")
 
@@ -54,7 +56,23 @@ def _objects(owner) -> dict[str, list]:
         "chosen_question_pk": [chosen],
         "question_pk": [question],
         "takeaway_pk": [Takeaway.objects.filter(owner=owner).first()],
+        "batch_pk": [_import_batch(owner)],
     }
+
+
+def _import_batch(owner):
+    """An import that added people and filled in one of the demo's, with a long file name."""
+    from coffeechat.portability.importers import IncomingContact, import_contacts
+
+    rows = [
+        IncomingContact(name="Priya Raman", organization="Fabrikam", title="UX Researcher"),
+        IncomingContact(name="", emails=["press.office.long.address@fabrikam.example"]),
+        IncomingContact(
+            name=PEOPLE[0], organization="Civic Forms Studio", phone="+39 02 1234 5678"
+        ),
+    ]
+    filename = "Basic_LinkedInDataExport_12-07-2026_with_a_very_long_name.zip"
+    return import_contacts(owner=owner, incoming=rows, kind="linkedin", filename=filename).batch
 
 
 def _urls(owner) -> list[str]:
@@ -119,7 +137,7 @@ def _violations(page, rules: list[str] | None = None) -> list[str]:
     ]
 
 
-def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, browser):
+def test_every_page_fits_a_phone_and_passes_axe_in_both_themes_and_widths(live_server, browser):
     from axe_playwright_python.base import AXE_FILE_PATH
 
     from coffeechat.accounts.services import local_user_get_or_create, login_link_create
@@ -129,6 +147,10 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     demo_load(owner=owner)
     pages = _html_pages(owner, _urls(owner))
     assert len(pages) >= 30, pages
+    assert reverse("agenda:upcoming") in pages
+    # Every stage of the conversations page, and one stage whole, are walked too.
+    assert reverse("conversations:board") in pages
+    pages.append(reverse("conversations:board") + "?stage=held")
     # The error pages are pages too.
     pages += ["/no-such-page/", reverse("agenda:snooze")]
 
@@ -158,6 +180,33 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes(live_server, brow
     page.emulate_media(color_scheme="dark")
     if found := _violations(page, COLOUR_RULES):
         failing["/ with the menu open (dark)"] = found
+    # An item's snooze menu on Today, opened.
+    page.goto(live_server.url + "/")
+    page.locator("details.agenda-menu summary").first.click()
+    if (extra := _overflow(page)) > 0:
+        overflowing["/ with a snooze menu open"] = extra
+    page.emulate_media(color_scheme="light")
+    if found := _violations(page):
+        failing["/ with a snooze menu open (light)"] = found
+    page.emulate_media(color_scheme="dark")
+    if found := _violations(page, COLOUR_RULES):
+        failing["/ with a snooze menu open (dark)"] = found
+    context.close()
+
+    # The same pages on a wide screen, where the layout (and the navigation) differ.
+    context = browser.new_context(viewport=WIDE)
+    context.add_init_script(path=str(AXE_FILE_PATH))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    for url in pages:
+        page.emulate_media(color_scheme="light")
+        page.goto(live_server.url + url)
+        if found := _violations(page):
+            failing[f"{url} (light, 1280 px)"] = found
+        page.emulate_media(color_scheme="dark")
+        if found := _violations(page, COLOUR_RULES):
+            failing[f"{url} (dark, 1280 px)"] = found
     context.close()
 
     assert not overflowing, f"wider than 390 px (by px): {overflowing}"

@@ -45,6 +45,8 @@ def test_it_snoozes_and_restores_an_item_then_clears_a_thank_you(live_server, pa
     # Snooze an overdue thank-you for a day; it gives way to a line with an undo.
     overdue = page.get_by_role("region", name=re.compile(r"^Overdue \d+$"))
     nadia = overdue.locator("li.agenda-item", has_text="Thank Nadia Haddad")
+    # Snoozing waits behind the item's one quiet menu.
+    nadia.locator("summary", has_text="Later").click()
     nadia.get_by_role("group", name="Snooze “Thank Nadia Haddad”").get_by_role(
         "button", name="1 day"
     ).click()
@@ -56,7 +58,8 @@ def test_it_snoozes_and_restores_an_item_then_clears_a_thank_you(live_server, pa
 
     nadia.get_by_role("button", name="Undo").click()
     expect(nadia.get_by_role("heading", name="Thank Nadia Haddad")).to_be_visible()
-    expect(nadia.get_by_role("button", name="1 day")).to_be_visible()
+    expect(nadia.locator("summary", has_text="Later")).to_be_visible()
+    expect(nadia.get_by_role("button", name="1 day")).to_be_hidden()
     expect(page.locator("#count-overdue")).to_have_text(str(counts["overdue"]))
     assert not AgendaMark.objects.filter(owner=owner).exists()
     page.reload()
@@ -105,6 +108,8 @@ def test_clearing_someone_due_a_note_brings_up_the_next_person(live_server, page
     expect(page.get_by_text("2 more people are due a note to keep in touch")).to_be_visible()
 
     # Dismissing the longest waiting brings up the next one, with an undo.
+    person_6 = page.locator("li.agenda-item", has_text="Keep in touch with Person 6")
+    person_6.locator("summary", has_text="Later").click()
     page.get_by_role("button", name="Dismiss “Keep in touch with Person 6”").click()
     expect(page.get_by_text("1 more person is due a note to keep in touch")).to_be_visible()
     expect(page.get_by_role("heading", name="Keep in touch with Person 1")).to_be_visible()
@@ -117,3 +122,69 @@ def test_clearing_someone_due_a_note_brings_up_the_next_person(live_server, page
     expect(page.get_by_role("heading", name="Keep in touch with Person 6")).to_be_visible()
     expect(page.get_by_role("heading", name="Keep in touch with Person 1")).to_have_count(0)
     expect(page.get_by_text("2 more people are due a note to keep in touch")).to_be_visible()
+
+
+def _login_to_demo(live_server, page):
+    from coffeechat.accounts.services import local_user_get_or_create, login_link_create
+    from coffeechat.demo import demo_load
+
+    owner = local_user_get_or_create()
+    demo_load(owner=owner)
+    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    return owner
+
+
+# Which agenda item (by its title) holds the focused element, or "" outside any.
+_FOCUSED_ITEM = """() => {
+  const item = document.activeElement && document.activeElement.closest("li.agenda-item");
+  return item ? item.querySelector(".agenda-title").textContent : "";
+}"""
+
+
+def test_each_item_takes_at_most_four_tab_stops(live_server, page):
+    _login_to_demo(live_server, page)
+    titles = page.locator("li.agenda-item .agenda-title").all_text_contents()
+    assert len(titles) >= 10
+
+    stops: dict[str, int] = {}
+    page.locator("body").focus()
+    # Through the whole page and back round to its start.
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        title = page.evaluate(_FOCUSED_ITEM)
+        if title:
+            stops[title] = stops.get(title, 0) + 1
+        elif stops and page.evaluate("() => document.activeElement.tagName") == "BODY":
+            break
+        if page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to content":
+            if stops:
+                break
+
+    assert set(stops) == set(titles)
+    assert max(stops.values()) <= 4, stops
+
+
+def test_the_later_menu_opens_and_closes_from_the_keyboard(live_server, page):
+    _login_to_demo(live_server, page)
+    item = page.locator("li.agenda-item").first
+    later = item.locator("summary", has_text="Later")
+    menu = item.locator("details.agenda-menu")
+
+    later.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    expect(item.get_by_role("button", name="1 day")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(item.get_by_role("button", name="1 day")).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(later).to_be_focused()
+    expect(item.get_by_role("button", name="1 day")).to_be_hidden()
+
+    # A click elsewhere closes it too.
+    later.click()
+    expect(menu).to_have_attribute("open", "")
+    page.get_by_role("heading", name="Today", exact=True).click()
+    expect(menu).not_to_have_attribute("open", "")

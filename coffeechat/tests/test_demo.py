@@ -211,7 +211,7 @@ def test_it_refuses_to_load_twice_and_changes_nothing(alice):
     demo_load(owner=alice, now=MONDAY)
     assert not demo_needed(owner=alice)
     before = [model.objects.count() for model in (Contact, Conversation, Message, Takeaway)]
-    with pytest.raises(ValidationError, match="already have 18 contacts"):
+    with pytest.raises(ValidationError, match="already have 19 contacts"):
         demo_load(owner=alice, now=WEDNESDAY)
     after = [model.objects.count() for model in (Contact, Conversation, Message, Takeaway)]
     assert after == before
@@ -227,9 +227,9 @@ def test_the_cli_loads_it_once_then_refuses_in_one_line(db):
     runner = CliRunner()
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Loaded the demo network: 18 contacts, 9 organizations")
+    assert result.output.startswith("Loaded the demo network: 19 contacts, 9 organizations")
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert result.stderr.strip().count("\n") == 0
-    assert "already have 18 contacts" in result.stderr
+    assert "already have 19 contacts" in result.stderr

@@ -33,6 +33,8 @@ from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.conversations.models import ChosenQuestion, Conversation, Question, Takeaway
 from coffeechat.demo import demo_load
 from coffeechat.outreach.models import Message, Template
+from coffeechat.portability.importers import IncomingContact, import_contacts
+from coffeechat.portability.models import ImportBatch
 from coffeechat.tests.test_urls import _patterns
 
 pytestmark = pytest.mark.slow
@@ -99,6 +101,7 @@ class _Forms(HTMLParser):
         self._select_first: str | None = None
         self._select_chosen = False
         self._kinds: dict[str, str] = {}  # each field's input type, or its tag
+        self._forms_by_id: dict[str, list[Sample]] = {}
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
@@ -108,8 +111,18 @@ class _Forms(HTMLParser):
             for verb in ("get", "post"):
                 if f"hx-{verb}" in a:
                     self._form.append(Sample(verb, a[f"hx-{verb}"], htmx=True))
+            if a.get("data-autosave"):  # autosave.js posts the form's fields there
+                self._form.append(Sample("post", a["data-autosave"]))
             self.samples.extend(self._form)
+            if a.get("id"):
+                self._forms_by_id[a["id"]] = self._form
             return
+        # A button that posts its form, or the form it names, somewhere else.
+        owner = self._form or self._forms_by_id.get(a.get("form", ""))
+        if tag == "button" and a.get("formaction") and owner:
+            sample = Sample("post", a["formaction"], kinds=owner[0].kinds)
+            sample.fields = owner[0].fields
+            self.samples.append(sample)
         for verb in ("get", "post"):
             if f"hx-{verb}" in a and tag != "form":
                 sample = Sample(verb, a[f"hx-{verb}"], htmx=True)
@@ -245,6 +258,12 @@ def network(alice, bob):
         owner=alice, conversation=conversation, category="advice", text="What surprised you?"
     )
     AgendaMark.objects.create(owner=alice, item_key="fuzz:1", action=MarkAction.DISMISS)
+    import_contacts(
+        owner=alice,
+        incoming=[IncomingContact(name="Fuzz Imported", organization="Fuzz Co", line=2)],
+        kind="linkedin",
+        filename="Connections.csv",
+    )
     profile_get(owner=alice)
     # Someone else's objects, whose ids the pages of alice must not reach.
     demo_load(owner=bob)
@@ -280,6 +299,7 @@ def _object_urls(user) -> list[str]:
         "template_pk": _pks(Template, user),
         "question_pk": _pks(Question, user),
         "takeaway_pk": _pks(Takeaway, user),
+        "batch_pk": _pks(ImportBatch, user),
     }
     urls, unknown = [], []
     for name, pattern in _patterns(get_resolver()):

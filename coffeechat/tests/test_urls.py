@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coffeechat.conversations.models import ChosenQuestion, Question, Takeaway
 from coffeechat.outreach.models import Message, Template
+from coffeechat.portability.importers import IncomingContact, import_contacts
 
 # How to find alice's object for each kind of id a URL may carry. A URL with an id not
 # listed here fails the test, so a new kind of object cannot slip past it.
@@ -17,6 +18,7 @@ OBJECTS = {
     "chosen_question_pk": lambda f: f["chosen_question"],
     "question_pk": lambda f: f["question"],
     "takeaway_pk": lambda f: f["takeaway"],
+    "batch_pk": lambda f: f["import_batch"],
 }
 # Kwargs that are not objects of a user (tokens are tested where they are issued; a key names
 # a built-in template, which ships with the app; a kind names an export format, and each user
@@ -63,6 +65,12 @@ def fixtures(alice, contact, organization, conversation):
         "takeaway": Takeaway.objects.create(
             owner=alice, conversation=conversation, kind="gap", text="Learn SQL"
         ),
+        "import_batch": import_contacts(
+            owner=alice,
+            incoming=[IncomingContact(name="Bea Imported", file="c.csv", line=2)],
+            kind="google",
+            filename="c.csv",
+        ).batch,
     }
 
 

@@ -118,3 +118,37 @@ def test_it_keeps_a_name_in_any_script(alice, alice_client):
     response = alice_client.post(reverse("accounts:profile"), _profile_data(display_name=name))
     assert response.status_code == 302
     assert profile_get(owner=alice).display_name == name
+
+
+# The pitch in one sentence
+
+
+def test_it_saves_the_pitch_in_one_sentence_beside_the_pitch(alice, alice_client):
+    sentence = "I am a chemistry graduate moving into battery research."
+    response = alice_client.post(
+        reverse("accounts:profile"), _profile_data(pitch_sentence=f"  {sentence} ")
+    )
+    assert response.status_code == 302
+    assert profile_get(owner=alice).pitch_sentence == sentence
+    page = alice_client.get(reverse("accounts:profile")).text
+    assert f'value="{sentence}"' in page
+    assert "It opens your requests and LinkedIn notes" in page
+    assert page.index('name="pitch"') < page.index('name="pitch_sentence"')
+
+
+@pytest.mark.parametrize(
+    ("sentence", "refusal"),
+    [
+        ("w" * 121, "Keep this to 120 characters (it has 121)."),
+        ("I teach.\nI want to research.", "This must fit on one line."),
+    ],
+)
+def test_it_refuses_a_pitch_sentence_too_long_or_over_two_lines(
+    alice, alice_client, sentence, refusal
+):
+    page = alice_client.post(reverse("accounts:profile"), _profile_data(pitch_sentence=sentence))
+    assert page.status_code == 200
+    assert refusal in page.text
+    assert profile_get(owner=alice).pitch_sentence == ""
+    with pytest.raises(ValidationError):
+        profile_update(owner=alice, pitch_sentence=sentence)

@@ -187,7 +187,8 @@ def test_the_demo_network_has_something_due_for_every_step(alice, now):
     by_title = {i.title: group for group, items in result.groups() for i in items}
     rules = {i.rule for i in result.items}
     assert by_title["Nudge Aisha Rahman"] in ("today", "overdue")
-    assert by_title["Try someone else at Fernleaf Energy"] == "today"
+    # Due on an earlier day (or today), not late yet.
+    assert by_title["Try someone else at Fernleaf Energy"] in ("today", "upcoming")
     assert by_title["Try someone else at Openfield Research Collective"] == "upcoming"
     # Booked for tomorrow at 10:00 and confirmed when it was agreed.
     assert by_title["Remind Oliver Brennan and re-confirm"] == "today"
@@ -198,8 +199,9 @@ def test_the_demo_network_has_something_due_for_every_step(alice, now):
     assert by_title["Write up your conversation with Sofia Marchetti"] == "overdue"
     assert by_title["Reach out to Ben Castellanos (referred by Nadia Haddad)"]
     assert by_title["Reach out to Leila Nasser (referred by Grace Adeyemi)"]
-    assert by_title["Keep in touch with Marcus Webb"] == "overdue"
-    assert by_title["Keep in touch with Elena Petrova"] == "overdue"
+    # Due a note for a week or two: not late yet, so not shown as late.
+    assert by_title["Keep in touch with Marcus Webb"] == "upcoming"
+    assert by_title["Keep in touch with Elena Petrova"] == "upcoming"
     assert {"weekly_goal", "thank_you", "reach_referral", "keep_in_touch"} <= rules
     # Leila may not hear Grace's name; Victor is not to be contacted at all.
     [leila] = [i for i in result.items if i.title.startswith("Reach out to Leila")]
@@ -215,6 +217,9 @@ def network(owner, size: int, now: datetime) -> None:
     for n in range(size):
         organization = Organization.objects.create(owner=owner, name=f"Organisation {n}")
         person(owner, f"Prospect {n}", organization)
+        person(owner, f"Friend {n}", organization, source="friend_family")
+        met_on = (now - timedelta(days=1)).date()
+        person(owner, f"Met {n}", source="event", met_on=met_on, met_at="the meetup")
         waiting = person(owner, f"Waiting {n}", organization)
         sent(
             waiting,
@@ -273,7 +278,7 @@ def test_the_number_of_queries_does_not_grow_with_the_network(
         large_agenda = agenda(owner=bob, now=now)
         json.dumps(large_agenda.as_json())
 
-    assert len(small.captured_queries) <= 15
+    assert len(small.captured_queries) <= 17
     rules = {i.rule for i in large_agenda.items}
     assert {
         "try_another",
@@ -288,6 +293,8 @@ def test_the_number_of_queries_does_not_grow_with_the_network(
         "reach_referral",
         "keep_in_touch",
         "weekly_goal",
+        "after_event",
+        "ask_introduction",
     } <= rules
     # Keeping in touch shows a few at a time and counts the rest.
     assert len(large_agenda.items) + sum(large_agenda.more.values()) >= 9 * len(small_agenda.items)

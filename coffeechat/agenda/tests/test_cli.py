@@ -107,3 +107,26 @@ def test_the_digest_refuses_a_bad_base_url_with_one_line(url):
     assert result.exit_code == 1
     [line] = result.output.splitlines()
     assert line.startswith("Error: --base-url: ")
+
+
+def test_upcoming_lists_the_next_days_week_by_week():
+    owner = local_user_get_or_create()
+    thanked_person(owner, "Sam Soon", timezone.now() - timedelta(days=60))
+
+    result = run("upcoming", "--days", "45", columns=200)
+
+    assert result.exit_code == 0, result.output
+    assert "Keep in touch with Sam Soon" in result.output
+    assert "Keep in touch" in result.output.splitlines()[1]
+    assert result.output.startswith(("Week of", "Next week", "This week"))
+
+    data = json.loads(run("upcoming", "--json").output)
+    assert data["days"] == 90
+    [entry] = data["entries"]
+    assert entry["title"] == "Keep in touch with Sam Soon"
+    assert entry["kind"] == "Keep in touch"
+
+    assert "Nothing is booked" in run("upcoming", "--days", "20").output
+    refused = run("upcoming", "--days", "0")
+    assert refused.exit_code == 2
+    assert "--days" in refused.output

@@ -208,7 +208,9 @@ def test_try_another_comes_due_at_3_business_days_after_the_weekend(
     assert due.title == "Try someone else at Analytical Engines"
     assert placed(alice, at(10, 12), key) == "upcoming"
     assert placed(alice, at(11), key) == "today"
-    assert placed(alice, at(13), key) == "today"
+    # Due on an earlier day and not late until 7 business days after the request: it is
+    # grouped by that deadline, with the next 7 days.
+    assert placed(alice, at(13), key) == "upcoming"
 
 
 def test_try_another_without_anyone_else_asks_to_add_someone(alice, friday_request):
@@ -293,7 +295,10 @@ def test_propose_times_is_due_at_the_reply_and_overdue_2_business_days_later(ali
     assert item.overdue_at == at(10, 10)
     assert item.title == "Agree a time with Ada Lovelace"
     assert item.action_url == f"/conversations/{request.pk}/schedule/"
-    assert placed(alice, at(9, 12), key) == "today"
+    assert placed(alice, at(6, 12), key) == "today"
+    # Due on an earlier day, late from tomorrow at 10:00: with the next 7 days, then today.
+    assert placed(alice, at(9, 12), key) == "upcoming"
+    assert placed(alice, at(10, 0), key) == "today"
     assert placed(alice, at(10, 10) - SECOND, key) == "today"
     assert placed(alice, at(10, 10), key) == "overdue"
 
@@ -682,7 +687,12 @@ def test_keeping_in_touch_is_due_a_cadence_after_the_thank_you(alice, contact):
     assert [s.code for s in item.suggestions] == ["send_update"]
     assert placed(alice, at(30, 23, month=3) - SECOND, key) == "upcoming"
     assert placed(alice, at(30, 23, month=3), key) == "today"
-    assert placed(alice, at(31, 23, month=3), key) == "overdue"
+    # A date, not a deadline: late only once it is more than KEEP_IN_TOUCH_LATE_DAYS past.
+    assert item.overdue_at == at(15, 0, month=4, tz=LONDON)
+    assert placed(alice, at(31, 23, month=3), key) == "upcoming"
+    assert placed(alice, at(14, 0, month=4, tz=LONDON) - SECOND, key) == "upcoming"
+    assert placed(alice, at(15, 0, month=4, tz=LONDON) - SECOND, key) == "today"
+    assert placed(alice, at(15, 0, month=4, tz=LONDON), key) == "overdue"
 
 
 def test_the_profile_default_cadence_applies_then_90_days(alice, contact):
@@ -704,6 +714,18 @@ def test_any_later_message_restarts_the_cadence_and_rotates_the_idea(alice, cont
     assert [s.code for s in second.suggestions] == ["share_article"]
     sent(contact, "keep_in_touch", at(2, month=4), None)
     assert [s.code for s in only(alice, at(1), "keep_in_touch").suggestions] == ["congratulate"]
+
+
+def test_a_mentor_is_offered_the_ideas_that_give_back_first(alice, contact):
+    Contact.objects.filter(pk=contact.pk).update(is_mentor=True)
+    talk(contact, State.THANKED, held_at=at(1, month=1), thanked_at=at(2, month=1))
+    items = []
+    for day in range(1, 6):
+        items.append(only(alice, at(1), "keep_in_touch"))
+        sent(contact, "keep_in_touch", at(day, month=4), None)
+    codes = [item.suggestions[0].code for item in items]
+    assert codes == ["share_article", "congratulate", "offer_help", "send_update", "share_article"]
+    assert "An idea: offer them some help in return" in items[2].reason
 
 
 def test_keep_in_touch_skips_do_not_contact_and_people_in_a_conversation(alice, contact):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from coffeechat.agenda import snapshot
 from coffeechat.agenda.items import Grouping
 from coffeechat.agenda.rules import AgendaData, agenda, compute, group_of
 from coffeechat.agenda.tests.test_agenda import LONDON_NOWS, network
@@ -14,6 +15,7 @@ from coffeechat.agenda.tests.test_rules import at, person, sent, talk, zone
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import State
 from coffeechat.demo import demo_load
+from coffeechat.lib.prepared import Prepared
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -134,3 +136,54 @@ def test_no_query_of_the_agenda_reads_a_whole_table(alice):
             # A list of ids given to the query is read whole, as it should be.
             scans = [s for s in steps if s.startswith("SCAN") and "json_each" not in s]
             assert not scans, query["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN is PostgreSQL's here")
+def test_no_query_of_the_agenda_reads_a_whole_table_on_postgresql(alice):
+    """With sequential scans priced out, a plan that still reads a table whole does so
+    because no index can answer that step: on a large network it would read every row."""
+    now = at(11, 12)
+    network(alice, 2, now)
+    agenda(owner=alice, now=now)
+
+    with CaptureQueriesContext(connection) as captured:
+        agenda(owner=alice, now=now).as_json()
+
+    assert len(captured.captured_queries) >= 10
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            for query in captured.captured_queries:
+                cursor.execute("EXPLAIN " + query["sql"])
+                steps = [row[0] for row in cursor.fetchall()]
+                scans = [step for step in steps if "Seq Scan" in step]
+                assert not scans, (query["sql"], steps)
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+@pytest.mark.parametrize("before_horizon", [False, True])
+def test_both_ways_of_reading_the_people_to_keep_in_touch_with_agree(alice, before_horizon):
+    now = at(11, 12)
+    network(alice, 3, now)
+    for n, cadence in enumerate((30, None, 60)):
+        contact = person(alice, f"Cadence {n}")
+        Contact.objects.filter(pk=contact.pk).update(cadence_days=cadence)
+        thanked = talk(
+            contact,
+            State.THANKED,
+            held_at=now - timedelta(days=50 + n),
+            thanked_at=now - timedelta(days=49 + n),
+        )
+        sent(contact, "keep_in_touch", now - timedelta(days=20 * n), None)
+        assert thanked.thanked_at
+    values = {"owner": alice.pk}
+    if before_horizon:
+        values |= {"touched_by": now, "default_cut": now - timedelta(days=40)}
+
+    def rows(build):
+        return Prepared(lambda: build(before_horizon=before_horizon)).rows(**values)
+
+    grouped = rows(snapshot._keep_in_touch_grouped)
+    assert grouped == rows(snapshot._keep_in_touch_by_person)
+    assert len(grouped) >= 3

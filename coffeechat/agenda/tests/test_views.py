@@ -12,7 +12,7 @@ from coffeechat.accounts.services import profile_update
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import agenda
 from coffeechat.agenda.services import agenda_dismiss, agenda_snooze
-from coffeechat.agenda.tests.test_rules import thanked_person
+from coffeechat.agenda.tests.test_rules import person, thanked_person
 from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.demo import demo_load
@@ -385,7 +385,7 @@ def test_restoring_someone_behind_the_few_shown_says_when_they_come_up(
     now = timezone.now()
     for n in range(5):
         thanked_person(alice, f"Person {n}", now - timedelta(days=100 + n))
-    latest = next(i for i in agenda(owner=alice, now=now).items if i.contact.name == "Person 0")
+    latest = next(i for i in agenda(owner=alice, now=now).items if i.title.endswith("Person 0"))
     agenda_dismiss(owner=alice, key=latest.key, now=now)
     # Meanwhile someone else comes due, ahead of the dismissed person.
     thanked_person(alice, "Someone Earlier", now - timedelta(days=120))
@@ -422,3 +422,62 @@ def test_restoring_someone_ahead_of_those_shown_puts_the_last_of_them_back_in_th
     assert '<h3 class="agenda-title">Keep in touch with Person 5' in page
     assert "Keep in touch with Person 0" not in page
     assert "1 more person is due a note to keep in touch" in page
+
+
+def _group_html(html: str, group: str) -> str:
+    start = html.index(f'id="group-{group}"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("zone_name", ["Pacific/Auckland", "America/Los_Angeles"])
+def test_groups_mean_what_they_say_at_the_day_boundaries_in_the_users_zone(
+    alice, alice_client, zone_name
+):
+    tz = ZoneInfo(zone_name)
+    profile_update(owner=alice, time_zone=zone_name)
+    today = timezone.now().astimezone(tz).date()
+
+    def local(days: int, hour: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour), tzinfo=tz)
+
+    # Held yesterday, nothing written: the notes were due yesterday, so they are overdue.
+    Conversation.objects.create(
+        owner=alice,
+        contact=person(alice, "Yara Yesterday"),
+        state=State.HELD,
+        held_at=local(-1, 12),
+        thanked_at=local(-1, 13),
+    )
+    # Booked for the day after tomorrow late at night, so the prep sheet is due today at
+    # 23:59 (48 hours before), after now; and in 5 days, so it is due in 3 days.
+    for name, days in (("Tariq Today", 2), ("Nina Later", 5)):
+        Conversation.objects.create(
+            owner=alice,
+            contact=person(alice, name),
+            state=State.SCHEDULED,
+            scheduled_for=local(days, 23) + timedelta(minutes=59),
+        )
+
+    html = alice_client.get("/").text
+
+    assert "Write up your conversation with Yara Yesterday" in _group_html(html, "overdue")
+    assert "Prepare for Tariq Today" in _group_html(html, "today")
+    assert "Prepare for Nina Later" in _group_html(html, "upcoming")
+    for group in ("overdue", "today"):
+        assert "Prepare for Nina Later" not in _group_html(html, group)
+    assert "Prepare for Tariq Today" not in _group_html(html, "overdue")
+    # Nothing in the Today group says it was due on another day.
+    assert "Due yesterday" not in _group_html(html, "today")
+
+
+def test_an_item_due_earlier_and_not_late_yet_says_when_it_is_due_by(alice, alice_client):
+    profile_update(owner=alice, time_zone="Europe/London")
+    # Due a note eight days ago: not late until it is more than two weeks past its date.
+    thanked_person(alice, "Kim Keeping", timezone.now() - timedelta(days=98))
+
+    html = alice_client.get("/").text
+
+    upcoming = _group_html(html, "upcoming")
+    assert "Keep in touch with Kim Keeping" in upcoming
+    assert "Due by " in upcoming
+    assert "agenda-item-overdue" not in html

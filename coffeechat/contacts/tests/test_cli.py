@@ -44,8 +44,30 @@ def test_it_prints_a_table_and_an_empty_state():
         "Title",
         "Source",
         "Stage",
+        "Mentor",
     ]
     assert "Ada Lovelace" in result.output
+
+
+def test_it_shows_and_filters_the_mentors():
+    from coffeechat.accounts.services import local_user_get_or_create
+    from coffeechat.contacts.models import Contact
+
+    assert "Nobody is marked as a mentor yet" in run("contacts", "list", "--mentors").output
+    run("contacts", "add", "Ada Lovelace")
+    run("contacts", "add", "Charles Babbage")
+    owner = local_user_get_or_create()
+    Contact.objects.owned_by(owner).filter(name="Ada Lovelace").update(is_mentor=True)
+
+    result = run("contacts", "list", "--mentors")
+    assert result.exit_code == 0, result.output
+    [header, ada] = result.output.splitlines()
+    assert ada.split()[0:2] == ["Ada", "Lovelace"] and ada.endswith("mentor")
+    everyone = run("contacts", "list", "--json")
+    assert [(c["name"], c["is_mentor"]) for c in json.loads(everyone.output)] == [
+        ("Ada Lovelace", True),
+        ("Charles Babbage", False),
+    ]
 
 
 @pytest.mark.parametrize(

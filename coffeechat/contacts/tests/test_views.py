@@ -156,6 +156,38 @@ def test_the_form_says_which_notes_reach_a_message(alice_client, contact):
     assert contact.our_connection == "We both studied with De Morgan."
 
 
+def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
+    url = reverse("contacts:contact_edit", args=[contact.pk])
+    assert "A mentor to me" in alice_client.get(url).text
+    page = alice_client.get(contact.get_absolute_url()).text
+    assert ">mentor</span>" not in page and "give something back first" not in page
+    response = alice_client.post(
+        url, {"name": "Ada Lovelace", "source": "alumni", "priority": 2, "is_mentor": "on"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.is_mentor
+    page = alice_client.get(contact.get_absolute_url()).text
+    assert "mentor</span>" in page
+    assert "give something back first: an article they would value" in page
+    assert "?kind=keep_in_touch" in page
+    listed = alice_client.get(reverse("contacts:contact_list")).text
+    assert '<span class="badge badge-ok">mentor</span>' in listed
+
+
+def test_it_filters_the_list_to_mentors(alice, alice_client, contact):
+    Contact.objects.create(owner=alice, name="Charles Babbage", is_mentor=True)
+    url = reverse("contacts:contact_list")
+    everyone = alice_client.get(url).text
+    assert "Ada Lovelace" in everyone and "Charles Babbage" in everyone
+    mentors = alice_client.get(url, {"mentor": "yes"}).text
+    assert "Charles Babbage" in mentors and "Ada Lovelace" not in mentors
+    assert "1 person match" in mentors
+    assert '<option value="yes" selected>Mentors</option>' in mentors
+    nonsense = alice_client.get(url, {"mentor": "maybe"}).text
+    assert "Ada Lovelace" in nonsense and "Charles Babbage" in nonsense
+
+
 def test_it_asks_before_deleting_a_contact(alice_client, contact):
     url = reverse("contacts:contact_delete", args=[contact.pk])
     assert "cannot be undone" in alice_client.get(url).text

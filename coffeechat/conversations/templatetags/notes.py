@@ -68,8 +68,9 @@ def takeaway_form() -> TakeawayForm:
 
 
 @register.filter
-def time_ago(moment) -> str:
-    """`{{ held_at|time_ago }}`: "just now" within the minute, else "3 hours ago"."""
+def time_ago(moment, depth: int = 2) -> str:
+    """`{{ held_at|time_ago }}`: "just now" within the minute, else "3 hours ago";
+    `{{ held_at|time_ago:1 }}` names one unit only: "2 weeks ago", not "2 weeks, 3 days ago"."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -77,4 +78,4 @@ def time_ago(moment) -> str:
 
     if timezone.now() - moment < timedelta(minutes=1):
         return "just now"
-    return f"{timesince(moment)} ago"
+    return f"{timesince(moment, depth=depth)} ago"

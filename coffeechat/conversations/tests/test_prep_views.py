@@ -7,9 +7,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from coffeechat.accounts.services import profile_update
+from coffeechat.conversations.etiquette import HABITS
 from coffeechat.conversations.models import ChosenQuestion, Question
 from coffeechat.conversations.question_bank import BUILTIN_QUESTIONS
-from coffeechat.conversations.questions import chosen_question_add, chosen_question_list
+from coffeechat.conversations.questions import (
+    OWN_QUESTION_NOTICE,
+    chosen_question_add,
+    chosen_question_list,
+)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is used between steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +53,39 @@ def test_it_shows_the_prep_page(alice_client, alice, conversation):
     assert url("question_lint") in response.text
     assert url("prep_sheet", conversation.pk) in response.text
     assert "prep.css" in response.text
+
+
+def test_it_prompts_for_a_question_of_your_own_with_your_research(
+    alice_client, alice, contact, organization, conversation
+):
+    contact.research_notes = "Moved from <b>poetry</b> into engines"
+    contact.research_done = ["profile"]
+    contact.save()
+    organization.research_notes = "Builds difference engines"
+    organization.save()
+    chosen_question_add(owner=alice, conversation=conversation, key=f"builtin:{FIRST_KEY}")
+    page = alice_client.get(url("prep", conversation.pk)).text
+    assert "Ask at least one question of your own, drawn from your research" in page
+    assert "What your research turned up" in page and "only you see it" in page
+    assert "Moved from &lt;b&gt;poetry&lt;/b&gt; into engines" in page
+    assert "Builds difference engines" in page
+    assert "Done on the checklist: Read their profile and the path that led to their role" in page
+    assert OWN_QUESTION_NOTICE in page
+    # Writing one takes the notice away at once, in the status swapped out of band.
+    response = alice_client.post(
+        url("question_add", conversation.pk),
+        {"text": "What made you leave poetry for engines?", "category": "career_path"},
+        headers=HTMX,
+    )
+    assert 'id="prep-status"' in response.text and OWN_QUESTION_NOTICE not in response.text
+    assert OWN_QUESTION_NOTICE not in alice_client.get(url("prep", conversation.pk)).text
+
+
+def test_without_research_it_says_where_to_note_it(alice_client, conversation):
+    page = alice_client.get(url("prep", conversation.pk)).text
+    assert "What your research turned up" not in page
+    assert "You have noted no research on Ada yet" in page
+    assert OWN_QUESTION_NOTICE in page
 
 
 def test_the_bank_leaves_out_questions_already_chosen(alice_client, alice, conversation):
@@ -297,6 +335,16 @@ def test_the_sheet_has_everything_for_the_conversation(alice_client, sheet_ready
     assert positions == sorted(positions)
     assert text.index("Then thank them") < text.index("Who else do you")
     assert "14:02" in text and "14:27" in text and "14:30" in text  # the time plan, by the clock
+
+
+def test_the_sheet_carries_the_day_of_etiquette(alice_client, sheet_ready):
+    text = alice_client.get(url("prep_sheet", sheet_ready.pk)).text
+    assert "On the day:" in text
+    for habit in HABITS:
+        assert habit.short in text, habit.short
+    for words in ("dress", "few minutes early", "Listen more", "notes discreetly", "time",
+                  "who else", "their name"):  # fmt: skip
+        assert any(words in habit.short for habit in HABITS), words
 
 
 def test_the_sheet_escapes_html_in_notes(alice_client, sheet_ready):

@@ -9,6 +9,7 @@ from coffeechat.conversations.question_lint import has_errors, lint_question
 from coffeechat.conversations.questions import (
     CLOSING_MINUTES,
     INTRODUCTIONS_MINUTES,
+    OWN_QUESTION_NOTICE,
     bank_for_conversation,
     bank_question_get,
     chosen_question_add,
@@ -18,10 +19,12 @@ from coffeechat.conversations.questions import (
     chosen_question_remove,
     group_by_category,
     own_question_add,
+    own_question_count,
     own_question_delete,
     plan_frame,
     prep_status,
     question_bank,
+    research_noted,
     time_plan,
 )
 
@@ -43,8 +46,10 @@ def prepared(alice, contact, conversation):
     contact.research_notes = "Led the move to open data."
     contact.save()
     profile_update(owner=alice, pitch="I am a designer exploring public-sector data work.")
-    for key in ("path-first-step", "day-typical-week", "advice-my-plan", "who-else-to-talk-to"):
+    for key in ("path-first-step", "advice-my-plan"):
         chosen_question_add(owner=alice, conversation=conversation, key=f"builtin:{key}")
+    add(alice, conversation, "What did the move to open data change for your team?")
+    chosen_question_add(owner=alice, conversation=conversation, key="builtin:who-else-to-talk-to")
     return conversation
 
 
@@ -238,6 +243,8 @@ def test_services_refuse_another_users_objects(alice, bob, conversation):
         lambda: chosen_question_note(owner=bob, chosen=chosen, answer_note="mine"),
         lambda: own_question_delete(owner=bob, question=question),
         lambda: prep_status(owner=bob, conversation=conversation),
+        lambda: research_noted(owner=bob, conversation=conversation),
+        lambda: own_question_count(owner=bob, conversation=conversation),
     ]  # fmt: skip
     for call in calls:
         with pytest.raises(PermissionError):
@@ -262,13 +269,34 @@ def test_a_fresh_conversation_is_missing_everything(alice, conversation):
         "At least 3 questions to ask (0 chosen so far)",
         "Your pitch, for when they ask you to tell them about yourself",
     ]
-    assert len(status.warnings) == 1 and "who else should I talk to?" in status.warnings[0]
+    assert status.warnings[0] == OWN_QUESTION_NOTICE
+    assert len(status.warnings) == 2 and "who else should I talk to?" in status.warnings[1]
 
 
 def test_a_prepared_conversation_is_complete(alice, prepared):
     status = prep_status(owner=alice, conversation=prepared)
     assert status.complete and status.missing == [] and status.warnings == []
     assert status.questions == 4
+
+
+def test_it_notices_while_no_question_is_the_users_own(alice, prepared):
+    assert prep_status(owner=alice, conversation=prepared).own_questions == 1
+    [mine] = [
+        q for q in chosen_question_list(owner=alice, conversation=prepared) if "open" in q.text
+    ]
+    chosen_question_remove(owner=alice, chosen=mine)
+    status = prep_status(owner=alice, conversation=prepared)
+    # A notice, not a gap: preparation is still complete, and the agenda agrees.
+    assert status.complete and status.own_questions == 0
+    assert status.warnings == [OWN_QUESTION_NOTICE]
+    # A question saved to the user's bank is a bank question too: it was not written from
+    # research on this person.
+    saved = own_question_add(owner=alice, category="trends", text="What will change next year?")
+    chosen_question_add(owner=alice, conversation=prepared, key=f"own:{saved.pk}")
+    assert prep_status(owner=alice, conversation=prepared).own_questions == 0
+    add(alice, prepared, "How did residents react to the open-data portal?")
+    status = prep_status(owner=alice, conversation=prepared)
+    assert status.own_questions == 1 and status.warnings == []
 
 
 def test_notes_on_the_organisation_count_as_research(alice, prepared, organization):

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +24,7 @@ from coffeechat.conversations.notes_forms import NotesForm, TakeawayForm, Takeaw
 from coffeechat.conversations.views import conversation_for_user
 from coffeechat.lib.forms import apply_validation_error, error_text
 from coffeechat.lib.requests import OwnerRequest
+from coffeechat.lib.versions import STALE
 from coffeechat.outreach.drafting import message_draft_open_or_create
 from coffeechat.outreach.models import MessageKind
 
@@ -51,34 +53,67 @@ def _notes_page(
     conversation: Conversation,
     form: NotesForm,
     takeaway_form: TakeawayForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "conversation": conversation,
         "contact": conversation.contact,
         "form": form,
+        # Saving again from a page showing refused text is a choice made knowing what is
+        # stored: the page always carries the stored version.
+        "version": service.notes_version(conversation),
+        "unsaved": form.is_bound,
         "takeaway_form": takeaway_form or TakeawayForm(),
         "notes_allowed": conversation.state in service.NOTE_STATES,
         "return_url": reverse("conversations:notes", args=[conversation.pk]),
     }
-    return render(request, "conversations/notes.html", context)
+    return render(request, "conversations/notes.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-def conversation_notes(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
-    conversation = conversation_for_user(request, conversation_pk)
-    data = request.POST if request.method == "POST" else None
-    form = NotesForm(data, initial=NotesForm.initial_for(conversation))
-    if data is not None and form.is_valid():
+def _notes_save(request: OwnerRequest, conversation: Conversation) -> tuple[NotesForm, bool]:
+    """The notes form as posted, saved when valid; refusals are on the form. The flag says
+    whether the notes were refused for having changed elsewhere since the page showed them."""
+    form = NotesForm(request.POST, initial=NotesForm.initial_for(conversation))
+    if form.is_valid():
         try:
             service.conversation_notes_update(
                 owner=request.user, conversation=conversation, **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
-        else:
-            messages.success(request, "Notes saved.")
-            return redirect("conversations:notes", conversation_pk=conversation.pk)
-    return _notes_page(request, conversation, form)
+            return form, getattr(error, "code", None) == STALE
+    return form, False
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_notes(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
+    conversation = conversation_for_user(request, conversation_pk)
+    if request.method == "GET":
+        return _notes_page(
+            request, conversation, NotesForm(initial=NotesForm.initial_for(conversation))
+        )
+    form, stale = _notes_save(request, conversation)
+    if form.errors:
+        return _notes_page(request, conversation, form, status=409 if stale else 200)
+    messages.success(request, "Notes saved.")
+    return redirect("conversations:notes", conversation_pk=conversation.pk)
+
+
+@require_POST
+def notes_autosave(request: OwnerRequest, conversation_pk: int) -> JsonResponse:
+    """Saves the notes and reflection as they are typed; answers with the new version, or
+    why they were not saved."""
+    conversation = conversation_for_user(request, conversation_pk)
+    if "notes" not in request.POST:
+        return JsonResponse({"error": "Nothing to save: the notes were not sent."}, status=400)
+    form, stale = _notes_save(request, conversation)
+    if form.errors:
+        error = ValidationError(form.errors.as_data())
+        return JsonResponse({"error": error_text(error)}, status=409 if stale else 400)
+    saved = render_to_string(
+        "conversations/notes.html#saved_notes", {"conversation": conversation}, request=request
+    )
+    return JsonResponse({"version": service.notes_version(conversation), "shows": saved})
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coffeechat.accounts.services import profile_get
 from coffeechat.conversations import questions
+from coffeechat.conversations.etiquette import HABITS
 from coffeechat.conversations.forms import MoveForm, QuestionForm, QuestionTextForm
 from coffeechat.conversations.models import ChosenQuestion, Conversation, QuestionCategory
 from coffeechat.conversations.question_lint import lint_question
@@ -50,6 +51,7 @@ def _prep_context(request: OwnerRequest, conversation: Conversation, **extra) ->
         "status": questions.prep_status(owner=request.user, conversation=conversation),
         "bank": questions.group_by_category(bank),
         "categories": QuestionCategory.choices,
+        "research": questions.research_noted(owner=request.user, conversation=conversation),
         **extra,
     }
 
@@ -261,5 +263,6 @@ def prep_sheet(request: OwnerRequest, conversation_pk: int) -> HttpResponse:
         ),
         "has_questions": bool(chosen),
         "status": questions.prep_status(owner=request.user, conversation=conversation),
+        "etiquette": [habit.short for habit in HABITS],
     }
     return render(request, "conversations/prep_sheet.html", context)

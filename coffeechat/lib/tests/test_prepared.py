@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, connections
-from django.db.models import DateTimeField, Exists, IntegerField, OuterRef
+from django.db.models import DateTimeField, Exists, F, IntegerField, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.conversations.models import Conversation, State
-from coffeechat.lib.prepared import Param, ParamList, Prepared
+from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
 from coffeechat.outreach.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +160,22 @@ def test_a_list_of_values_is_one_parameter_of_any_length(alice, talks):
     assert query.rows(ids=[second]) == [{"pk": second}]
     assert query.rows(ids=[]) == []
     assert query.rows(ids=range(first, third + 1)) == [{"pk": pk} for pk in (first, second, third)]
+    assert query.sql().count("%s") == 1
+
+
+def test_a_column_among_a_list_of_values(alice, talks):
+    query = Prepared(
+        lambda: (
+            Conversation.objects.filter(InList(F("pk"), ParamList("ids", IntegerField())))
+            .order_by("pk")
+            .values("pk")
+        )
+    )
+    first, second, third = (talk.pk for talk in talks)
+
+    assert query.rows(ids=[third, first]) == [{"pk": first}, {"pk": third}]
+    assert query.rows(ids=[]) == []
+    assert query.rows(ids=[second, second]) == [{"pk": second}]
     assert query.sql().count("%s") == 1
 
 

@@ -77,3 +77,21 @@ def test_it_refreshes_the_statistics_after_a_restore(alice, tmp_path):
     assert planner_rows(Contact._meta.db_table) == PEOPLE + 50
     restore(path=path, owner=alice, force=True)
     assert planner_rows(Contact._meta.db_table) == Contact.objects.count() == PEOPLE
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_new_pages_are_marked_all_visible(alice):
+    from coffeechat.lib.statistics import statistics_refresh
+
+    Contact.objects.bulk_create(Contact(owner=alice, name=f"Person {n}") for n in range(PEOPLE))
+    statistics_refresh([Contact])
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s",
+            [Contact._meta.db_table],
+        )
+        pages, visible = cursor.fetchone()
+    assert pages > 0
+    assert visible == pages

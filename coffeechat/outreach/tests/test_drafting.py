@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from coffeechat.accounts.services import profile_update
 from coffeechat.contacts.models import Contact
+from coffeechat.conversations.etiquette import DAY_OF_ETIQUETTE
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.demo import demo_load
 from coffeechat.lib.text import word_count
@@ -29,6 +31,7 @@ SLOT_VALUES = {
     "article_link": "https://example.org/maps-people-can-act-on",
     "update": "I wrote up my flood-data fieldwork as a research case study",
     "their_news": "your new role leading the research team",
+    "offer": "send you my notes from the flood-data workshop I ran in the spring",
     "moved_by": "me",
     "introduce_to": "Ines Carvalho at Tidewater Analytics",
     "introduce_why": "Her work testing flood maps with residents is close to what I hope to do",
@@ -118,12 +121,42 @@ def test_every_builtin_reads_well_for_every_demo_person(alice, demo):
     assert others == {}
 
 
+@pytest.mark.parametrize("sentence", ["", "I am a geography teacher moving into user research"])
+def test_requests_use_the_pitch_in_one_sentence_when_there_is_one(alice, demo, sentence):
+    profile_update(owner=alice, pitch_sentence=sentence)
+    for contact in demo.values():
+        if contact.do_not_contact:
+            continue
+        for family in ("request", "request_referral"):
+            if family == "request_referral" and not contact.may_use_referrer_name:
+                continue
+            for channel in ("email", "linkedin"):
+                slug = f"{family}_{channel}"
+                draft = message_draft(owner=alice, contact=contact, template=slug)
+                where = (contact.name, slug, sentence)
+                assert not [f for f in draft.findings if f.severity != "tip"], where
+                assert "  " not in draft.body and " ." not in draft.body, where
+                assert "\n\n\n" not in draft.body and "!." not in draft.body, where
+                if sentence:
+                    assert f"{sentence}." in draft.body, where
+                    assert "exploring climate adaptation" not in draft.body, where
+                else:
+                    assert "Jordan Ellery, exploring climate adaptation" in draft.body, where
+                if channel == "email":
+                    assert word_count(draft.body) <= WORD_LIMITS["request"], where
+                else:
+                    assert len(draft.body) <= LINKEDIN_NOTE_LIMIT, where
+
+
 def test_the_day_before_reminder_carries_the_etiquette_for_the_user(alice, demo):
     booked, held = _conversations(alice, demo["Oliver Brennan"])
     draft = _draft(alice, demo["Oliver Brennan"], "reminder_email", booked, held)
     assert "a few minutes early" in draft.body and "keep to the time" in draft.body
     tips = " ".join(draft.tips)
     for habit in ("Dress", "few minutes early", "Listen more than you talk", "Keep to the time"):
+        assert habit in tips
+    assert draft.tips == DAY_OF_ETIQUETTE
+    for habit in ("notes discreetly", "who else", "mention their name"):
         assert habit in tips
 
 

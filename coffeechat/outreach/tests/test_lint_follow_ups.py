@@ -64,6 +64,8 @@ def test_vague_thank_you_accepts_one_thing_named(body):
         ("Congratulations on {{ their_news }}!", "Congratulations", "news"),
         ("A quick update since our chat: things are going well!", "Update", "did"),
         ("Just checking in to see how things are going!", "Hi", "reason"),
+        ("You have helped me so much. I would love to return the favour.", "Hi", "offer"),
+        ("If there is ever anything I can help with, just say!", "Hi", "offer"),
         (
             "Hope you had a lovely start to the year!\n\nBest,\nHamid\nhttps://hamid.example",
             "Hello",
@@ -97,6 +99,8 @@ def test_empty_touch_points_at_an_empty_slot():
         ("I just read that the waterfront restoration won the heritage award.", "Well done"),
         ("A quick update: I've enrolled in the informatics certificate.", "An update"),
         ("I'm now volunteering at the food bank two evenings a week.", "News"),
+        ("I would like to return the favour: I could review your conference slides.", "Hi"),
+        ("Happy to introduce you to the planning team at Northbank if useful.", "An offer"),
     ],
 )
 def test_empty_touch_accepts_a_link_news_or_something_done(body, subject):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,6 +20,31 @@ def test_it_offers_templates_that_fit_the_contact(alice_client, contact):
     assert 'value="builtin:request_email"' in response.text
     assert 'value="builtin:request_linkedin"' in response.text
     assert 'value="builtin:request_referral_email"' not in response.text  # nobody referred Ada
+
+
+def _offered(alice_client, contact, kind):
+    html = alice_client.get(reverse("outreach:compose", args=[contact.pk]), {"kind": kind}).text
+    return re.findall(r'name="template" value="builtin:(\w+)_email"', html)
+
+
+def test_a_mentor_is_offered_the_notes_that_give_back_first(alice_client, contact):
+    assert _offered(alice_client, contact, "keep_in_touch") == [
+        "keep_in_touch_article",
+        "keep_in_touch_update",
+        "keep_in_touch_congratulations",
+        "keep_in_touch_offer",
+    ]
+    contact.is_mentor = True
+    contact.save()
+    assert _offered(alice_client, contact, "keep_in_touch") == [
+        "keep_in_touch_article",
+        "keep_in_touch_congratulations",
+        "keep_in_touch_offer",
+        "keep_in_touch_update",
+    ]
+    html = alice_client.get(reverse("outreach:compose", args=[contact.pk])).text
+    assert 'name="offer"' in html and "What you offer" in html
+    assert _offered(alice_client, contact, "request") == ["request"]
 
 
 def test_it_names_kinds_and_channels_in_the_users_words(alice_client, contact):

@@ -44,6 +44,7 @@ DEMO_FIELDS = {
     "article_link": "https://example.org/maps",
     "update": "I wrote up my flood-data fieldwork as a case study",
     "their_news": "your new role as Head of Research",
+    "offer": "share my notes from the flood-data workshop",
     "moved_by": "them",
     "introduce_to": "Leila Nasser at Fernleaf Energy",
     "introduce_why": "Her work on payment letters is close to what I hope to do",
@@ -204,7 +205,9 @@ def test_every_family_has_an_email_and_a_linkedin_form():
         "keep_in_touch_article",
         "keep_in_touch_update",
         "keep_in_touch_congratulations",
+        "keep_in_touch_offer",
         "introduction",
+        "after_event",
     }
     assert set(BUILTINS) == {f"{f}_{c}" for f in families for c in ("email", "linkedin")}
     for slug, builtin in BUILTINS.items():
@@ -219,6 +222,8 @@ def test_the_keep_in_touch_messages_have_required_slots():
     assert BUILTINS["keep_in_touch_article_email"].slots == ("article_title", "article_link")
     assert BUILTINS["keep_in_touch_update_linkedin"].slots == ("update",)
     assert BUILTINS["keep_in_touch_congratulations_email"].slots == ("their_news",)
+    assert BUILTINS["keep_in_touch_offer_email"].slots == ("offer",)
+    assert BUILTINS["keep_in_touch_offer_linkedin"].slots == ("offer",)
     assert BUILTINS["reschedule_email"].slots == ("moved_by",)
     assert BUILTINS["thank_you_linkedin"].slots == ("takeaway",)
     assert BUILTINS["introduction_email"].slots == ("introduce_to", "introduce_why")

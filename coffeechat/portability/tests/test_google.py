@@ -55,13 +55,11 @@ def test_it_reads_the_older_google_csv():
     assert alan.linkedin_url == "https://uk.linkedin.com/in/alanturing"
 
 
-def test_it_names_the_line_of_a_person_without_a_name():
+def test_it_reads_a_person_without_a_name_for_the_import_to_name():
     text = "First Name,Last Name,Labels,E-mail 1 - Value\nAda,Lovelace,,\n,,* myContacts,x@example.org\n"
-    with pytest.raises(ImportFileError) as error:
-        parse_google(text.encode(), filename="contacts.csv")
-    assert str(error.value) == (
-        'contacts.csv, line 3: no name ("First Name", "Last Name" and "Nickname" are empty).'
-    )
+    ada, nameless = parse_google(text.encode(), filename="contacts.csv")
+    assert (nameless.name, nameless.emails, nameless.line) == ("", ["x@example.org"], 3)
+    assert (nameless.first_name, nameless.last_name) == ("", "")
 
 
 def test_it_names_the_missing_name_columns():

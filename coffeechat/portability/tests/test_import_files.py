@@ -29,9 +29,15 @@ def test_it_refuses_a_binary_file(kind):
     assert refusal(kind, data) == ("upload.csv: this is not a text file (it contains binary data).")
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_it_says_to_unzip_linkedins_archive(kind):
+@pytest.mark.parametrize("kind", ["google", "vcard"])
+def test_it_says_to_unzip_an_archive(kind):
     assert "ZIP archive; unzip it" in refusal(kind, b"PK\x03\x04\x14\x00\x00\x00")
+
+
+def test_it_looks_inside_a_linkedin_archive_and_says_when_it_is_damaged():
+    assert refusal("linkedin", b"PK\x03\x04\x14\x00\x00\x00", "export.zip") == (
+        "export.zip: this ZIP archive is damaged."
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -24,8 +24,10 @@ def test_it_reads_connections_as_linkedin_writes_them():
     assert ada.connected_on == date(2024, 3, 12)
     assert ada.source == "linkedin" and ada.emails == []
     assert ada.where == "Connections.csv, line 5"
-    # The row LinkedIn keeps for a closed account, with no name, is left out.
-    assert len(people) == 9
+    # The row LinkedIn keeps for a closed account, with no name, is read; the import leaves
+    # it out, as it has no e-mail address or company either.
+    assert len(people) == 10
+    assert [p.line for p in people if not p.name] == [12]
 
 
 def test_it_keeps_accents_emoji_and_credentials_in_the_name_but_not_in_first_and_last():

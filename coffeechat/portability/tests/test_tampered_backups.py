@@ -21,6 +21,7 @@ import coffeechat.cli.portability  # noqa: F401 - adds the commands to `coffeech
 from coffeechat.accounts.services import local_user_get_or_create
 from coffeechat.cli import main
 from coffeechat.contacts.models import Contact
+from coffeechat.contacts.selectors import contact_list
 from coffeechat.portability.backup_checks import MAX_JSON_BYTES
 from coffeechat.portability.exporters import export_json
 from coffeechat.portability.tests.export_data import WHEN, make_network
@@ -99,6 +100,22 @@ def tamper(path: Path, *statements: str) -> None:
                 "BEGIN DELETE FROM auth_user; END"
             ],
             "it contains a trigger (steal)",
+        ),
+        (
+            [
+                "DROP TRIGGER contacts_contact_search_insert",
+                "CREATE TRIGGER contacts_contact_search_insert AFTER INSERT ON contacts_contact "
+                "BEGIN DELETE FROM auth_user; END",
+            ],
+            "it contains a trigger (contacts_contact_search_insert)",
+        ),
+        (
+            [
+                "DROP TABLE contacts_contact_search",
+                "CREATE VIRTUAL TABLE contacts_contact_search USING fts5(name, title, email, "
+                "content='auth_user', content_rowid='id', tokenize='trigram')",
+            ],
+            "table contacts_contact_search lacks the definition",
         ),
         (["CREATE VIEW everyone AS SELECT * FROM auth_user"], "it contains a view (everyone)"),
         (
@@ -327,3 +344,31 @@ def test_a_file_that_is_not_a_backup_says_what_it_is_not(me, tmp_path, content, 
     path = tmp_path / "contacts.csv"
     path.write_bytes(content)
     assert_refused(path, "is not a coffeechat backup: ", message)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_backup_gets_its_search_index_made_from_its_contacts(sqlite_backup, me):
+    # The file's index names Ben by other words: they are not kept.
+    tamper(
+        sqlite_backup,
+        "INSERT INTO contacts_contact_search (contacts_contact_search, rowid, name, title, email) "
+        "SELECT 'delete', id, name, title, email FROM contacts_contact "
+        "WHERE name = 'Ben Castellanos'",
+        "INSERT INTO contacts_contact_search (rowid, name, title, email) "
+        "SELECT id, 'Ghost Writer', '', '' FROM contacts_contact WHERE name = 'Ben Castellanos'",
+    )
+    result = run("restore", sqlite_backup, "--force")
+    assert result.exit_code == 0, result.output
+
+    assert [c.name for c in contact_list(owner=me, query="castellanos")] == ["Ben Castellanos"]
+    assert list(contact_list(owner=me, query="ghost")) == []
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_an_older_backup_gets_a_search_index(older_backup, me):
+    result = run("restore", older_backup, "--force")
+    assert result.exit_code == 0, result.output
+
+    assert [c.name for c in contact_list(owner=me, query="castellanos")] == ["Ben Castellanos"]

@@ -58,16 +58,18 @@ def test_it_reads_an_old_phones_latin_1_quoted_printable_vcard_2_1_with_a_photo(
     assert helene.card == 2 and helene.phone == "+33 6 12 34 56 78"
 
 
-def test_it_names_the_card_without_a_name():
+def test_it_reads_a_card_without_a_name_for_the_import_to_name():
     text = (
         "BEGIN:VCARD\nVERSION:3.0\nFN:Ada\nEND:VCARD\n"
-        "BEGIN:VCARD\nVERSION:3.0\nEMAIL:who@example.org\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nEMAIL:who@example.org\nORG:Loom\nEND:VCARD\n"
     )
-    with pytest.raises(ImportFileError) as error:
-        parse_vcard(text.encode(), filename="contacts.vcf")
-    assert str(error.value) == (
-        "contacts.vcf, card 2 (line 5): the card has no name (FN and N are both missing or empty)."
+    ada, nameless = parse_vcard(text.encode(), filename="contacts.vcf")
+    assert (nameless.name, nameless.emails, nameless.organization) == (
+        "",
+        ["who@example.org"],
+        "Loom",
     )
+    assert nameless.where == "contacts.vcf, card 2 (line 5)"
 
 
 def test_it_names_a_card_that_is_never_closed():
