@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -59,7 +59,7 @@ def local_user_get_or_create() -> Owner:
     return user
 
 
-def login_link_create(*, owner: Owner, now=None) -> str:
+def login_link_create(*, owner: Owner, now: datetime | None = None) -> str:
     """A fresh secret token; only its hash is stored. It works once, until it expires."""
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
@@ -72,7 +72,7 @@ def login_link_create(*, owner: Owner, now=None) -> str:
 
 
 @transaction.atomic
-def login_link_use(*, token: str, now=None):
+def login_link_use(*, token: str, now: datetime | None = None) -> Owner:
     """The user the token logs in, marking it used; ValidationError when it cannot."""
     now = now or timezone.now()
     # Looking the hash up is safe against timing: the secret itself is never compared.

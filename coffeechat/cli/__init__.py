@@ -7,9 +7,12 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
+
+if TYPE_CHECKING:
+    from coffeechat.lib.owned import Owner
 
 
 def _first_line(error: BaseException) -> str:
@@ -52,10 +55,23 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _owner():
+def _owner() -> "Owner":
     from coffeechat.accounts.services import local_user_get_or_create
 
     return local_user_get_or_create()
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+@overload
+def _user_errors(func: _Command) -> _Command: ...
+
+
+@overload
+def _user_errors(
+    func: None = None, *, options: dict[str, str] | None = None
+) -> Callable[[_Command], _Command]: ...
 
 
 def _user_errors(
@@ -100,7 +116,7 @@ def check_option(name: str, value: str, check: Callable[[str], Any]) -> Any:
         raise ValidationError({name: error.messages}) from None
 
 
-class WholeNumber(click.ParamType):
+class WholeNumber(click.ParamType):  # type: ignore[type-arg]
     """A whole number in ASCII digits within bounds (parse_int); click's INT also takes "٣".
 
     A mistake is a user error like any other: exit 1 and one line naming the option.

@@ -1,11 +1,14 @@
 """`coffeechat contacts …`"""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from coffeechat.cli import _migrate, _owner, _user_errors, check_option, main, print_table
+
+if TYPE_CHECKING:
+    from coffeechat.contacts.models import Contact
 
 # The service's fields, by the argument or option they come from.
 ADD_OPTIONS = {
@@ -129,7 +132,7 @@ def contacts_list(as_json: bool, query: str, mentors: bool) -> None:
     )
 
 
-def _contact_json(contact) -> dict[str, Any]:
+def _contact_json(contact: "Contact") -> dict[str, Any]:
     return {
         "id": contact.pk,
         "name": contact.name,
@@ -141,7 +144,8 @@ def _contact_json(contact) -> dict[str, Any]:
         "title": contact.title,
         "linkedin_url": contact.linkedin_url,
         "source": contact.source,
-        "stage": contact.stage,
+        # Annotated by contact_list, from the latest conversation.
+        "stage": getattr(contact, "stage", ""),
         "phone": contact.phone,
         "tags": [t.name for t in contact.tags.all()],
         "priority": contact.get_priority_display().lower(),

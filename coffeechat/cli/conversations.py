@@ -1,12 +1,16 @@
 """`coffeechat conversations …`"""
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from coffeechat.cli import _migrate, _owner, main, print_table
+
+if TYPE_CHECKING:
+    from coffeechat.conversations.models import Conversation
 
 
 @main.group()
@@ -18,7 +22,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _conversation_json(conversation) -> dict[str, Any]:
+def _conversation_json(conversation: "Conversation") -> dict[str, Any]:
     contact = conversation.contact
     return {
         "id": conversation.pk,
@@ -36,7 +40,7 @@ def _conversation_json(conversation) -> dict[str, Any]:
     }
 
 
-def _when(conversation) -> str:
+def _when(conversation: "Conversation") -> str:
     from coffeechat.conversations.scheduling import booking_in_range, zone_for
 
     if conversation.scheduled_for is None:
@@ -77,7 +81,7 @@ def conversations_list(as_json: bool, by_stage: bool) -> None:
     _print_conversations(found)
 
 
-def _print_conversations(found) -> None:
+def _print_conversations(found: "Iterable[Conversation]") -> None:
     print_table(
         ["Contact", "Organisation", "State", "Booked for", "Minutes", "Format"],
         [

@@ -1,11 +1,16 @@
 """`coffeechat import linkedin|google|vcard FILE [--dry-run]` and `coffeechat imports …`"""
 
+from collections.abc import Sized
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coffeechat.cli import WholeNumber, _migrate, _owner, _user_errors, main, print_table
 from coffeechat.cli.export import progress_bar
+
+if TYPE_CHECKING:
+    from coffeechat.portability.models import ImportBatch
 
 # Below this many people the import is over before a progress bar would be read.
 PROGRESS_FROM = 1000
@@ -86,7 +91,7 @@ def imports_list() -> None:
     print_table(["#", "File", "Imported", "New", "Filled in", "Skipped", "Tag", ""], rows)
 
 
-def _batch(number: int):
+def _batch(number: int) -> "ImportBatch":
     from coffeechat.portability.batches import batch_get
     from coffeechat.portability.models import ImportBatch
 
@@ -153,5 +158,5 @@ def imports_undo(batch: int, yes: bool) -> None:
     click.echo(f"Undone: {result}")
 
 
-def _people(items: list) -> str:
+def _people(items: Sized) -> str:
     return "person" if len(items) == 1 else "people"

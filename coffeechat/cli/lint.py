@@ -64,7 +64,7 @@ def lint_command(file: str, kind: str, channel: str, as_json: bool) -> None:
 def _read(file: str, name: str) -> str:
     try:
         with click.open_file(file, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data: bytes = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise click.ClickException(f"Cannot read {name}: {error.strerror or error}.") from None
     if len(data) > MAX_BYTES:

@@ -157,8 +157,8 @@ class ContactForm(forms.Form):
             }
         )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         name = cleaned.get("organization_name") or ""
         choice = cleaned.pop("organization_choice", "")
         similar = organization_similar(owner=self.owner, name=name) if name else None

@@ -51,9 +51,10 @@ def latest_conversation_state() -> Subquery:
 def only_prospects(contacts: QuerySet[Any]) -> QuerySet[Any]:
     """`contacts` narrowed to prospects, with one subquery a person (filtering on the `stage`
     annotation of `contact_list` would run it up to three times)."""
-    return contacts.alias(
+    narrowed: QuerySet[Any] = contacts.alias(
         latest_or_draft=Coalesce(latest_conversation_state(), Value(DRAFT_STATE))
     ).filter(latest_or_draft=DRAFT_STATE)
+    return narrowed
 
 
 def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:

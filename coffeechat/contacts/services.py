@@ -90,7 +90,7 @@ class DuplicateContact(ValidationError):
 
 
 def _organization_name(name: str, *, field: str = "name") -> str:
-    return tidy_lines({field: name or ""}, [field])[field]
+    return str(tidy_lines({field: name or ""}, [field])[field])
 
 
 def organization_get_or_create(

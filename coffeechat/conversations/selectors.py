@@ -1,12 +1,17 @@
 """Every read of conversations, always given the owner."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
+from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation
 from coffeechat.lib.owned import Owner
 
 
-def conversation_list(*, owner: Owner, contact=None, states=None) -> QuerySet[Conversation]:
+def conversation_list(
+    *, owner: Owner, contact: Contact | None = None, states: Iterable[str] | None = None
+) -> QuerySet[Conversation]:
     conversations = Conversation.objects.owned_by(owner).select_related(
         "contact", "contact__organization"
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 @contextmanager
-def replacing(path: str | os.PathLike) -> Iterator[Path]:
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A new empty file beside `path`, mode 0600, that replaces `path` when the block ends
     without an error, and is removed when it ends with one."""
     path = Path(path)
@@ -28,7 +28,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
             os.unlink(temp)
 
 
-def write_private(path: str | os.PathLike, data: bytes) -> None:
+def write_private(path: str | os.PathLike[str], data: bytes) -> None:
     """`data` as the whole content of `path`, readable by its owner only."""
     with replacing(path) as temp:
         temp.write_bytes(data)

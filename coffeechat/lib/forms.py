@@ -5,6 +5,11 @@ one line is expected, digits such as "²", a year such as 9999 or an unknown tim
 refused by the form, field by field, before a view or a service sees it.
 """
 
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,10 +32,10 @@ class LineField(forms.CharField):
 
     default_limit = LINE_LIMIT
 
-    def __init__(self, *, max_length: int | None = None, **kwargs):
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_length=max_length or self.default_limit, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         # Checked as sent, before stripping, so the size in a message is what was typed; a
         # field's own error_messages may word a refusal (by its code) for its users.
         if isinstance(value, str) and value:
@@ -67,13 +72,13 @@ class TimeZoneField(LineField):
 
 
 class EmailField(forms.EmailField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         value = super().to_python(value)
         return check_line(value, limit=self.max_length or LINE_LIMIT) if value else value
 
 
 class URLField(forms.URLField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         # Checked before Django adds a scheme, so a control character cannot hide in a URL.
         if isinstance(value, str) and value:
             check_line(value.strip(), limit=self.max_length or LINE_LIMIT)
@@ -83,7 +88,7 @@ class URLField(forms.URLField):
 class WholeNumberField(forms.IntegerField):
     """A whole number in ASCII digits (Django's IntegerField takes "²" and "٣" as digits)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -96,16 +101,16 @@ class IdField(WholeNumberField):
 
     widget = forms.HiddenInput
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         return parse_id(value)
 
 
-class OwnedChoiceField(forms.ModelChoiceField):
+class OwnedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """One of the objects in `queryset`, named by its id in ASCII digits."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         try:
@@ -120,13 +125,13 @@ class OwnedChoiceField(forms.ModelChoiceField):
 class DateField(forms.DateField):
     """A day from MIN_YEAR to MAX_YEAR, so it can be moved to any time zone and written out."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:
         value = super().to_python(value)
         return check_year(value) if value is not None else None
 
 
 class DateTimeField(forms.DateTimeField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime | None:
         value = super().to_python(value)
         return check_year(value) if value is not None else None
 
@@ -144,7 +149,7 @@ REPLACED = {
 }
 
 # Model fields and the form field each becomes in a ModelForm, most specific first.
-_MODEL_FIELDS: list[tuple[type[models.Field], type[forms.Field]]] = [
+_MODEL_FIELDS: list[tuple[type[models.Field[Any, Any]], type[forms.Field]]] = [
     (models.EmailField, EmailField),
     (models.URLField, URLField),
     (models.TextField, TextField),
@@ -155,7 +160,7 @@ _MODEL_FIELDS: list[tuple[type[models.Field], type[forms.Field]]] = [
 ]
 
 
-def model_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+def model_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """A ModelForm's `formfield_callback`: the fields above instead of Django's own."""
     if db_field.choices is None and "form_class" not in kwargs:
         if isinstance(db_field, models.ForeignKey):

@@ -31,7 +31,7 @@ class OwnedModel(models.Model):
         abstract = True
 
 
-def check_owner(owner: Owner, *objects) -> None:
+def check_owner(owner: Owner, *objects: "OwnedModel | None") -> None:
     """Services are the last line: an object fetched without its owner is refused here."""
     for obj in objects:
         if obj is not None and obj.owner_id != owner.pk:

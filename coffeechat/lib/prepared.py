@@ -26,16 +26,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import BooleanField, Expression, Field, QuerySet
 from django.db.models.query import ValuesIterable
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 from django.utils.dateparse import parse_datetime
 
 
@@ -43,14 +46,16 @@ class Param(Expression):
     """A value given when the query runs, as `output_field` stores it: an `IntegerField()`
     for an id, a `DateTimeField()` for a moment."""
 
-    def __init__(self, name: str, output_field: Field):
+    def __init__(self, name: str, output_field: Field[Any, Any]):
         super().__init__(output_field=output_field)
         self.name = name
 
     def __repr__(self) -> str:
         return f"Param({self.name!r})"
 
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         return "%s", [_Slot(self.name, self.output_field)]
 
 
@@ -59,14 +64,20 @@ class ParamList(Param):
     `filter(pk__in=ParamList("ids", BigIntegerField()))`; `output_field` stores each value.
     On SQLite and PostgreSQL."""
 
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         raise NotSupportedError(f"A list of values is not written for {connection.vendor}.")
 
-    def as_sqlite(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         # One parameter, however long the list: the SQL stays the same from run to run.
         return "(SELECT value FROM json_each(%s))", [_Slot(self.name, self.output_field, many=True)]
 
-    def as_postgresql(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         kind = self.output_field.db_type(connection)
         return f"(SELECT unnest(%s::{kind}[]))", [_Slot(self.name, self.output_field, many=True)]
 
@@ -88,20 +99,26 @@ class InList(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.expression]
 
-    def set_source_expressions(self, expressions: list[Any]) -> None:
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
         (self.expression,) = expressions
 
     def _slot(self) -> _Slot:
         return _Slot(self.values.name, self.values.output_field, many=True)
 
-    def as_sql(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         raise NotSupportedError(f"A list of values is not written for {connection.vendor}.")
 
-    def as_sqlite(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.expression)
         return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self._slot()]
 
-    def as_postgresql(self, compiler, connection) -> tuple[str, list[Any]]:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.expression)
         kind = self.values.output_field.db_type(connection)
         return f"{sql} = ANY(%s::{kind}[])", [*params, self._slot()]
@@ -112,10 +129,10 @@ class _Slot:
     """Where a `Param`'s value goes among a compiled query's parameters."""
 
     name: str
-    field: Field
+    field: Field[Any, Any]
     many: bool = False
 
-    def bind(self, values: dict[str, Any], connection) -> Any:
+    def bind(self, values: dict[str, Any], connection: BaseDatabaseWrapper) -> Any:
         if not self.many:
             return self.field.get_db_prep_value(values[self.name], connection)
         items = [self.field.get_db_prep_value(value, connection) for value in values[self.name]]
@@ -129,7 +146,7 @@ class _Compiled:
     names: tuple[str, ...]
     # The columns the query reads; a query may select more, to order by them.
     width: int | None
-    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
     slots: frozenset[str]
 
 
@@ -137,7 +154,7 @@ class Prepared:
     """A `values()` query, built by `build` with `Param`s for the values that change and
     compiled once for each database it runs on."""
 
-    def __init__(self, build: Callable[[], QuerySet]):
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]):
         self._build = build
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
@@ -196,7 +213,7 @@ class Prepared:
             return compiled
 
 
-def _bound(function: Callable, connection) -> Callable:
+def _bound(function: Callable[..., Any], connection: BaseDatabaseWrapper) -> Callable[..., Any]:
     """`function` for `connection`, or for SQLite's datetimes one that does the same with the
     settings read once: Django's reads them for every value through the lazy settings object,
     which costs more than the rest of the conversion when a page reads thousands of datetimes.
@@ -224,7 +241,7 @@ def _bound(function: Callable, connection) -> Callable:
     return convert
 
 
-def _names(query) -> tuple[str, ...]:
+def _names(query: Query) -> tuple[str, ...]:
     """The keys of each row, in the order of the columns, as `values()` names them."""
     if query.selected:
         return tuple(query.selected)
@@ -232,7 +249,9 @@ def _names(query) -> tuple[str, ...]:
     return (*query.extra_select, *query.values_select, *query.annotation_select)
 
 
-def _converted(rows: list[tuple], compiled: _Compiled, connection) -> Iterator[tuple | list]:
+def _converted(
+    rows: list[tuple[Any, ...]], compiled: _Compiled, connection: BaseDatabaseWrapper
+) -> Iterator[tuple[Any, ...] | list[Any]]:
     """`rows` as Django's converters make them: datetimes from SQLite's text, booleans from
     its integers and so on."""
     if compiled.width is not None:

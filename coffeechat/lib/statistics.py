@@ -26,13 +26,13 @@ def statistics_refresh(tables: Iterable[type[models.Model]], *, using: str = "de
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            tables = ", ".join(map(connection.ops.quote_name, names))
+            quoted = ", ".join(map(connection.ops.quote_name, names))
             if connection.in_atomic_block:
-                cursor.execute("ANALYZE " + tables)
+                cursor.execute("ANALYZE " + quoted)
             else:
                 # Outside a transaction, VACUUM too: it marks the new pages all-visible, so a
                 # count or an index-only scan need not visit each row (what autovacuum does
                 # some time later).
-                cursor.execute("VACUUM (ANALYZE) " + tables)
+                cursor.execute("VACUUM (ANALYZE) " + quoted)
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")

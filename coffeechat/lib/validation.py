@@ -7,6 +7,7 @@ ValidationError with a message a user can read; the caller adds the field or lin
 
 import datetime as dt
 import re
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
@@ -110,7 +111,10 @@ def is_id(value: object) -> bool:
     return True
 
 
-def check_year(value: dt.date) -> dt.date:
+_Day = TypeVar("_Day", bound=dt.date)
+
+
+def check_year(value: _Day) -> _Day:
     """Dates and datetimes from MIN_YEAR to MAX_YEAR."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValidationError(

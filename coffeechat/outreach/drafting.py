@@ -451,7 +451,11 @@ def draft_findings(
 ) -> list[Finding]:
     """The etiquette linter's findings for a message to `contact`, and first an error when
     what the user typed names a referrer who asked not to be."""
-    referrer = contact.referred_by.name if _referral_usable(contact) else ""
+    referrer = (
+        contact.referred_by.name
+        if contact.referred_by is not None and _referral_usable(contact)
+        else ""
+    )
     confidence = []
     refusal = confidence_broken(contact, subject, body)
     if refusal:
@@ -461,7 +465,8 @@ def draft_findings(
                 "named-referrer",
                 "error",
                 f"{refusal} Take the name out before sending.",
-                *(span or (None, None)),
+                start=span[0] if span else None,
+                end=span[1] if span else None,
                 field="body" if span else "subject",
             )
         )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.urls import reverse
 
@@ -50,8 +52,8 @@ class TemplateForm(forms.Form):
             )
         self.fields["channel"].widget.attrs.update(preview, **{"hx-trigger": "change"})
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         subject, body, channel = data.get("subject", ""), data.get("body"), data.get("channel")
         if channel == Channel.EMAIL and "subject" in data and not subject:
             self.add_error("subject", "An e-mail needs a subject.")

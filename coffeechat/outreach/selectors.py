@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from coffeechat.contacts.models import Contact
 from coffeechat.conversations.models import Conversation, State, TakeawayKind
 from coffeechat.conversations.next_step import NextStep, Situation, next_step
 from coffeechat.conversations.questions import prep_status
@@ -13,7 +14,9 @@ from coffeechat.lib.owned import Owner, check_owner
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
 
 
-def message_list(*, owner: Owner, contact=None, status: str = "") -> QuerySet[Message]:
+def message_list(
+    *, owner: Owner, contact: Contact | None = None, status: str = ""
+) -> QuerySet[Message]:
     messages = Message.objects.owned_by(owner).select_related(
         "contact", "contact__organization", "contact__referred_by", "conversation"
     )
@@ -24,7 +27,9 @@ def message_list(*, owner: Owner, contact=None, status: str = "") -> QuerySet[Me
     return messages
 
 
-def open_draft(*, owner: Owner, contact, kind: str, conversation=None) -> Message | None:
+def open_draft(
+    *, owner: Owner, contact: Contact, kind: str, conversation: Conversation | None = None
+) -> Message | None:
     """The newest unsent draft of `kind` to `contact` (about `conversation`, when given)."""
     drafts = Message.objects.owned_by(owner).filter(
         contact=contact, kind=kind, direction=Direction.OUT, status=MessageStatus.DRAFT
@@ -35,7 +40,7 @@ def open_draft(*, owner: Owner, contact, kind: str, conversation=None) -> Messag
     return drafts.order_by("-updated_at", "-pk").first()
 
 
-def _latest_conversation(*, owner: Owner, contact) -> Conversation | None:
+def _latest_conversation(*, owner: Owner, contact: Contact) -> Conversation | None:
     """The conversation a person's page is about: the one under way, else the latest."""
     return conversation_open_get(owner=owner, contact=contact) or (
         Conversation.objects.owned_by(owner)
@@ -46,7 +51,11 @@ def _latest_conversation(*, owner: Owner, contact) -> Conversation | None:
 
 
 def next_step_for(
-    *, owner: Owner, contact, conversation: Conversation | None = None, now: datetime | None = None
+    *,
+    owner: Owner,
+    contact: Contact,
+    conversation: Conversation | None = None,
+    now: datetime | None = None,
 ) -> NextStep:
     """The next step with `contact` (in `conversation`, else their latest), from the table in
     `conversations.next_step`."""

@@ -56,17 +56,13 @@ def groups_of(incoming: list[IncomingContact], outcomes: list[str] | None = None
 
 
 def format_ranges(indices: list[int]) -> str:
-    parts: list[str] = []
-    ordered = sorted(set(indices))
-    start = previous = None
-    for index in [*ordered, None]:
-        if start is not None and (index is None or index != previous + 1):
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
-            start = None
-        if index is not None and start is None:
-            start = index
-        previous = index
-    return ",".join(parts)
+    runs: list[list[int]] = []
+    for index in sorted(set(indices)):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
 
 
 CHOICE_ERROR = "The choice does not match the file you previewed; preview it again."

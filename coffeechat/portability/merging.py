@@ -23,6 +23,7 @@ from coffeechat.contacts.models import Contact, Organization, Source, Tag
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import (
+    NAME_LIMIT,
     LineValidator,
     TextValidator,
     remove_control,
@@ -514,7 +515,7 @@ def _checked(incoming: IncomingContact) -> _Person | None:
         check("connected_on", incoming.connected_on)
     nameless = not name
     if nameless:
-        limit = Contact._meta.get_field("name").max_length
+        limit = Contact._meta.get_field("name").max_length or NAME_LIMIT
         name = next((e for e in emails if len(e) <= limit), organization)
         if not name:
             return None

@@ -201,7 +201,7 @@ def import_tag(request: OwnerRequest, batch_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"The people of {batch.filename} are tagged “{tag.name}”.")
     else:
-        messages.error(request, f"Tag: {' '.join(form.errors.get('name', []))}")
+        messages.error(request, f"Tag: {' '.join(str(e) for e in form.errors.get('name', []))}")
     return redirect("portability:imports")
 
 

@@ -18,8 +18,11 @@ NEW = reverse("contacts:contact_create")
 
 
 def _selected_source(page: str) -> str:
-    select = re.search(r'<select name="source".*?</select>', page, re.S).group(0)
-    return re.search(r'<option value="(\w+)" selected>', select).group(1)
+    select = re.search(r'<select name="source".*?</select>', page, re.S)
+    assert select is not None
+    chosen = re.search(r'<option value="(\w+)" selected>', select.group(0))
+    assert chosen is not None
+    return chosen.group(1)
 
 
 def _person(**fields) -> dict:

@@ -1,4 +1,5 @@
 import copy
+from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
@@ -133,7 +134,7 @@ def _editor(
     return render(request, "outreach/message.html", context, status=status)
 
 
-def _screen_text(request: OwnerRequest) -> dict[str, str]:
+def _screen_text(request: OwnerRequest) -> dict[str, Any]:
     """The subject, body and version an action's form sent, validated; none when the post
     carries no text (from another page), and the action uses the saved draft."""
     if "body" not in request.POST:
