@@ -40,6 +40,12 @@ class Duplicate:
     reason: str
 
 
+def normalize_email(email: str) -> str:
+    """One spelling per address, as every door stores it: the same person is recognised
+    whether the address was typed, imported or restored."""
+    return (email or "").strip().lower()
+
+
 def normalize_linkedin_url(url: str) -> str:
     """One spelling per profile, so the same person is recognised however the URL was copied."""
     url = (url or "").strip()
@@ -198,11 +204,11 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"unknown contact fields: {', '.join(sorted(unknown))}")
     cleaned = tidy_lines(fields, LINE_FIELDS)
     if "email" in cleaned:
-        cleaned["email"] = (cleaned["email"] or "").strip().lower()
+        cleaned["email"] = normalize_email(cleaned["email"])
     if "other_emails" in cleaned:
         others = cleaned["other_emails"]
         if isinstance(others, list) and all(isinstance(e, str) for e in others):
-            cleaned["other_emails"] = [e.strip().lower() for e in others if e.strip()]
+            cleaned["other_emails"] = [normalize_email(e) for e in others if e.strip()]
     if isinstance(cleaned.get("linkedin_url"), str):
         cleaned["linkedin_url"] = normalize_linkedin_url(cleaned["linkedin_url"])
     if isinstance(cleaned.get("time_zone"), str):

@@ -17,7 +17,12 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Source
-from coffeechat.contacts.services import contact_create, contact_update, find_duplicate
+from coffeechat.contacts.services import (
+    contact_create,
+    contact_update,
+    find_duplicate,
+    normalize_email,
+)
 from coffeechat.conversations.models import (
     REFLECTION_LIMIT,
     TAKEAWAY_LIMIT,
@@ -146,7 +151,7 @@ def _referral_contact(
 ) -> Contact:
     """The person suggested: the contact already known by that e-mail (or, without one, by
     that name among this referrer's referrals), else a new prospect."""
-    email = (email or "").strip().lower()
+    email = normalize_email(email)
     if email:
         try:
             validate_email(email)

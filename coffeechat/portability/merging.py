@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.contacts.services import normalize_email
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import (
@@ -491,7 +492,7 @@ def _checked(incoming: IncomingContact) -> _Person | None:
             check(field_name, value)
     emails: list[str] = []
     for email in incoming.emails:
-        email = email.strip().lower()
+        email = normalize_email(email)
         if email in emails:
             continue
         check("emails", email)
