@@ -30,7 +30,7 @@ def _held(data: AgendaData) -> list[HeldRow]:
     return [c for c in data.conversations if isinstance(c, HeldRow)]
 
 
-def upcoming_bookings(data: AgendaData) -> list[BookingRow]:
+def _upcoming_bookings(data: AgendaData) -> list[BookingRow]:
     """The bookings still to come whose time can be named."""
     # A booking out of range (an older row) has no day before or local time to name; the
     # calendar feed asks for it to be booked again instead.
@@ -101,7 +101,7 @@ def propose_times(data: AgendaData) -> list[AgendaItem]:
 
 def confirm(data: AgendaData) -> list[AgendaItem]:
     items = []
-    for conversation in upcoming_bookings(data):
+    for conversation in _upcoming_bookings(data):
         confirmed, rebooked = conversation.confirmed_at, conversation.rebooked_at
         if confirmed is not None and (rebooked is None or confirmed >= rebooked):
             continue
@@ -133,7 +133,7 @@ def confirm(data: AgendaData) -> list[AgendaItem]:
 
 def remind(data: AgendaData) -> list[AgendaItem]:
     items = []
-    for conversation in upcoming_bookings(data):
+    for conversation in _upcoming_bookings(data):
         day_before = start_of_day(conversation.scheduled_for, data.tz, days=-1)
         if conversation.confirmed_at is not None and conversation.confirmed_at >= day_before:
             continue
@@ -165,7 +165,7 @@ def remind(data: AgendaData) -> list[AgendaItem]:
 
 def prepare(data: AgendaData) -> list[AgendaItem]:
     items = []
-    for conversation in upcoming_bookings(data):
+    for conversation in _upcoming_bookings(data):
         missing = prep_missing(conversation, data.profile)
         if not missing:
             continue
