@@ -6,7 +6,10 @@ The agenda reads its snapshot with two helpers that go beneath Django's public A
 
 - `lib/rows.from_values` makes model instances from plain rows without running
   `Model.__init__`; the public way is `Model.from_db` (documented under "customizing model
-  loading"), setting the related objects read along through their descriptors;
+  loading"), setting the related objects read along through their descriptors. The snapshot
+  itself no longer makes model instances (its rows are typed dataclasses, `agenda/rows.py`):
+  only the follow-ups the agenda reads (`outreach/followup.py`) still use `from_values`, so
+  that is all "public from_db" replaces;
 - `lib/prepared.Prepared` builds and compiles each query once per process and binds new values
   to the same SQL; without it every run builds the querysets and compiles them again.
 
@@ -49,15 +52,14 @@ def from_db(model: Any, values: dict[str, Any], *, db: str, related: Any = None)
 
 @contextmanager
 def public_rows():
-    from coffeechat.agenda import snapshot
     from coffeechat.outreach import followup
 
-    saved = snapshot.from_values, followup.from_values
-    snapshot.from_values = followup.from_values = from_db
+    saved = followup.from_values
+    followup.from_values = from_db
     try:
         yield
     finally:
-        snapshot.from_values, followup.from_values = saved
+        followup.from_values = saved
 
 
 @contextmanager
@@ -131,6 +133,7 @@ def run(runs: int) -> None:
         owner.delete()
     base = statistics.median(times["as built"])
     print(f"database: {connection.vendor}; 10,000 contacts; {runs} runs of each, in turn")
+    print("  (public from_db: the follow-ups' rows only; the snapshot's are dataclasses)")
     figures: dict[str, float | int] = {}
     for name in VARIANTS:
         median = statistics.median(times[name])

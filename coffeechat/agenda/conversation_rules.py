@@ -7,15 +7,14 @@ rules is in `rules`.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from coffeechat.accounts.models import Profile
 from coffeechat.agenda.items import AgendaItem, first_name, link, make_item, next_step
+from coffeechat.agenda.rows import BookingRow, HeldRow, RequestRow
 from coffeechat.agenda.snapshot import AgendaData
 from coffeechat.agenda.timing import slot, start_of_day, when_text
-from coffeechat.conversations.models import Format, State
+from coffeechat.conversations.models import Format
 from coffeechat.conversations.questions import ENOUGH_QUESTIONS
-from coffeechat.conversations.scheduling import booking_in_range
 from coffeechat.lib.business_days import add_business_days
 
 PREPARE_BEFORE = timedelta(hours=48)
@@ -23,21 +22,26 @@ THANK_YOU_DUE, THANK_YOU_OVERDUE = timedelta(hours=24), timedelta(hours=48)
 PROPOSE_TIMES_OVERDUE_DAYS = 2
 
 
-def _in_state(data: AgendaData, state: str) -> list[Any]:
-    return [c for c in data.conversations if c.state == state]
+def _requests(data: AgendaData) -> list[RequestRow]:
+    return [c for c in data.conversations if isinstance(c, RequestRow)]
 
 
-def _upcoming_bookings(data: AgendaData) -> list[Any]:
+def _held(data: AgendaData) -> list[HeldRow]:
+    return [c for c in data.conversations if isinstance(c, HeldRow)]
+
+
+def _upcoming_bookings(data: AgendaData) -> list[BookingRow]:
+    """The bookings still to come whose time can be named."""
     # A booking out of range (an older row) has no day before or local time to name; the
     # calendar feed asks for it to be booked again instead.
     return [
         c
-        for c in _in_state(data, State.SCHEDULED)
-        if c.scheduled_for > data.now and booking_in_range(c)
+        for c in data.conversations
+        if isinstance(c, BookingRow) and c.scheduled_for > data.now and c.in_range()
     ]
 
 
-def _booking(conversation: Any, data: AgendaData) -> str:
+def _booking(conversation: BookingRow, data: AgendaData) -> str:
     """The booking in words: 'video call with Ada is tomorrow at 10:00'."""
     what = Format.in_words(conversation.format)
     when = when_text(conversation.scheduled_for, now=data.now, tz=data.tz)
@@ -48,12 +52,12 @@ def _sentence(parts: list[str]) -> str:
     return "; ".join(part[:1].lower() + part[1:] for part in parts)
 
 
-def prep_missing(conversation: Any, profile: Profile) -> list[str]:
+def prep_missing(conversation: BookingRow, profile: Profile) -> list[str]:
     """What the prep sheet still lacks, as `conversations.questions.prep_status` says it, but
     read from the snapshot: prep_status asks the database once per conversation."""
     contact, organization = conversation.contact, conversation.contact.organization
     missing = []
-    if not contact.researched:
+    if not conversation.researched:
         where = organization.name if organization else "their organisation"
         missing.append(f"Research notes on {contact.name} or {where}")
     if conversation.question_count < ENOUGH_QUESTIONS:
@@ -68,7 +72,7 @@ def prep_missing(conversation: Any, profile: Profile) -> list[str]:
 
 def propose_times(data: AgendaData) -> list[AgendaItem]:
     items = []
-    for conversation in _in_state(data, State.REQUESTED):
+    for conversation in _requests(data):
         said_yes = conversation.accepted_at or conversation.replied_at
         if conversation.scheduled_for is not None or said_yes is None:
             continue
@@ -208,7 +212,7 @@ def write_notes(data: AgendaData) -> list[AgendaItem]:
                 conversation=conversation.pk,
             ),
         )
-        for conversation in _in_state(data, State.HELD)
+        for conversation in _held(data)
         if not conversation.notes.strip() and not conversation.has_takeaways
     ]
 
@@ -234,6 +238,6 @@ def thank_you(data: AgendaData) -> list[AgendaItem]:
                 conversation=conversation.pk,
             ),
         )
-        for conversation in _in_state(data, State.HELD)
+        for conversation in _held(data)
         if conversation.thanked_at is None and not conversation.thank_you_sent
     ]

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
 from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.rows import ConversationRow, MarkRow, PersonRow
 from coffeechat.agenda.timing import start_of_day
-from coffeechat.contacts.models import Contact
-from coffeechat.conversations.models import Conversation
 from coffeechat.conversations.next_step import ACTIONS
 
 UPCOMING_DAYS = 7
@@ -48,7 +47,7 @@ class Suggestion:
 
     text: str
     code: str = ""
-    contact: Contact | None = None
+    contact: PersonRow | None = None
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,8 @@ class AgendaItem:
     is when the item is late; without one it is late from the day after `due_at`. `priority`
     orders items due at the same moment, lowest first.
 
-    `contact` and `conversation` hold the fields the agenda reads (see `snapshot`); any other
-    field is loaded from the database on first use, as after `QuerySet.only()`.
+    `contact` and `conversation` are rows of the snapshot (`rows`), with the fields the
+    agenda reads and no others.
     """
 
     key: str
@@ -70,8 +69,8 @@ class AgendaItem:
     reason: str
     due_at: datetime
     overdue_at: datetime | None
-    contact: Contact | None
-    conversation: Conversation | None
+    contact: PersonRow | None
+    conversation: ConversationRow | None
     action_url: str
     action_label: str
     priority: int
@@ -86,8 +85,8 @@ def make_item(
     reason: str,
     due_at: datetime,
     overdue_at: datetime | None = None,
-    contact: Contact | None = None,
-    conversation: Conversation | None = None,
+    contact: PersonRow | None = None,
+    conversation: ConversationRow | None = None,
     action_url: str,
     action_label: str,
     suggestions: tuple[Suggestion, ...] = (),
@@ -108,11 +107,11 @@ def make_item(
     )
 
 
-def first_name(contact: Contact) -> str:
+def first_name(contact: PersonRow) -> str:
     return contact.first_name or contact.name
 
 
-def person_suggestion(contact: Contact) -> Suggestion:
+def person_suggestion(contact: PersonRow) -> Suggestion:
     where = ", ".join(str(x) for x in (contact.title, contact.organization) if x)
     return Suggestion(
         text=f"{contact.name} ({where})" if where else contact.name, code="contact", contact=contact
@@ -147,13 +146,20 @@ def link(
     return url
 
 
+class Action(TypedDict):
+    """An item's button: where it leads and what it says."""
+
+    action_url: str
+    action_label: str
+
+
 def next_step(
     routes: dict[tuple[str, bool], tuple[str, ...]],
     name: str,
     *,
     contact: int,
     conversation: int | None = None,
-) -> dict[str, str]:
+) -> Action:
     """An item's action from the next-step table (`conversations.next_step`), so Today's
     button says and does what the person's page does: {"action_url", "action_label"}."""
     action = ACTIONS[name]
@@ -224,7 +230,7 @@ def group_of(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str | None:
     return Grouping.at(now, tz).of(item)
 
 
-def is_hidden(mark: AgendaMark | None, now: datetime) -> bool:
+def is_hidden(mark: AgendaMark | MarkRow | None, now: datetime) -> bool:
     if mark is None:
         return False
     if mark.action == MarkAction.DISMISS:
@@ -242,7 +248,7 @@ class Agenda:
     # Snoozed or dismissed items that would be showing, so they can be restored, and the
     # snooze or dismissal of each by its key.
     hidden: tuple[AgendaItem, ...] = ()
-    marks: dict[str, AgendaMark] = field(default_factory=dict, hash=False)
+    marks: dict[str, MarkRow] = field(default_factory=dict, hash=False)
     # Items a rule holds back to show a few at a time: how many by rule, {"keep_in_touch":
     # 12}, and what the rule knows of each (with its item's `key`, see `waiting`).
     more: dict[str, int] = field(default_factory=dict, hash=False)
@@ -278,7 +284,7 @@ class Agenda:
         def moment(value: datetime | None) -> str | None:
             return value.astimezone(tz).isoformat() if value is not None else None
 
-        def who(contact: Contact | None) -> dict[str, Any] | None:
+        def who(contact: PersonRow | None) -> dict[str, Any] | None:
             return {"id": contact.pk, "name": contact.name} if contact is not None else None
 
         return {

@@ -30,7 +30,9 @@ def ask_introduction(data: AgendaData) -> list[AgendaItem]:
         if person.introducer_noted:
             why = f"You noted that {first_name(introducer)} could introduce you."
         else:
-            known = _KNOWN_AS.get(introducer.source, "someone you have talked with and thanked")
+            known = _KNOWN_AS.get(
+                person.introducer_source, "someone you have talked with and thanked"
+            )
             why = (
                 f"{first_name(person)} works at {person.organization}, where "
                 f"{first_name(introducer)} works, and {first_name(introducer)} is {known}."

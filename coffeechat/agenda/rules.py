@@ -51,6 +51,7 @@ from coffeechat.agenda.items import (
     person_suggestion,
 )
 from coffeechat.agenda.meeting_rules import INTRODUCTIONS_AT_ONCE, after_event, ask_introduction
+from coffeechat.agenda.rows import ConversationRow, PersonRow, TouchRow
 from coffeechat.agenda.snapshot import (
     DEFAULT_CADENCE_DAYS,
     EVENT_NOTE_DAYS,
@@ -160,14 +161,14 @@ def few_prospects(data: AgendaData) -> list[AgendaItem]:
     count = len(data.prospects)
     if count >= PROSPECTS_WANTED:
         return []
-    fresh = tuple(person_suggestion(c) for c in data.prospects if not c.contacted)
+    fresh = [c for c in data.prospects if not c.contacted]
     people = "nobody" if count == 0 else f"only {count} {'person' if count == 1 else 'people'}"
     reason = (
         f"Your list has {people} still to ask. Keep at least {PROSPECTS_WANTED} in your list so a "
         "silence or a no never stalls you: friends, alumni, former colleagues, groups."
     )
     if fresh:
-        reason += " Not contacted yet: " + ", ".join(s.contact.name for s in fresh) + "."
+        reason += " Not contacted yet: " + ", ".join(c.name for c in fresh) + "."
     return [
         make_item(
             "few_prospects",
@@ -177,7 +178,7 @@ def few_prospects(data: AgendaData) -> list[AgendaItem]:
             due_at=data.today_start,
             action_url=link(data.routes, "contacts:contact_create"),
             action_label="Add a person",
-            suggestions=fresh,
+            suggestions=tuple(person_suggestion(c) for c in fresh),
         )
     ]
 
@@ -195,19 +196,30 @@ def _follow_up_rule(follow_up: FollowUp) -> tuple[str, datetime] | None:
     return FOLLOW_UP_RULES[follow_up.next_step], follow_up.next_step_at
 
 
-def _follow_up_items(data: AgendaData, rule: str) -> list[tuple[FollowUp, datetime]]:
+class _FollowUpItem(NamedTuple):
+    """A follow-up due under one rule, its person and request as the snapshot's rows."""
+
+    follow_up: FollowUp
+    due_at: datetime
+    contact: PersonRow
+    conversation: ConversationRow
+
+
+def _follow_up_items(data: AgendaData, rule: str) -> list[_FollowUpItem]:
     found = []
     for follow_up in data.follow_ups:
         step = _follow_up_rule(follow_up)
         if step is not None and step[0] == rule:
-            found.append((follow_up, step[1]))
+            contact = PersonRow.of(follow_up.contact)
+            conversation = ConversationRow.of(follow_up.conversation, contact)
+            found.append(_FollowUpItem(follow_up, step[1], contact, conversation))
     return found
 
 
 def try_another(data: AgendaData) -> list[AgendaItem]:
     items = []
-    for follow_up, due_at in _follow_up_items(data, "try_another"):
-        contact, others = follow_up.contact, follow_up.others_at_organization
+    for follow_up, due_at, contact, conversation in _follow_up_items(data, "try_another"):
+        others = [PersonRow.of(other) for other in follow_up.others_at_organization]
         organization = contact.organization
         if others:
             url = next_step(data.routes, "write_request", contact=others[0].pk)["action_url"]
@@ -220,13 +232,13 @@ def try_another(data: AgendaData) -> list[AgendaItem]:
         items.append(
             make_item(
                 "try_another",
-                f"conversation:{follow_up.conversation.pk}",
+                f"conversation:{conversation.pk}",
                 title=f"Try someone else at {organization}",
                 reason=follow_up.reason,
                 due_at=due_at,
                 overdue_at=add_business_days(follow_up.requested_at, NUDGE_AFTER, data.tz),
                 contact=contact,
-                conversation=follow_up.conversation,
+                conversation=conversation,
                 action_url=url,
                 action_label=label,
                 suggestions=tuple(person_suggestion(p) for p in others),
@@ -236,49 +248,48 @@ def try_another(data: AgendaData) -> list[AgendaItem]:
 
 
 def nudge(data: AgendaData) -> list[AgendaItem]:
-    return [
-        make_item(
-            "nudge",
-            f"conversation:{follow_up.conversation.pk}",
-            title=f"Nudge {follow_up.contact.name}",
-            reason=follow_up.reason,
-            due_at=due_at,
-            contact=follow_up.contact,
-            conversation=follow_up.conversation,
-            **next_step(
-                data.routes,
-                "write_nudge",
-                contact=follow_up.contact.pk,
-                conversation=follow_up.conversation.pk,
-            ),
+    items = []
+    for follow_up, due_at, contact, conversation in _follow_up_items(data, "nudge"):
+        action = next_step(
+            data.routes, "write_nudge", contact=contact.pk, conversation=conversation.pk
         )
-        for follow_up, due_at in _follow_up_items(data, "nudge")
-    ]
+        items.append(
+            make_item(
+                "nudge",
+                f"conversation:{conversation.pk}",
+                title=f"Nudge {contact.name}",
+                reason=follow_up.reason,
+                due_at=due_at,
+                contact=contact,
+                conversation=conversation,
+                action_url=action["action_url"],
+                action_label=action["action_label"],
+            )
+        )
+    return items
 
 
 def close_no_reply(data: AgendaData) -> list[AgendaItem]:
     return [
         make_item(
             "close_no_reply",
-            f"conversation:{follow_up.conversation.pk}",
-            title=f"Close the request to {follow_up.contact.name}",
+            f"conversation:{conversation.pk}",
+            title=f"Close the request to {contact.name}",
             reason=follow_up.reason,
             due_at=due_at,
-            contact=follow_up.contact,
-            conversation=follow_up.conversation,
-            action_url=link(
-                data.routes, "conversations:conversation_detail", follow_up.conversation.pk
-            ),
+            contact=contact,
+            conversation=conversation,
+            action_url=link(data.routes, "conversations:conversation_detail", conversation.pk),
             action_label="Close as “no reply”",
         )
-        for follow_up, due_at in _follow_up_items(data, "close_no_reply")
+        for follow_up, due_at, contact, conversation in _follow_up_items(data, "close_no_reply")
     ]
 
 
 def reach_referral(data: AgendaData) -> list[AgendaItem]:
     items, seen = [], set()
     for takeaway in data.referrals:
-        person, referrer = takeaway.referral_contact, takeaway.conversation.contact
+        person, referrer = takeaway.referral_contact, takeaway.referrer
         if person.pk in seen:
             continue
         seen.add(person.pk)
@@ -386,7 +397,11 @@ def keep_in_touch(data: AgendaData) -> list[AgendaItem]:
         chosen.append(touch)
     touch_contacts([touch.person for touch in chosen])
     # Someone deleted since the snapshot was read has no item.
-    return [_touch_item(data, touch) for touch in chosen if touch.person.contact is not None]
+    return [
+        _touch_item(data, touch, contact)
+        for touch in chosen
+        if (contact := touch.person.contact) is not None
+    ]
 
 
 def keep_in_touch_waiting(data: AgendaData) -> list[str]:
@@ -417,7 +432,9 @@ def keep_in_touch_due(data: AgendaData, *, since: datetime) -> list[_Touch]:
 def keep_in_touch_items(data: AgendaData, touches: list[_Touch]) -> list[AgendaItem]:
     """The items of `touches` (from `keep_in_touch_due`), their people read in one query."""
     touch_contacts([touch.person for touch in touches])
-    return [_touch_item(data, t) for t in touches if t.person.contact is not None]
+    return [
+        _touch_item(data, t, contact) for t in touches if (contact := t.person.contact) is not None
+    ]
 
 
 def keep_in_touch_late_from(touch: _Touch, data: AgendaData) -> datetime:
@@ -430,8 +447,7 @@ def keep_in_touch_dates(data: AgendaData) -> dict[int, datetime]:
     return {touch.person.pk: touch.due_at for touch in _touches(data)}
 
 
-def _touch_item(data: AgendaData, touch: _Touch) -> AgendaItem:
-    contact = touch.person.contact
+def _touch_item(data: AgendaData, touch: _Touch, contact: TouchRow) -> AgendaItem:
     kinds = MENTOR_TOUCH_KINDS if contact.is_mentor else TOUCH_KINDS
     code, idea = kinds[contact.touches % len(kinds)]
     return make_item(

@@ -3,10 +3,11 @@
 `AgendaData.load` reads what the rules need in a fixed number of queries, however large the
 network (and `touch_contacts` one more, for the few people to keep in touch with whom the
 agenda shows). Each query asks for the rows that can make an item and for the columns the rules
-read, and its rows become model instances without `Model.__init__` (`from_values`): for the
-thousands of rows of a large network, building full instances would cost more than everything
-else the agenda does. Any other field of those instances loads on first use. The queries are
-`Prepared`: built and compiled once, since compiling them would take longer than running them.
+read, and its rows become typed, frozen rows (`rows`: `PersonRow`, `BookingRow`, …) holding
+those columns and nothing else: for the thousands of rows of a large network, model instances
+would cost more than everything else the agenda does, and no rule or item reads the database
+again. The queries are `Prepared`: built and compiled once, since compiling them would take
+longer than running them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -43,8 +44,22 @@ from coffeechat.accounts.models import Profile
 from coffeechat.accounts.services import profile_get
 from coffeechat.agenda.items import UPCOMING_DAYS
 from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.rows import (
+    BookingRow,
+    ConversationRow,
+    HeldRow,
+    IntroductionRow,
+    MarkRow,
+    MetAtEventRow,
+    OrganizationRow,
+    PersonRow,
+    ProspectRow,
+    ReferralRow,
+    RequestRow,
+    TouchRow,
+)
 from coffeechat.agenda.timing import start_of_day, time_zone_of, week_start
-from coffeechat.contacts.models import Contact, Organization, Source, Stage
+from coffeechat.contacts.models import Contact, Source, Stage
 from coffeechat.contacts.selectors import contact_list
 from coffeechat.conversations.models import (
     ChosenQuestion,
@@ -57,7 +72,6 @@ from coffeechat.conversations.models import (
 )
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
-from coffeechat.lib.rows import from_values
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
     Direction,
@@ -92,17 +106,16 @@ CONTACT_FIELDS = ("id", "name", "first_name", "title", "organization_id")
 class AgendaData:
     """Everything the rules read, fetched at once.
 
-    `conversations`, in the order they were made: requests with a reply (with `accepted_at`,
-    the latest accepted reply), bookings still to come (with `confirmed_at`, `rebooked_at`
-    and `question_count`) and held conversations (with `thank_you_sent` and `has_takeaways`).
+    `conversations`, in the order they were made: requests with a reply (`RequestRow`),
+    bookings still to come (`BookingRow`) and held conversations (`HeldRow`).
     `keep_in_touch`: people thanked before and not in a conversation now, as
     `TouchCandidate`s; with a `horizon`, only those due before it.
-    `prospects`: up to PROSPECTS_WANTED people still to ask (with `contacted`). `marks`: the
-    snoozes and dismissals in force, by item key.
+    `prospects`: up to PROSPECTS_WANTED people still to ask. `marks`: the snoozes and
+    dismissals in force, by item key.
     `introductions`: people to ask someone to introduce, the INTRODUCTIONS_AT_ONCE to show
-    then those whose item is hidden, each with `introduce_through`, whom to ask, and
-    `introducer_noted` (see `_people_to_meet`). `met_at_events`: people met at an event in
-    the last EVENT_SHOWN_DAYS days (with `met_on` and `met_at`) not written to since.
+    then those whose item is hidden, each with whom to ask (see `_people_to_meet`).
+    `met_at_events`: people met at an event in the last EVENT_SHOWN_DAYS days not written to
+    since.
     """
 
     owner: Any
@@ -110,15 +123,15 @@ class AgendaData:
     tz: ZoneInfo
     profile: Profile
     follow_ups: tuple[FollowUp, ...]
-    conversations: tuple[Conversation, ...]
-    referrals: tuple[Takeaway, ...]
+    conversations: tuple[ConversationRow, ...]
+    referrals: tuple[ReferralRow, ...]
     keep_in_touch: tuple[TouchCandidate, ...]
-    prospects: tuple[Contact, ...]
+    prospects: tuple[ProspectRow, ...]
     requests_this_week: int
     held_this_week: int
-    marks: dict[str, AgendaMark] = field(default_factory=dict)
-    introductions: tuple[Contact, ...] = ()
-    met_at_events: tuple[Contact, ...] = ()
+    marks: dict[str, MarkRow] = field(default_factory=dict)
+    introductions: tuple[IntroductionRow, ...] = ()
+    met_at_events: tuple[MetAtEventRow, ...] = ()
     routes: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     horizon: datetime | None = None
     # What the rules work out from the snapshot, kept so that no two work it out twice.
@@ -140,13 +153,13 @@ class AgendaData:
         profile = profile or profile_get(owner=owner)
         tz = time_zone_of(profile)
         horizon = start_of_day(now, tz, days=days + 1) if shown_only else None
-        reader = _Reader(owner, Conversation.objects.db)
+        reader = _Reader(owner)
         week = next(
             iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
         )
         marks = _marks(now, reader)
         introductions, met_at_events = _people_to_meet(now, tz, marks, reader)
-        conversations = [
+        conversations: list[ConversationRow] = [
             *_replied_requests(reader),
             *_upcoming_bookings(now, reader),
             *_held_conversations(reader),
@@ -175,48 +188,60 @@ class AgendaData:
 
 
 class _Reader:
-    """Makes the instances of one snapshot from `values()` rows (see `from_values`), one for
-    each contact and each organisation however many rows name them."""
+    """Makes the rows of one snapshot from `values()` rows: one `PersonRow` for each contact
+    and one `OrganizationRow` for each organisation, however many rows name them."""
 
-    def __init__(self, owner: Owner, db: str):
-        self.owner_id = owner.pk
-        self.db = db
-        self.contacts: dict[int, Contact] = {}
-        self.organizations: dict[int, Organization] = {}
+    def __init__(self, owner: Owner):
+        self.owner_id: int = owner.pk
+        self.people: dict[int, PersonRow] = {}
+        self.organizations: dict[int, OrganizationRow] = {}
 
-    def make(self, model, values: dict[str, Any], **related: Any) -> Any:
-        values["owner_id"] = self.owner_id
-        return from_values(model, values, db=self.db, related=related)
+    def person(self, row: dict[str, Any], prefix: str = "") -> PersonRow:
+        """The person read with `contact_lookups(prefix)`, with their organisation."""
+        person = self.people.get(row[prefix + "id"])
+        if person is None:
+            person = self.people[row[prefix + "id"]] = PersonRow(*self.fields(row, prefix))
+        return person
 
-    def contact(
-        self, row: dict[str, Any], prefix: str = "", *, research_notes: bool = False, **more: Any
-    ) -> Contact:
-        """The contact read with `contact_lookups(prefix, research_notes)`, with its
-        organisation; `more` are further values for it."""
-        contact = self.contacts.get(row[prefix + "id"])
-        if contact is None:
-            values = {name: row[lookup] for name, lookup in _contact_fields(prefix)}
-            organization = self._organization(values["organization_id"], row, prefix)
-            contact = self.contacts[values["id"]] = self.make(
-                Contact, values, organization=organization
-            )
-        if research_notes:
-            more["research_notes"] = row[prefix + "research_notes"]
-            more["research_done"] = row[prefix + "research_done"]
-            if contact.organization is not None:
-                contact.organization.research_notes = row[prefix + "organization__research_notes"]
-                contact.organization.research_done = row[prefix + "organization__research_done"]
-        if more:
-            contact.__dict__.update(more)
-        return contact
+    def fields(
+        self, row: dict[str, Any], prefix: str = ""
+    ) -> tuple[int, str, str, str, OrganizationRow | None]:
+        """A `PersonRow`'s fields, in order, from a row read with `contact_lookups(prefix)`:
+        a kind of person row takes these then its own."""
+        organization = self._organization(row[prefix + "organization_id"], row, prefix)
+        return (
+            row[prefix + "id"],
+            row[prefix + "name"],
+            row[prefix + "first_name"],
+            row[prefix + "title"],
+            organization,
+        )
 
-    def _organization(self, pk: int | None, row: dict[str, Any], prefix: str):
+    def _organization(
+        self, pk: int | None, row: dict[str, Any], prefix: str
+    ) -> OrganizationRow | None:
         if pk is None:
             return None
-        if pk not in self.organizations:
+        organization = self.organizations.get(pk)
+        if organization is None:
             name = row[prefix + "organization__name"]
-            self.organizations[pk] = self.make(Organization, {"id": pk, "name": name})
-        return self.organizations[pk]
+            organization = self.organizations[pk] = OrganizationRow(pk, name)
+        return organization
+
+
+def _researched(row: dict[str, Any], prefix: str) -> bool:
+    """`Contact.researched`, from a row read with `contact_lookups(prefix, research_notes=True)`."""
+    return bool(
+        row[prefix + "research_notes"].strip()
+        or row[prefix + "research_done"]
+        or (
+            row[prefix + "organization_id"] is not None
+            and (
+                row[prefix + "organization__research_notes"].strip()
+                or row[prefix + "organization__research_done"]
+            )
+        )
+    )
 
 
 @lru_cache(maxsize=16)
@@ -259,12 +284,6 @@ def _count(queryset, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-def _conversation(reader: _Reader, row: dict[str, Any], contact: Contact, **values: Any):
-    return reader.make(
-        Conversation, {"id": row["pk"], "contact_id": contact.pk, **values}, contact=contact
-    )
-
-
 # Requests and conversations held since the start of the week.
 _WEEK = Prepared(
     lambda: (
@@ -279,10 +298,10 @@ _WEEK = Prepared(
 )
 
 
-def _marks(now: datetime, reader: _Reader) -> dict[str, AgendaMark]:
+def _marks(now: datetime, reader: _Reader) -> dict[str, MarkRow]:
     """The snoozes and dismissals in force, by item key."""
     return {
-        row["item_key"]: reader.make(AgendaMark, row)
+        row["item_key"]: MarkRow(row["item_key"], row["action"], row["until"])
         for row in _MARKS.rows(owner=reader.owner_id, now=now)
     }
 
@@ -291,7 +310,7 @@ _MARKS = Prepared(
     lambda: (
         AgendaMark.objects.filter(owner=_owner())
         .filter(Q(action=MarkAction.DISMISS) | Q(until__gt=Param("now", DateTimeField())))
-        .values("id", "item_key", "action", "until")
+        .values("item_key", "action", "until")
     )
 )
 
@@ -316,15 +335,14 @@ _REPLIED_REQUESTS = Prepared(
 )
 
 
-def _replied_requests(reader: _Reader) -> list[Conversation]:
+def _replied_requests(reader: _Reader) -> list[RequestRow]:
     """Requests they said yes to, by a reply recorded on the conversation or an accepted
     reply message."""
     return [
-        _conversation(
-            reader,
-            row,
-            reader.contact(row, "contact__"),
+        RequestRow(
+            pk=row["pk"],
             state=State.REQUESTED,
+            contact=reader.person(row, "contact__"),
             replied_at=row["replied_at"],
             scheduled_for=row["scheduled_for"],
             accepted_at=row["accepted_at"],
@@ -363,19 +381,19 @@ def _upcoming_bookings_query() -> QuerySet[Any]:
 _UPCOMING_BOOKINGS = Prepared(_upcoming_bookings_query)
 
 
-def _upcoming_bookings(now: datetime, reader: _Reader) -> list[Conversation]:
+def _upcoming_bookings(now: datetime, reader: _Reader) -> list[BookingRow]:
     """Bookings still to come, with what their confirmation and prep sheet lack."""
     return [
-        _conversation(
-            reader,
-            row,
-            reader.contact(row, "contact__", research_notes=True),
+        BookingRow(
+            pk=row["pk"],
             state=State.SCHEDULED,
+            contact=reader.person(row, "contact__"),
             scheduled_for=row["scheduled_for"],
             format=row["format"],
             confirmed_at=row["confirmed_at"],
             rebooked_at=row["rebooked_at"],
             question_count=row["question_count"],
+            researched=_researched(row, "contact__"),
         )
         for row in _UPCOMING_BOOKINGS.rows(owner=reader.owner_id, now=now)
     ]
@@ -405,14 +423,13 @@ def _held_conversations_query() -> QuerySet[Any]:
 _HELD_CONVERSATIONS = Prepared(_held_conversations_query)
 
 
-def _held_conversations(reader: _Reader) -> list[Conversation]:
+def _held_conversations(reader: _Reader) -> list[HeldRow]:
     """Held conversations, with whether the thank-you is sent and anything written down."""
     return [
-        _conversation(
-            reader,
-            row,
-            reader.contact(row, "contact__"),
+        HeldRow(
+            pk=row["pk"],
             state=State.HELD,
+            contact=reader.person(row, "contact__"),
             held_at=row["held_at"],
             thanked_at=row["thanked_at"],
             notes=row["notes"],
@@ -440,7 +457,6 @@ def _referrals_query() -> QuerySet[Any]:
             "pk",
             "created_at",
             "may_use_name",
-            "conversation_id",
             "referral_contact__owner_id",
             *contact_lookups("referral_contact__"),
             *contact_lookups("conversation__contact__"),
@@ -451,38 +467,22 @@ def _referrals_query() -> QuerySet[Any]:
 _REFERRALS = Prepared(_referrals_query)
 
 
-def _referrals(reader: _Reader) -> list[Takeaway]:
+def _referrals(reader: _Reader) -> list[ReferralRow]:
     """Referral takeaways whose person has not been asked yet (a draft does not count)."""
-    takeaways = []
-    for row in _REFERRALS.rows(owner=reader.owner_id):
+    return [
+        ReferralRow(
+            pk=row["pk"],
+            created_at=row["created_at"],
+            may_use_name=row["may_use_name"],
+            referral_contact=reader.person(row, "referral_contact__"),
+            referrer=reader.person(row, "conversation__contact__"),
+        )
+        for row in _REFERRALS.rows(owner=reader.owner_id)
         # The person is the owner's, as every takeaway's is; checked here rather than in SQL,
         # where PostgreSQL, knowing the owner, would read all their people for each takeaway
         # to find the one named.
-        if row["referral_contact__owner_id"] != reader.owner_id:
-            continue
-        referrer = reader.contact(row, "conversation__contact__")
-        conversation = reader.make(
-            Conversation,
-            {"id": row["conversation_id"], "contact_id": referrer.pk},
-            contact=referrer,
-        )
-        person = reader.contact(row, "referral_contact__")
-        takeaways.append(
-            reader.make(
-                Takeaway,
-                {
-                    "id": row["pk"],
-                    "kind": TakeawayKind.REFERRAL,
-                    "created_at": row["created_at"],
-                    "may_use_name": row["may_use_name"],
-                    "conversation_id": conversation.pk,
-                    "referral_contact_id": person.pk,
-                },
-                conversation=conversation,
-                referral_contact=person,
-            )
-        )
-    return takeaways
+        if row["referral_contact__owner_id"] == reader.owner_id
+    ]
 
 
 class DaysBefore(Func):
@@ -504,7 +504,15 @@ class DaysBefore(Func):
         moment, days, params = self._parts(compiler)
         return f"datetime({moment}, '-' || ({days}) || ' days')", params
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
         moment, days, params = self._parts(compiler)
         return f"({moment} - ({days}) * INTERVAL '1 day')", params
 
@@ -529,7 +537,7 @@ def _keep_in_touch_by_person(*, before_horizon: bool) -> QuerySet[Any]:
     busy = _conversations().filter(
         state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
     )
-    people = Contact.objects.filter(
+    people: QuerySet[Any] = Contact.objects.filter(
         owner=_owner(), pk__in=thanked.values("contact_id"), do_not_contact=False
     ).exclude(pk__in=busy.values("contact_id"))
     if before_horizon:
@@ -608,47 +616,41 @@ _TOUCH_CONTACTS = Prepared(
 )
 
 
-_UNREAD = object()
-
-
 class TouchCandidate:
     """Someone thanked before and not in a conversation now, as `_keep_in_touch` read them:
     `pk`, `priority`, `cadence_days` and `touched`, the last time they heard from the user.
-    Their `contact` (with `touches`, the keep-in-touch notes sent) is read by
-    `touch_contacts`: of the hundreds a large network has, the agenda shows a few."""
+    Their `contact` (a `TouchRow`) is read by `touch_contacts`: of the hundreds a large
+    network has, the agenda shows a few."""
 
-    __slots__ = ("_contact", "_reader", "cadence_days", "pk", "priority", "touched")
+    __slots__ = ("_contact", "_read", "_reader", "cadence_days", "pk", "priority", "touched")
 
     def __init__(self, row: dict[str, Any], reader: _Reader):
-        self._reader, self._contact = reader, _UNREAD
-        self.pk, self.priority = row["contact_id"], row["contact__priority"]
-        self.cadence_days, self.touched = row["contact__cadence_days"], row["touched"]
+        self._reader, self._read = reader, False
+        self._contact: TouchRow | None = None
+        self.pk: int = row["contact_id"]
+        self.priority: int = row["contact__priority"]
+        self.cadence_days: int | None = row["contact__cadence_days"]
+        self.touched: datetime = row["touched"]
 
     @property
-    def contact(self) -> Contact | None:
+    def contact(self) -> TouchRow | None:
         """The contact, or None if it was deleted since the snapshot was read."""
-        if self._contact is _UNREAD:
+        if not self._read:
             touch_contacts([self])
         return self._contact
 
 
 def touch_contacts(people: list[TouchCandidate]) -> None:
     """Reads the contacts of `people`, those not read yet, in one query."""
-    unread = {person.pk: person for person in people if person._contact is _UNREAD}
+    unread = {person.pk: person for person in people if not person._read}
     if not unread:
         return
     reader = next(iter(unread.values()))._reader
     for person in unread.values():
-        person._contact = None
+        person._read = True
     for row in _TOUCH_CONTACTS.rows(owner=reader.owner_id, ids=list(unread)):
-        person = unread[row["id"]]
-        person._contact = reader.contact(
-            row,
-            cadence_days=person.cadence_days,
-            priority=person.priority,
-            do_not_contact=False,
-            touches=row["touches"],
-            is_mentor=row["is_mentor"],
+        unread[row["id"]]._contact = TouchRow(
+            *reader.fields(row), touches=row["touches"], is_mentor=row["is_mentor"]
         )
 
 
@@ -678,7 +680,8 @@ def _keep_in_touch(
 # too few.
 _PROSPECTS = Prepared(
     lambda: (
-        contact_list(owner=_owner(), stage=Stage.PROSPECT)
+        # The owner is a parameter of the prepared query: the selector only filters by it.
+        contact_list(owner=cast(Owner, _owner()), stage=Stage.PROSPECT)
         .select_related(None)
         .prefetch_related(None)
         .filter(do_not_contact=False)
@@ -689,9 +692,9 @@ _PROSPECTS = Prepared(
 )
 
 
-def _prospects(reader: _Reader) -> list[Contact]:
+def _prospects(reader: _Reader) -> list[ProspectRow]:
     return [
-        reader.contact(row, do_not_contact=False, stage=Stage.PROSPECT, contacted=row["contacted"])
+        ProspectRow(*reader.fields(row), contacted=row["contacted"])
         for row in _PROSPECTS.rows(owner=reader.owner_id)
     ]
 
@@ -806,15 +809,15 @@ _MET_AT_EVENTS = Prepared(lambda: _people_to_meet_query(introductions=False))
 
 
 def _people_to_meet(
-    now: datetime, tz: ZoneInfo, marks: dict[str, AgendaMark], reader: _Reader
-) -> tuple[list[Contact], list[Contact]]:
+    now: datetime, tz: ZoneInfo, marks: dict[str, MarkRow], reader: _Reader
+) -> tuple[list[IntroductionRow], list[MetAtEventRow]]:
     """People to ask someone to introduce: the INTRODUCTIONS_AT_ONCE to show, highest
-    priority first, then those whose item is hidden, each with whom to ask
-    (`introduce_through`) and whether the user noted that person on their page
-    (`introducer_noted`); and people met at an event lately, the most recent first.
+    priority first, then those whose item is hidden, each with whom to ask; and people met
+    at an event lately, the most recent first.
 
-    Whom to ask: the person noted as able to introduce them, when they may be contacted;
-    otherwise one of the people the user knows well at the same organisation.
+    Whom to ask: the person noted as able to introduce them, when they may be contacted
+    (`introducer_noted`); otherwise one of the people the user knows well at the same
+    organisation.
     """
     today = now.astimezone(tz).date()
     hidden = [
@@ -826,37 +829,50 @@ def _people_to_meet(
     ]
     shown = _INTRODUCTIONS.rows(owner=reader.owner_id, hidden=hidden)
     listed = sorted(hidden)[:HIDDEN_LISTED]
+    # Ids no contact has fill the places left.
+    places: dict[str, Any] = {
+        f"hidden_{n}": pk for n, pk in enumerate(listed + [0] * (HIDDEN_LISTED - len(listed)))
+    }
     rest = _MET_AT_EVENTS.rows(
         owner=reader.owner_id,
-        # Ids no contact has fill the places left.
-        **{f"hidden_{n}": pk for n, pk in enumerate(listed + [0] * (HIDDEN_LISTED - len(listed)))},
         met_since=today - timedelta(days=EVENT_SHOWN_DAYS),
         met_until=today,
+        **places,
     )
-    introductions, met = [], []
+    introductions: list[IntroductionRow] = []
+    met: list[MetAtEventRow] = []
     for row in [*shown, *rest]:
-        contact = reader.contact(
-            row, do_not_contact=False, source=row["source"], priority=row["priority"]
-        )
         if row["met"]:
-            contact.__dict__.update(met_on=row["met_on"], met_at=row["met_at"])
-            met.append(contact)
+            met.append(
+                MetAtEventRow(*reader.fields(row), met_on=row["met_on"], met_at=row["met_at"])
+            )
             continue
         if not row["asks"]:
             continue  # hidden, and approached since
-        contact.introducer_noted = bool(row["noted"])
-        if contact.introducer_noted:
-            contact.introduce_through = reader.contact(row, "introducer__")
+        noted = bool(row["noted"])
+        if noted:
+            introducer, source = reader.person(row, "introducer__"), ""
         else:
             via = {name: row[f"via_{name}"] for name in _INTRODUCER_FIELDS}
-            row |= {
-                "via_id": via["pk"],
-                "via_organization_id": contact.organization_id,
-                "via_organization__name": row["organization__name"],
-            }
-            contact.introduce_through = reader.contact(
-                row, "via_", do_not_contact=False, source=via["source"]
+            introducer = reader.person(
+                {
+                    "id": via["pk"],
+                    "name": via["name"],
+                    "first_name": via["first_name"],
+                    "title": via["title"],
+                    # Someone at the same organisation.
+                    "organization_id": row["organization_id"],
+                    "organization__name": row["organization__name"],
+                }
             )
-        introductions.append(contact)
+            source = via["source"]
+        introductions.append(
+            IntroductionRow(
+                *reader.fields(row),
+                introduce_through=introducer,
+                introducer_noted=noted,
+                introducer_source=source,
+            )
+        )
     met.sort(key=lambda c: (-c.met_on.toordinal(), c.name, c.pk))
     return introductions, met

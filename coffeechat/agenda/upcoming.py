@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from coffeechat.accounts.models import Profile
 from coffeechat.agenda.items import AgendaItem, link
 from coffeechat.agenda.models import MarkAction
+from coffeechat.agenda.rows import BookingRow, PersonRow
 from coffeechat.agenda.rules import (
     KEEP_IN_TOUCH_AT_ONCE,
     RULES,
@@ -27,8 +28,7 @@ from coffeechat.agenda.rules import (
 from coffeechat.agenda.snapshot import DEFAULT_CADENCE_DAYS, AgendaData
 from coffeechat.agenda.timing import date_words, start_of_day, week_start
 from coffeechat.contacts.models import Contact
-from coffeechat.conversations.models import Format, State
-from coffeechat.conversations.scheduling import booking_in_range
+from coffeechat.conversations.models import Format
 from coffeechat.lib.owned import Owner
 
 UPCOMING_PAGE_DAYS = 90
@@ -58,7 +58,7 @@ class Entry:
     title: str
     kind: str
     url: str
-    contact: Contact | None
+    contact: PersonRow | None
     key: str
     by: bool = False
     snoozed: bool = False
@@ -127,12 +127,13 @@ def _item_entry(data: AgendaData, item: AgendaItem, since: datetime) -> Entry | 
     if mark is not None and mark.action == MarkAction.DISMISS:
         return None
     late = item.overdue_at if item.overdue_at is not None else start_of_day(item.due_at, data.tz, 1)
-    snoozed = mark is not None and mark.until is not None and mark.until > item.due_at
+    until = mark.until if mark is not None else None
+    snoozed = until is not None and until > item.due_at
     if not snoozed and late <= data.now:
         return None
-    if snoozed:
+    if until is not None and snoozed:
         # It comes back, due, when the snooze ends.
-        on, by = mark.until, False
+        on, by = until, False
     elif item.due_at >= since:
         on, by = item.due_at, False
     else:
@@ -154,9 +155,9 @@ def _item_entry(data: AgendaData, item: AgendaItem, since: datetime) -> Entry | 
 def _bookings(data: AgendaData) -> list[Entry]:
     entries = []
     for conversation in data.conversations:
-        if conversation.state != State.SCHEDULED or conversation.scheduled_for <= data.now:
+        if not isinstance(conversation, BookingRow) or conversation.scheduled_for <= data.now:
             continue
-        if not booking_in_range(conversation):
+        if not conversation.in_range():
             continue
         noun = Format.in_words(conversation.format)
         contact = conversation.contact
@@ -197,6 +198,7 @@ def upcoming(
     the agenda's fixed number of queries, and the people due a note in one more."""
     data = AgendaData.load(owner=owner, now=now, shown_only=True, profile=profile, days=days)
     today = start_of_day(now, data.tz)
+    horizon = _horizon(data)
     touches, more = _touches_by_week(data, today)
     found: dict[str, AgendaItem] = {}
     for name, rule in RULES.items():
@@ -206,7 +208,7 @@ def upcoming(
     entries = [
         entry
         for entry in _entries(data, list(found.values()), today)
-        if today <= entry.on < data.horizon
+        if today <= entry.on < horizon
     ]
     entries.sort(key=lambda e: (e.on, e.title, e.key))
     return Upcoming(
@@ -214,11 +216,21 @@ def upcoming(
     )
 
 
+def _horizon(data: AgendaData) -> datetime:
+    """The end of what a snapshot read with `shown_only` holds."""
+    if data.horizon is None:
+        raise ValueError("The snapshot has no horizon: read it with shown_only.")
+    return data.horizon
+
+
 def _touches_by_week(data: AgendaData, today: datetime) -> tuple[list[Any], dict[date, int]]:
     """The people due a note, KEEP_IN_TOUCH_AT_ONCE a week at most (the first due), and how
     many more each week holds, by its Monday: a large network has hundreds a week, and a list
     of them all would be neither read nor quick to make. Dismissed ones are left out."""
-    kept, more, shown = [], {}, {}
+    horizon = _horizon(data)
+    kept: list[Any] = []
+    more: dict[date, int] = {}
+    shown: dict[date, int] = {}
     for touch in keep_in_touch_due(data, since=today):
         mark = data.marks.get(touch.key)
         if mark is not None and mark.action == MarkAction.DISMISS:
@@ -227,7 +239,7 @@ def _touches_by_week(data: AgendaData, today: datetime) -> tuple[list[Any], dict
             on = touch.due_at
         else:
             on = keep_in_touch_late_from(touch, data) - timedelta(seconds=1)
-        if on >= data.horizon:
+        if on >= horizon:
             continue
         week = week_start(on, data.tz).date()
         if shown.get(week, 0) < KEEP_IN_TOUCH_AT_ONCE:
@@ -269,7 +281,7 @@ def person_dates(*, owner: Owner, contact: Contact, now: datetime) -> PersonDate
     data = AgendaData.load(owner=owner, now=now)
     today = start_of_day(now, data.tz)
     dates = []
-    bookings = [e for e in _bookings(data) if e.contact.pk == contact.pk]
+    bookings = [e for e in _bookings(data) if e.contact is not None and e.contact.pk == contact.pk]
     if bookings:
         call = min(bookings, key=lambda e: e.on)
         words = date_words(call.on, now=now, tz=data.tz, at=True)

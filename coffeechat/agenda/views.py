@@ -2,6 +2,7 @@
 feed."""
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -23,6 +24,7 @@ from coffeechat.accounts.services import profile_get, profile_update
 from coffeechat.agenda import feed as feeds
 from coffeechat.agenda.digest import DIGEST_LIMIT, Row, agenda_groups, agenda_row, more_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
+from coffeechat.agenda.rows import MarkRow
 from coffeechat.agenda.rules import KEEP_IN_TOUCH_AT_ONCE, Agenda, AgendaItem, agenda, group_of
 from coffeechat.agenda.services import (
     SNOOZE_MAX_DAYS,
@@ -59,8 +61,9 @@ class SnoozeForm(ItemForm):
     )
     until = DateField(required=False, error_messages={"invalid": "Enter a valid date."})
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and data.get("days") is None and data.get("until") is None:
             raise ValidationError("Choose how long to snooze it for, or a date.")
         return data
@@ -141,7 +144,7 @@ def _hidden_rows(current: Agenda, tz: ZoneInfo) -> list[dict]:
     ]
 
 
-def _mark_text(mark: AgendaMark, tz: ZoneInfo) -> str:
+def _mark_text(mark: AgendaMark | MarkRow, tz: ZoneInfo) -> str:
     if mark.action == MarkAction.DISMISS or mark.until is None:
         return "Dismissed"
     until = mark.until.astimezone(tz)
@@ -233,7 +236,7 @@ def snooze(request: OwnerRequest) -> HttpResponse:
     if item is None:
         return _not_on_agenda(request, "That item is not on your agenda any more.")
     if not form.is_valid():
-        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
         return _refused(request, current, item, problems)
     try:
         until = form.until_moment(now=now, tz=ZoneInfo(current.time_zone))
