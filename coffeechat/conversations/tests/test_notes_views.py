@@ -38,6 +38,8 @@ def test_it_shows_the_notes_page(alice_client, held):
     assert "How clear is my next step now?" in response.text
     assert 'type="radio" name="clarity"' in response.text
     assert "Add a takeaway" in response.text
+    # Saving the notes is the page's one main action; adding a takeaway is a secondary one.
+    assert '<button type="submit" class="secondary">Add takeaway</button>' in response.text
     assert "notes.css" in response.text
 
 

@@ -212,7 +212,7 @@ def test_the_panel_shows_both_clocks_history_and_actions(alice, alice_client, bo
     assert "Your time" in page and "10:00" in page
     assert "Their time" in page and "(America/New_York)" in page
     assert "Moved for a dentist" in page
-    for name in ("schedule", "ics", "held", "no_show", "cancel"):
+    for name in ("schedule", "ics", "held", "cancel"):
         assert _url(name, booked) in page, name
     assert "Yes, cancel it" in page
 
@@ -305,6 +305,15 @@ def test_it_marks_a_no_show_once_the_time_has_come(alice_client, booked):
     assert booked.state == State.NO_SHOW
     assert "Marked as a no-show" in response.text
     assert "Book another time" in response.text
+
+
+def test_the_no_show_button_waits_for_the_booked_time(alice_client, booked):
+    page = reverse("conversations:conversation_detail", args=[booked.pk])
+    assert "Mark as a no-show" not in alice_client.get(page).text
+
+    booked.scheduled_for = timezone.now() - timedelta(minutes=10)
+    booked.save()
+    assert "Mark as a no-show" in alice_client.get(page).text
 
 
 def test_a_refused_change_is_explained(alice_client, conversation):

@@ -37,6 +37,8 @@ def test_the_imports_page_lists_each_import_with_its_counts(alice_client, batch)
 def test_the_imports_page_says_when_there_are_none(alice_client):
     response = alice_client.get(reverse("portability:imports"))
     assert "No imports yet." in response.text
+    # One way in, not the same button twice.
+    assert response.text.count(reverse("portability:import") + '"') == 1
 
 
 def test_review_lists_the_people_of_the_import(alice, alice_client, batch):
