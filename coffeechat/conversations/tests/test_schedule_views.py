@@ -81,7 +81,17 @@ def test_booking_drafts_a_confirmation_and_opens_its_editor(alice_client, conver
     assert response.status_code == 302
     assert response.url == reverse("outreach:message_edit", args=[message.pk])
     page = alice_client.get(response.url)
-    assert "Booked for" in page.text and "carries the calendar invitation" in page.text
+    assert "Booked for" in page.text
+    # Without a mail server the message cannot carry the invitation: it says where it is.
+    assert "the calendar invitation (.ics) to attach is on the conversation page" in page.text
+
+
+def test_booking_says_the_confirmation_carries_the_invitation_when_it_can(
+    alice_client, conversation, settings
+):
+    settings.EMAIL_HOST, settings.DEFAULT_FROM_EMAIL = "smtp.example.org", "me@example.org"
+    response = alice_client.post(_url("schedule", conversation), _form(), follow=True)
+    assert "sent from coffeechat it carries the calendar invitation" in response.text
 
 
 def test_it_uses_my_version_of_the_confirmation(alice, alice_client, conversation):
