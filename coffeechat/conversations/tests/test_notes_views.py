@@ -208,6 +208,12 @@ def test_it_explains_a_refused_status(alice_client, alice, held):
 
 
 def test_it_deletes_a_takeaway(alice_client, gap):
+    page = alice_client.get(
+        reverse("conversations:conversation_detail", args=[gap.conversation.pk])
+    )
+    # Deleting asks first: "Delete…" opens the button that deletes.
+    assert '<details class="confirm-inline">' in page.text
+    assert '<button type="submit" class="danger small">Yes, delete it</button>' in page.text
     response = alice_client.post(reverse("conversations:takeaway_delete", args=[gap.pk]))
     assert response.status_code == 302
     assert not Takeaway.objects.exists()
