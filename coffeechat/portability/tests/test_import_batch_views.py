@@ -29,7 +29,7 @@ def test_the_imports_page_lists_each_import_with_its_counts(alice_client, batch)
     response = alice_client.get(reverse("portability:imports"))
     assert response.status_code == 200
     assert "Connections.csv" in response.text
-    assert "3 new, 0 filled in, 0 skipped." in response.text
+    assert "3 new, 0 merged, 0 skipped." in response.text
     assert f"{reverse('contacts:contact_list')}?batch={batch.pk}" in response.text
     assert reverse("portability:import_undo", args=[batch.pk]) in response.text
 
