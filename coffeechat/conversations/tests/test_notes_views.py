@@ -437,3 +437,7 @@ def test_the_thank_you_says_when_you_talked_in_words(alice_client, held):
     Conversation.objects.filter(pk=held.pk).update(held_at=timezone.now() - timedelta(hours=3))
     page = alice_client.get(_detail(held)).text
     assert "(you talked 3\xa0hours ago)" in page and "0\xa0minutes" not in page
+    # One unit reads as speech: "1 day ago", not "1 day, 1 hour ago".
+    Conversation.objects.filter(pk=held.pk).update(held_at=timezone.now() - timedelta(hours=25))
+    page = alice_client.get(_detail(held)).text
+    assert "(you talked 1\xa0day ago)" in page
