@@ -160,7 +160,7 @@ def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
     url = reverse("contacts:contact_edit", args=[contact.pk])
     assert "A mentor to me" in alice_client.get(url).text
     page = alice_client.get(contact.get_absolute_url()).text
-    assert ">mentor</span>" not in page and "give something back first" not in page
+    assert ">Mentor</span>" not in page and "give something back first" not in page
     response = alice_client.post(
         url, {"name": "Ada Lovelace", "source": "alumni", "priority": 2, "is_mentor": "on"}
     )
@@ -168,11 +168,11 @@ def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
     contact.refresh_from_db()
     assert contact.is_mentor
     page = alice_client.get(contact.get_absolute_url()).text
-    assert "mentor</span>" in page
+    assert "Mentor</span>" in page
     assert "give something back first: an article they would value" in page
     assert "?kind=keep_in_touch" in page
     listed = alice_client.get(reverse("contacts:contact_list")).text
-    assert '<span class="badge badge-ok">mentor</span>' in listed
+    assert '<span class="badge badge-ok">Mentor</span>' in listed
 
 
 def test_it_filters_the_list_to_mentors(alice, alice_client, contact):
