@@ -200,6 +200,9 @@ def test_it_asks_before_deleting_a_contact(alice_client, contact):
 def test_it_manages_organisations(alice, alice_client, contact, organization):
     response = alice_client.get(organization.get_absolute_url())
     assert "Ada Lovelace" in response.text
+    # Deleting is the quiet action, as on a person's page.
+    delete = reverse("contacts:organization_delete", args=[organization.pk])
+    assert f'<a class="button quiet" href="{delete}">' in response.text
     response = alice_client.post(
         reverse("contacts:organization_create"), {"name": "analytical engines"}
     )
