@@ -11,11 +11,14 @@ def test_it_shows_an_empty_state_to_a_new_user(alice_client):
     response = alice_client.get(reverse("contacts:contact_list"))
     assert response.status_code == 200
     assert "Your list is empty." in response.text
+    # One way to add someone, not the same button in the header and in the empty state.
+    assert response.text.count(f'href="{reverse("contacts:contact_create")}"') == 1
 
 
 def test_it_lists_and_searches_contacts(alice_client, contact):
     response = alice_client.get(reverse("contacts:contact_list"), {"q": "analytical"})
     assert "Ada Lovelace" in response.text
+    assert 'accesskey="n">' in response.text and "Add a person" in response.text
     response = alice_client.get(reverse("contacts:contact_list"), {"q": "nobody"})
     assert "Ada Lovelace" not in response.text
     assert "Nobody matches these filters." in response.text
