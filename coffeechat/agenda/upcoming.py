@@ -46,6 +46,7 @@ KINDS = {
     "thank_you": "After the call",
     "write_notes": "After the call",
     "reach_referral": "Introduction",
+    "ask_introduction": "Introduction",
 }
 
 

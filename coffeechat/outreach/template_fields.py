@@ -43,7 +43,7 @@ FIELDS: dict[str, str] = {
     "offer": "What you could do for them, as it follows “I could”, e.g. share my notes from "
     "the transit data meetup.",
     "moved_by": "Who moved the conversation, “me” or “them”.",
-    "introduce_to": "Who you would like to be introduced to, e.g. Leila Nasser at Fernleaf.",
+    "introduce_to": "Who you would like to be introduced to, e.g. the head of research at Fernleaf.",
     "introduce_why": "Why you would like to meet them, in one sentence.",
 }
 

@@ -204,6 +204,18 @@ def test_it_books_prepares_holds_and_thanks_a_conversation(live_server, page):
     expect(takeaways.get_by_role("heading", name="Skill gaps")).to_be_visible()
     expect(takeaways).to_contain_text(GAP)
 
+    # A takeaway noted by mistake is deleted, after a second step that asks first.
+    page.get_by_label("Kind", exact=True).select_option("insight")
+    page.get_by_label("Takeaway", exact=True).fill("Noted on the wrong page.")
+    page.get_by_role("button", name="Add takeaway").click()
+    mistake = takeaways.get_by_role("listitem").filter(has_text="Noted on the wrong page.")
+    expect(mistake.get_by_role("button", name="Yes, delete it")).to_be_hidden()
+    mistake.locator("summary").click()
+    mistake.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_role("status")).to_contain_text("Takeaway deleted.")
+    expect(takeaways).not_to_contain_text("Noted on the wrong page.")
+    expect(takeaways).to_contain_text(GAP)
+
     # The thank-you names the skill gap.
     page.get_by_role("link", name="Back to the conversation").click()
     thanks = page.get_by_role("region", name="Write the thank-you")

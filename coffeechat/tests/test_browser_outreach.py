@@ -58,7 +58,7 @@ def test_it_writes_a_request_fixes_a_job_ask_and_marks_it_sent(live_server, page
     expect(page.get_by_role("heading", name=f"Request to {contact.name}")).to_be_visible()
 
     findings = page.get_by_role("complementary", name="Etiquette check")
-    job_ask = findings.locator("code", has_text="job-ask")
+    job_ask = findings.locator("li", has_text="reads as asking for a job")
     expect(job_ask).to_have_count(0)
     body = page.get_by_label("Message", exact=True)
     body.fill(JOB_ASK.format(first=first))

@@ -28,6 +28,7 @@ from coffeechat.agenda.tests.test_rules import (
     talk,
     zone,
 )
+from coffeechat.agenda.upcoming import upcoming
 from coffeechat.contacts.models import Contact, Organization, Source
 from coffeechat.conversations.models import State
 from coffeechat.outreach.drafting import message_draft
@@ -193,6 +194,16 @@ def test_someone_known_well_at_their_organisation_can_introduce_them(alice, brig
     assert item.action_url == f"/outreach/compose/{sam.pk}/?kind=other"
     assert [s.text for s in item.suggestions] == ["Priya Raman at Brightwell Health"]
     assert placed(alice, at(11, 12), item.key) == "today"
+
+
+def test_upcoming_lists_the_ask_as_an_introduction(alice, brightwell):
+    person(alice, "Priya Raman", brightwell, source=Source.LINKEDIN)
+    person(alice, "Sam Okafor", brightwell, source=Source.FORMER_COLLEAGUE)
+
+    entries = upcoming(owner=alice, now=at(11, 12)).entries
+
+    [entry] = [e for e in entries if e.title == "Ask Sam Okafor to introduce you to Priya Raman"]
+    assert entry.kind == "Introduction"
 
 
 def test_talking_with_someone_and_thanking_them_makes_them_an_introducer(alice, brightwell):

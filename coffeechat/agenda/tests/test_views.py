@@ -61,6 +61,8 @@ def test_it_is_the_home_page_with_the_agenda_grouped_and_counted(alice_client, d
         assert f'href="{item.action_url.replace("&", "&amp;")}"' in html
     thanks = _item(demo, "Thank Sofia Marchetti")
     assert thanks.reason in html
+    # The snooze menu's name starts with the word it shows, for speech input.
+    assert 'aria-label="Later: snooze or dismiss “Thank Sofia Marchetti”"' in html
     assert "Start here" not in html
 
 

@@ -11,11 +11,14 @@ def test_it_shows_an_empty_state_to_a_new_user(alice_client):
     response = alice_client.get(reverse("contacts:contact_list"))
     assert response.status_code == 200
     assert "Your list is empty." in response.text
+    # One way to add someone, not the same button in the header and in the empty state.
+    assert response.text.count(f'href="{reverse("contacts:contact_create")}"') == 1
 
 
 def test_it_lists_and_searches_contacts(alice_client, contact):
     response = alice_client.get(reverse("contacts:contact_list"), {"q": "analytical"})
     assert "Ada Lovelace" in response.text
+    assert 'accesskey="n">' in response.text and "Add a person" in response.text
     response = alice_client.get(reverse("contacts:contact_list"), {"q": "nobody"})
     assert "Ada Lovelace" not in response.text
     assert "Nobody matches these filters." in response.text
@@ -160,7 +163,7 @@ def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
     url = reverse("contacts:contact_edit", args=[contact.pk])
     assert "A mentor to me" in alice_client.get(url).text
     page = alice_client.get(contact.get_absolute_url()).text
-    assert ">mentor</span>" not in page and "give something back first" not in page
+    assert ">Mentor</span>" not in page and "give something back first" not in page
     response = alice_client.post(
         url, {"name": "Ada Lovelace", "source": "alumni", "priority": 2, "is_mentor": "on"}
     )
@@ -168,11 +171,11 @@ def test_it_marks_a_mentor_and_suggests_giving_back(alice_client, contact):
     contact.refresh_from_db()
     assert contact.is_mentor
     page = alice_client.get(contact.get_absolute_url()).text
-    assert "mentor</span>" in page
+    assert "Mentor</span>" in page
     assert "give something back first: an article they would value" in page
     assert "?kind=keep_in_touch" in page
     listed = alice_client.get(reverse("contacts:contact_list")).text
-    assert '<span class="badge badge-ok">mentor</span>' in listed
+    assert '<span class="badge badge-ok">Mentor</span>' in listed
 
 
 def test_it_filters_the_list_to_mentors(alice, alice_client, contact):
@@ -200,6 +203,9 @@ def test_it_asks_before_deleting_a_contact(alice_client, contact):
 def test_it_manages_organisations(alice, alice_client, contact, organization):
     response = alice_client.get(organization.get_absolute_url())
     assert "Ada Lovelace" in response.text
+    # Deleting is the quiet action, as on a person's page.
+    delete = reverse("contacts:organization_delete", args=[organization.pk])
+    assert f'<a class="button quiet" href="{delete}">' in response.text
     response = alice_client.post(
         reverse("contacts:organization_create"), {"name": "analytical engines"}
     )

@@ -38,6 +38,8 @@ def test_it_shows_the_notes_page(alice_client, held):
     assert "How clear is my next step now?" in response.text
     assert 'type="radio" name="clarity"' in response.text
     assert "Add a takeaway" in response.text
+    # Saving the notes is the page's one main action; adding a takeaway is a secondary one.
+    assert '<button type="submit" class="secondary">Add takeaway</button>' in response.text
     assert "notes.css" in response.text
 
 
@@ -206,6 +208,12 @@ def test_it_explains_a_refused_status(alice_client, alice, held):
 
 
 def test_it_deletes_a_takeaway(alice_client, gap):
+    page = alice_client.get(
+        reverse("conversations:conversation_detail", args=[gap.conversation.pk])
+    )
+    # Deleting asks first: "Delete…" opens the button that deletes.
+    assert '<details class="confirm-inline">' in page.text
+    assert '<button type="submit" class="danger small">Yes, delete it</button>' in page.text
     response = alice_client.post(reverse("conversations:takeaway_delete", args=[gap.pk]))
     assert response.status_code == 302
     assert not Takeaway.objects.exists()
@@ -429,3 +437,7 @@ def test_the_thank_you_says_when_you_talked_in_words(alice_client, held):
     Conversation.objects.filter(pk=held.pk).update(held_at=timezone.now() - timedelta(hours=3))
     page = alice_client.get(_detail(held)).text
     assert "(you talked 3\xa0hours ago)" in page and "0\xa0minutes" not in page
+    # One unit reads as speech: "1 day ago", not "1 day, 1 hour ago".
+    Conversation.objects.filter(pk=held.pk).update(held_at=timezone.now() - timedelta(hours=25))
+    page = alice_client.get(_detail(held)).text
+    assert "(you talked 1\xa0day ago)" in page

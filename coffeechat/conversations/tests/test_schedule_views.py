@@ -81,7 +81,17 @@ def test_booking_drafts_a_confirmation_and_opens_its_editor(alice_client, conver
     assert response.status_code == 302
     assert response.url == reverse("outreach:message_edit", args=[message.pk])
     page = alice_client.get(response.url)
-    assert "Booked for" in page.text and "carries the calendar invitation" in page.text
+    assert "Booked for" in page.text
+    # Without a mail server the message cannot carry the invitation: it says where it is.
+    assert "the calendar invitation (.ics) to attach is on the conversation page" in page.text
+
+
+def test_booking_says_the_confirmation_carries_the_invitation_when_it_can(
+    alice_client, conversation, settings
+):
+    settings.EMAIL_HOST, settings.DEFAULT_FROM_EMAIL = "smtp.example.org", "me@example.org"
+    response = alice_client.post(_url("schedule", conversation), _form(), follow=True)
+    assert "sent from coffeechat it carries the calendar invitation" in response.text
 
 
 def test_it_uses_my_version_of_the_confirmation(alice, alice_client, conversation):
@@ -212,7 +222,7 @@ def test_the_panel_shows_both_clocks_history_and_actions(alice, alice_client, bo
     assert "Your time" in page and "10:00" in page
     assert "Their time" in page and "(America/New_York)" in page
     assert "Moved for a dentist" in page
-    for name in ("schedule", "ics", "held", "no_show", "cancel"):
+    for name in ("schedule", "ics", "held", "cancel"):
         assert _url(name, booked) in page, name
     assert "Yes, cancel it" in page
 
@@ -305,6 +315,15 @@ def test_it_marks_a_no_show_once_the_time_has_come(alice_client, booked):
     assert booked.state == State.NO_SHOW
     assert "Marked as a no-show" in response.text
     assert "Book another time" in response.text
+
+
+def test_the_no_show_button_waits_for_the_booked_time(alice_client, booked):
+    page = reverse("conversations:conversation_detail", args=[booked.pk])
+    assert _url("no_show", booked) not in alice_client.get(page).text
+
+    booked.scheduled_for = timezone.now() - timedelta(minutes=10)
+    booked.save()
+    assert _url("no_show", booked) in alice_client.get(page).text
 
 
 def test_a_refused_change_is_explained(alice_client, conversation):

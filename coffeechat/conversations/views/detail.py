@@ -33,6 +33,9 @@ def conversation_detail(request: OwnerRequest, conversation_pk: int) -> HttpResp
         ),
         "held_form": _held_form(conversation, zone=held_zone, now=now),
         "held_zone": held_zone.key,
+        # A no-show is refused before the booked time, so it is offered only once that has come.
+        "time_has_come": conversation.scheduled_for is not None
+        and conversation.scheduled_for <= now,
         "contact": conversation.contact,
         "messages_": message_list(owner=request.user).filter(conversation=conversation),
         "follow_up": follow_up_for(owner=request.user, conversation=conversation, now=now),

@@ -119,11 +119,11 @@ def _draft_and_edit(
     except ValidationError as error:
         flash.warning(request, f"{booked} No message was drafted: {error_text(error)}")
         return _back(conversation)
-    invitation = (
-        "; sent from coffeechat it carries the calendar invitation"
-        if message.channel == Channel.EMAIL
-        else ""
-    )
+    invitation = ""
+    if message.channel == Channel.EMAIL and delivery.smtp_configured():
+        invitation = "; sent from coffeechat it carries the calendar invitation"
+    elif message.channel == Channel.EMAIL:
+        invitation = "; the calendar invitation (.ics) to attach is on the conversation page"
     flash.success(request, f"{booked} Check this message and send it{invitation}.")
     return redirect("outreach:message_edit", message_pk=message.pk)
 

@@ -139,4 +139,5 @@ def test_the_editor_shows_the_refusal_as_one_finding(alice, alice_client, contac
     )
     assert response.status_code == 200
     assert response.text.count('<li class="finding-') == 1
-    assert "too-large" in response.text and "placeholder" not in response.text
+    assert "Keep this to 20,000 characters" in response.text
+    assert "placeholder" not in response.text

@@ -115,7 +115,10 @@ def test_it_checks_the_text_live(alice_client, draft):
         reverse("outreach:message_lint", args=[draft.pk]),
         {"subject": "Hello", "body": "Hi Ada, do you have any openings?"},
     )
-    assert "job-ask" in response.text
+    assert "reads as asking for a job" in response.text
+    # The finding is named in words, not by the linter's rule key.
+    assert ">Error</span>" in response.text
+    assert "job-ask" not in response.text
     assert "<html" not in response.text
 
 
@@ -178,6 +181,10 @@ def test_it_marks_sent_and_the_contact_becomes_requested(alice_client, contact, 
 
 
 def test_it_discards_a_draft(alice_client, draft):
+    page = alice_client.get(reverse("outreach:message_edit", args=[draft.pk])).text
+    # Discarding asks first: the button sits behind a step that says what is lost.
+    assert "<summary>Discard this draft…</summary>" in page
+    assert '<button type="submit" class="danger">Yes, discard it</button>' in page
     alice_client.post(reverse("outreach:message_delete", args=[draft.pk]))
     assert not Message.objects.exists()
 
@@ -189,6 +196,16 @@ def test_it_logs_a_reply_in_one_click(alice, alice_client, contact, draft):
     )
     assert "Logged Ada&#x27;s reply." in response.text
     assert Conversation.objects.get().state == State.DECLINED
+
+
+def test_a_logged_reply_is_not_asked_about_again(alice, alice_client, contact, draft):
+    services.message_mark_sent(owner=alice, message=draft)
+    assert "Did Ada reply?" in alice_client.get(contact.get_absolute_url()).text
+    alice_client.post(reverse("outreach:log_reply", args=[contact.pk]), {"outcome": "accepted"})
+    page = alice_client.get(contact.get_absolute_url()).text
+    assert "Did Ada reply?" not in page
+    # A later reply can still be logged, from behind a closed step.
+    assert "<summary>Another reply from Ada? Log it…</summary>" in page
 
 
 def test_it_closes_a_request_as_no_reply(alice, alice_client, draft):

@@ -41,6 +41,7 @@ def test_it_lists_builtins_fields_and_an_empty_state(alice_client):
     assert "You have no templates of your own yet." in text
     assert "{{ why_them }}" in text and "The one thing from the conversation" in text
     assert "{{ their_work }}" not in text  # a private note is not a field
+    assert '<span class="badge">Built-in</span>' in text
 
 
 def test_it_lists_own_templates_and_customised_builtins(alice_client, template, override):
@@ -49,6 +50,7 @@ def test_it_lists_own_templates_and_customised_builtins(alice_client, template, 
     assert "My note" in text and reverse("outreach:template_edit", args=[template.pk]) in text
     assert reverse("outreach:template_delete", args=[template.pk]) in text
     assert "Restore the original" in text
+    assert ">Customised</span>" in text
     assert reverse("outreach:template_customise", args=["nudge_email"]) not in text
     assert reverse("outreach:template_customise", args=["request_email"]) in text
 

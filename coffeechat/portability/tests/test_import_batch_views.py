@@ -29,7 +29,7 @@ def test_the_imports_page_lists_each_import_with_its_counts(alice_client, batch)
     response = alice_client.get(reverse("portability:imports"))
     assert response.status_code == 200
     assert "Connections.csv" in response.text
-    assert "3 new, 0 filled in, 0 skipped." in response.text
+    assert "3 new, 0 merged, 0 skipped." in response.text
     assert f"{reverse('contacts:contact_list')}?batch={batch.pk}" in response.text
     assert reverse("portability:import_undo", args=[batch.pk]) in response.text
 
@@ -37,6 +37,8 @@ def test_the_imports_page_lists_each_import_with_its_counts(alice_client, batch)
 def test_the_imports_page_says_when_there_are_none(alice_client):
     response = alice_client.get(reverse("portability:imports"))
     assert "No imports yet." in response.text
+    # One way in, not the same button twice.
+    assert response.text.count(reverse("portability:import") + '"') == 1
 
 
 def test_review_lists_the_people_of_the_import(alice, alice_client, batch):
