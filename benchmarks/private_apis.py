@@ -1,22 +1,16 @@
-"""What the agenda's two speed tricks on Django's internals are worth, measured in one run.
+"""What the agenda's one speed trick on Django's internals is worth, measured in one run.
 
     .venv/bin/python benchmarks/private_apis.py [--runs 30] [--databases sqlite,postgresql]
 
-The agenda reads its snapshot with two helpers that go beneath Django's public API:
+`lib/prepared.Prepared` builds and compiles each of the agenda's queries once per process and
+binds new values to the same SQL, reading Django's compiler and converters to do so; without it
+every run builds the querysets and compiles them again. On the 10,000-contact network of
+`agenda.py` (after analysis), it times `agenda().as_json()` as built and with every query
+compiled on each run; the two take turns run by run, so a change in the machine's load falls on
+both alike. It prints the median of each and its ratio to the agenda as built.
 
-- `lib/rows.from_values` makes model instances from plain rows without running
-  `Model.__init__`; the public way is `Model.from_db` (documented under "customizing model
-  loading"), setting the related objects read along through their descriptors. The snapshot
-  itself no longer makes model instances (its rows are typed dataclasses, `agenda/rows.py`):
-  only the follow-ups the agenda reads (`outreach/followup.py`) still use `from_values`, so
-  that is all "public from_db" replaces;
-- `lib/prepared.Prepared` builds and compiles each query once per process and binds new values
-  to the same SQL; without it every run builds the querysets and compiles them again.
-
-On the 10,000-contact network of `agenda.py` (after analysis), it times `agenda().as_json()`
-as built, with the public `from_db` in place of `from_values`, with every query compiled on each
-run, and with both; the variants take turns run by run, so a change in the machine's load
-falls on all of them alike. It prints the median of each and its ratio to the agenda as built.
+(A second trick, making model instances without `Model.__init__`, was measured the same way and
+paid less than 5%; `lib/rows.py` now uses Django's public `Model.from_db`.)
 """
 
 from __future__ import annotations
@@ -28,38 +22,11 @@ import sys
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
-from typing import Any
 
 import agenda as agenda_bench
 import side_by_side
 
-VARIANTS = ("as built", "public from_db", "compiled each run", "both public")
-
-
-def from_db(model: Any, values: dict[str, Any], *, db: str, related: Any = None) -> Any:
-    """What `lib.rows.from_values` does, through the public API."""
-    # from_db takes the values in the order of the model's fields.
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    attnames = set(names)
-    instance = model.from_db(db, names, [values[name] for name in names])
-    for name, value in values.items():
-        if name not in attnames:
-            setattr(instance, name, value)
-    for name, obj in (related or {}).items():
-        setattr(instance, name, obj)
-    return instance
-
-
-@contextmanager
-def public_rows():
-    from coffeechat.outreach import followup
-
-    saved = followup.from_values
-    followup.from_values = from_db
-    try:
-        yield
-    finally:
-        followup.from_values = saved
+VARIANTS = ("as built", "compiled each run")
 
 
 @contextmanager
@@ -81,9 +48,7 @@ def compiled_each_run():
 
 def variant(name: str) -> ExitStack:
     stack = ExitStack()
-    if name in ("public from_db", "both public"):
-        stack.enter_context(public_rows())
-    if name in ("compiled each run", "both public"):
+    if name == "compiled each run":
         stack.enter_context(compiled_each_run())
     return stack
 
@@ -133,7 +98,6 @@ def run(runs: int) -> None:
         owner.delete()
     base = statistics.median(times["as built"])
     print(f"database: {connection.vendor}; 10,000 contacts; {runs} runs of each, in turn")
-    print("  (public from_db: the follow-ups' rows only; the snapshot's are dataclasses)")
     figures: dict[str, float | int] = {}
     for name in VARIANTS:
         median = statistics.median(times[name])

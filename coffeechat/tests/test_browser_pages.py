@@ -154,60 +154,42 @@ def test_every_page_fits_a_phone_and_passes_axe_in_both_themes_and_widths(live_s
     # The error pages are pages too.
     pages += ["/no-such-page/", reverse("agenda:snooze")]
 
-    context = browser.new_context(viewport=PHONE)
-    # axe-core, as pinned by axe-playwright-python, loaded into every page as it opens.
-    context.add_init_script(path=str(AXE_FILE_PATH))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
-    overflowing, failing = {}, {}
-    for url in pages:
-        page.emulate_media(color_scheme="light")
-        page.goto(live_server.url + url)
-        if (extra := _overflow(page)) > 0:
-            overflowing[url] = extra
-        if found := _violations(page):
-            failing[f"{url} (light)"] = found
-        page.emulate_media(color_scheme="dark")
-        if found := _violations(page, COLOUR_RULES):
-            failing[f"{url} (dark)"] = found
-    # The navigation behind the menu button, opened, in both themes.
-    page.goto(live_server.url + "/")
-    page.get_by_text("Menu", exact=True).click()
-    page.emulate_media(color_scheme="light")
-    if found := _violations(page):
-        failing["/ with the menu open (light)"] = found
-    page.emulate_media(color_scheme="dark")
-    if found := _violations(page, COLOUR_RULES):
-        failing["/ with the menu open (dark)"] = found
-    # An item's snooze menu on Today, opened.
-    page.goto(live_server.url + "/")
-    page.locator("details.agenda-menu summary").first.click()
-    if (extra := _overflow(page)) > 0:
-        overflowing["/ with a snooze menu open"] = extra
-    page.emulate_media(color_scheme="light")
-    if found := _violations(page):
-        failing["/ with a snooze menu open (light)"] = found
-    page.emulate_media(color_scheme="dark")
-    if found := _violations(page, COLOUR_RULES):
-        failing["/ with a snooze menu open (dark)"] = found
-    context.close()
+    overflowing: dict[str, float] = {}
+    failing: dict[str, list[str]] = {}
 
-    # The same pages on a wide screen, where the layout (and the navigation) differ.
-    context = browser.new_context(viewport=WIDE)
-    context.add_init_script(path=str(AXE_FILE_PATH))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
-    for url in pages:
+    def both_themes(page, where: str) -> None:
         page.emulate_media(color_scheme="light")
-        page.goto(live_server.url + url)
         if found := _violations(page):
-            failing[f"{url} (light, 1280 px)"] = found
+            failing[f"{where} (light)"] = found
         page.emulate_media(color_scheme="dark")
         if found := _violations(page, COLOUR_RULES):
-            failing[f"{url} (dark, 1280 px)"] = found
-    context.close()
+            failing[f"{where} (dark)"] = found
+
+    for viewport, width in ((PHONE, ""), (WIDE, ", 1280 px")):
+        context = browser.new_context(viewport=viewport)
+        # axe-core, as pinned by axe-playwright-python, loaded into every page as it opens.
+        context.add_init_script(path=str(AXE_FILE_PATH))
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/accounts/login/{login_link_create(owner=owner)}/")
+        for url in pages:
+            page.emulate_media(color_scheme="light")
+            page.goto(live_server.url + url)
+            if viewport is PHONE and (extra := _overflow(page)) > 0:
+                overflowing[url] = extra
+            both_themes(page, url + width)
+        if viewport is PHONE:
+            # The navigation behind the menu button, opened.
+            page.goto(live_server.url + "/")
+            page.get_by_text("Menu", exact=True).click()
+            both_themes(page, "/ with the menu open")
+            # An item's snooze menu on Today, opened.
+            page.goto(live_server.url + "/")
+            page.locator("details.agenda-menu summary").first.click()
+            if (extra := _overflow(page)) > 0:
+                overflowing["/ with a snooze menu open"] = extra
+            both_themes(page, "/ with a snooze menu open")
+        context.close()
 
     assert not overflowing, f"wider than 390 px (by px): {overflowing}"
     assert not failing, "\n".join(f"{where}: {found}" for where, found in failing.items())
