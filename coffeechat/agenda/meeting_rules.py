@@ -81,7 +81,7 @@ def after_event(data: AgendaData) -> list[AgendaItem]:
                 reason=(
                     f"You met {first_name(person)}{where} "
                     f"{day_text(met, now=data.now, tz=data.tz)}. Send a short note "
-                    f"{_by_day(by, data)}, while you are both fresh in each other's mind: "
+                    f"{_by_day(by, data)}, while you are both fresh in each other’s mind: "
                     "thank them for the conversation and ask for a little of their time."
                 ),
                 due_at=end - timedelta(seconds=1),

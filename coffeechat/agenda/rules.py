@@ -469,13 +469,16 @@ def _touch_item(data: AgendaData, touch: _Touch, contact: TouchRow) -> AgendaIte
 
 def weekly_goal(data: AgendaData) -> list[AgendaItem]:
     progress = [
-        (data.requests_this_week, data.profile.weekly_goal_requests, "requests"),
-        (data.held_this_week, data.profile.weekly_goal_conversations, "conversations"),
+        (data.requests_this_week, data.profile.weekly_goal_requests, "request"),
+        (data.held_this_week, data.profile.weekly_goal_conversations, "conversation"),
     ]
     progress = [(done, goal, what) for done, goal, what in progress if goal]
     if all(done >= goal for done, goal, _ in progress):
         return []
-    summary = ", ".join(f"{done} of {goal} {what}" for done, goal, what in progress)
+    # "1 of 3 requests", "0 of 1 conversation": the noun agrees with the goal.
+    summary = ", ".join(
+        f"{done} of {goal} {what}{'' if goal == 1 else 's'}" for done, goal, what in progress
+    )
     next_week = midnight(week_start(data.now, data.tz).date() + timedelta(days=7), data.tz)
     return [
         make_item(

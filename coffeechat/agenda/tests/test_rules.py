@@ -833,7 +833,7 @@ def test_the_week_starts_on_monday_in_the_users_zone(alice):
 
     item = only(alice, at(11, 12), "weekly_goal")
 
-    assert item.title == "This week: 1 of 3 requests, 0 of 1 conversations"
+    assert item.title == "This week: 1 of 3 requests, 0 of 1 conversation"
     assert item.key == "weekly_goal:week:2025-W24"
     assert item.due_at == at(15, 23, 59, 59, tz=BERLIN)
     assert item.action_url == "/contacts/"
@@ -846,7 +846,7 @@ def test_the_weekly_goal_goes_once_met(alice):
     for n in range(2):
         talk(person(alice, f"Person {n}"), requested_at=at(9, 10 + n))
     assert only(alice, at(11), "weekly_goal").title == (
-        "This week: 2 of 2 requests, 0 of 1 conversations"
+        "This week: 2 of 2 requests, 0 of 1 conversation"
     )
     talk(person(alice, "Held Person"), State.HELD, held_at=at(10, 15))
     assert rule_items(alice, at(11), "weekly_goal") == {}
