@@ -462,8 +462,9 @@ def plans(sql: list[str]) -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        # Planning and execution time of each query, and whether the plan was compiled to
-        # machine code (a "JIT:" section), which costs more than these queries run for.
+        # Planning and execution time of each query, and whether its plan was compiled to
+        # machine code (a "JIT:" section): compiling takes milliseconds, longer than most of
+        # these queries run.
         planning = execution = 0.0
         compiled = 0
         with connection.cursor() as cursor:
