@@ -171,7 +171,10 @@ def _database_from_url(url: str) -> dict[str, Any]:
     """COFFEECHAT_DATABASE_URL as Django's database settings. The URL itself is not kept as
     a setting: it carries the password, and Django's debug page lists every setting."""
     try:
-        database = dj_database_url.parse(url, conn_max_age=60)
+        # Each of waitress's threads keeps its connection (and so the statements prepared on
+        # it) for ten minutes; a connection the server dropped meanwhile is checked for and
+        # replaced at the start of a request instead of failing it.
+        database = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     except ValueError:
         database = {"ENGINE": ""}
     if "://" not in url:
@@ -188,7 +191,18 @@ def _database_from_url(url: str) -> dict[str, Any]:
         )
     if not database.get("NAME"):
         raise ImproperlyConfigured("COFFEECHAT_DATABASE_URL names no database.")
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["OPTIONS"] = {**database.get("OPTIONS", {}), **POSTGRES_OPTIONS}
     return dict(database)
+
+
+# Values travel apart from the SQL (server-side binding), and psycopg prepares a statement the
+# second time a connection runs it: PostgreSQL then parses and plans each of the agenda's
+# queries once per connection, not on every request; for a small network planning cost it
+# more than running them. Prepared statements live as long as the connection (CONN_MAX_AGE
+# above); a connection pooler in front of PostgreSQL must run in session mode, or keep
+# prepared statements (PgBouncer's max_prepared_statements).
+POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": 1}
 
 
 SUPPORTED_DATABASES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}

@@ -60,3 +60,22 @@ def test_it_lets_many_threads_read_then_write_without_lock_errors():
         thread.join()
     assert errors == []
     assert Contact.objects.filter(owner=owner).count() == 8 * 15
+
+
+def test_postgresql_connections_last_and_prepare_the_queries_they_run_again():
+    from coffeechat.settings import _database_from_url
+
+    database = _database_from_url("postgresql://ada@127.0.0.1:5432/coffeechat")
+    assert database["OPTIONS"]["server_side_binding"] is True
+    assert database["OPTIONS"]["prepare_threshold"] == 1
+    # Prepared statements are per connection: without persistent connections they would be
+    # thrown away at the end of each request.
+    assert database["CONN_MAX_AGE"] >= 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sqlite_urls_get_no_postgresql_options():
+    from coffeechat.settings import _database_from_url
+
+    database = _database_from_url("sqlite:///coffeechat.sqlite3")
+    assert "server_side_binding" not in database.get("OPTIONS", {})

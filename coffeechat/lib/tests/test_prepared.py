@@ -1,3 +1,5 @@
+import itertools
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -189,3 +191,24 @@ def test_a_list_of_moments_is_stored_as_each_one_would_be(alice, talks):
     rows = query.rows(moments=[talks[0].requested_at, talks[2].requested_at, NOW])
 
     assert sorted(row["pk"] for row in rows) == sorted([talks[0].pk, talks[2].pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_postgresql_prepares_a_query_that_a_connection_runs_again(alice, talks):
+    # The settings make psycopg send the values apart from the SQL and prepare a statement on
+    # the server the second time a connection runs it; later runs are not parsed again, nor
+    # planned once PostgreSQL keeps a generic plan (from the sixth run of the statement).
+    waiting = Prepared(requested_before)
+    numbers = itertools.count(1)
+    on_the_server = re.sub("%s", lambda _: f"${next(numbers)}", waiting.sql())
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall()]
+
+    assert len(waiting.rows(owner=alice.pk, before=NOW)) == 3
+    assert on_the_server not in prepared()
+    for _ in range(2):
+        assert len(waiting.rows(owner=alice.pk, before=NOW)) == 3
+    assert on_the_server in prepared()
