@@ -32,14 +32,6 @@ def smtp_configured() -> bool:
     return bool(settings.EMAIL_HOST) and settings.DEFAULT_FROM_EMAIL != PLACEHOLDER_FROM
 
 
-def smtp_description() -> str:
-    """Where mail goes, for the settings shown to the user; never the password."""
-    if not smtp_configured():
-        return "not configured"
-    user = f" as {settings.EMAIL_HOST_USER}" if settings.EMAIL_HOST_USER else ""
-    return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}{user}"
-
-
 def organizer(*, owner: Owner) -> tuple[str, str]:
     """The user as mail and invitations name them: (name, e-mail address), either may be "".
 

@@ -157,6 +157,7 @@ def test_it_does_not_offer_sending_without_smtp(alice_client, draft, settings):
     page = alice_client.get(reverse("outreach:message_edit", args=[draft.pk]))
     assert "Send by e-mail" not in page.text
     assert "Sending from coffeechat is not set up" in page.text
+    assert "COFFEECHAT_SMTP_HOST" in page.text and "not configured" not in page.text
     response = alice_client.post(reverse("outreach:message_send", args=[draft.pk]), follow=True)
     assert "Not sent:" in response.text and "The draft is kept." in response.text
     draft.refresh_from_db()

@@ -108,7 +108,6 @@ def _editor_context(request: OwnerRequest, message: Message, findings) -> dict:
         "can_send": message.channel == Channel.EMAIL
         and bool(message.contact.email)
         and delivery.smtp_configured(),
-        "smtp": delivery.smtp_description(),
         "linkedin_limit": 300 if message.channel == Channel.LINKEDIN else None,
         "cautions": draft_cautions(owner=request.user, contact=message.contact, kind=message.kind),
     }
