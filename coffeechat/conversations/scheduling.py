@@ -115,28 +115,25 @@ def _validated(
     if format not in Format.values:
         errors["format"] = "Choose phone call, video call, coffee, lunch or in person."
     try:
-        place = _folded(place)
+        place = _folded(place, limit=PLACE_CHARS, label="The place or link")
     except ValidationError as error:
         errors["place"] = " ".join(error.messages)
-    else:
-        if len(place) > PLACE_CHARS:
-            errors["place"] = f"The place or link can be at most {PLACE_CHARS} characters."
     try:
-        reason = _folded(reason)
+        reason = _folded(reason, limit=REASON_CHARS, label="The reason")
     except ValidationError as error:
         errors["reason"] = " ".join(error.messages)
-    else:
-        if len(reason) > REASON_CHARS:
-            errors["reason"] = f"The reason can be at most {REASON_CHARS} characters."
     if errors:
         raise ValidationError(errors)
     return place, reason
 
 
-def _folded(value: str) -> str:
+def _folded(value: str, *, limit: int, label: str) -> str:
     """A place or reason on one line: an address pasted over several lines is folded into one
-    (spaces collapsed); control characters are refused."""
-    return tidy_line(" ".join((value or "").split()))
+    (spaces collapsed); control characters and more than `limit` characters are refused."""
+    folded = tidy_line(" ".join((value or "").split()))
+    if len(folded) > limit:
+        raise ValidationError(f"{label} can be at most {limit} characters.")
+    return folded
 
 
 def event_uid(conversation: Conversation) -> str:
@@ -307,11 +304,9 @@ def conversation_cancel(
     """
     check_owner(owner, conversation)
     try:
-        reason = _folded(reason)
+        reason = _folded(reason, limit=REASON_CHARS, label="The reason")
     except ValidationError as error:
         raise ValidationError({"reason": error}) from None
-    if len(reason) > REASON_CHARS:
-        raise ValidationError({"reason": f"The reason can be at most {REASON_CHARS} characters."})
     conversation_transition(
         owner=owner, conversation=conversation, to=State.CANCELLED, at=now or timezone.now()
     )
