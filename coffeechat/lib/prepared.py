@@ -73,13 +73,19 @@ class ParamList(Param):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         # One parameter, however long the list: the SQL stays the same from run to run.
-        return "(SELECT value FROM json_each(%s))", [_Slot(self.name, self.output_field, many=True)]
+        return "(SELECT value FROM json_each(%s))", [self.slot()]
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
-        kind = self.output_field.db_type(connection)
-        return f"(SELECT unnest(%s::{kind}[]))", [_Slot(self.name, self.output_field, many=True)]
+        return f"(SELECT unnest({self.array(connection)}))", [self.slot()]
+
+    def slot(self) -> _Slot:
+        return _Slot(self.name, self.output_field, many=True)
+
+    def array(self, connection: BaseDatabaseWrapper) -> str:
+        """The placeholder of the values as one PostgreSQL array of the field's type."""
+        return f"%s::{self.output_field.db_type(connection)}[]"
 
 
 class InList(Expression):
@@ -102,9 +108,6 @@ class InList(Expression):
     def set_source_expressions(self, expressions: Sequence[Any]) -> None:
         (self.expression,) = expressions
 
-    def _slot(self) -> _Slot:
-        return _Slot(self.values.name, self.values.output_field, many=True)
-
     def as_sql(  # type: ignore[override]
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
@@ -114,14 +117,14 @@ class InList(Expression):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.expression)
-        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, self._slot()]
+        values_sql, values_params = self.values.as_sqlite(compiler, connection)
+        return f"{sql} IN {values_sql}", [*params, *values_params]
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.expression)
-        kind = self.values.output_field.db_type(connection)
-        return f"{sql} = ANY(%s::{kind}[])", [*params, self._slot()]
+        return f"{sql} = ANY({self.values.array(connection)})", [*params, self.values.slot()]
 
 
 @dataclass(frozen=True)
