@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
 from coffeechat.contacts.services import parse_tags
+from coffeechat.lib.bulk import insert_rows
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.validation import remove_control
 from coffeechat.portability.models import ImportBatch, ImportedContact
@@ -33,8 +34,6 @@ NAMES_SHOWN = 10
 
 def record(owner: Owner, planned, *, kind: str, filename: str) -> ImportBatch:
     """Writes the batch of a plan just written, and its links, in the caller's transaction."""
-    from coffeechat.portability.merging import _rows_per_statement
-
     summary = planned.summary
     batch = ImportBatch.objects.create(
         owner=owner,
@@ -45,22 +44,20 @@ def record(owner: Owner, planned, *, kind: str, filename: str) -> ImportBatch:
         skipped_count=summary.skipped + len(summary.unnamed),
         organization_ids=planned.created_organizations,
     )
-    rows = planned.links(batch.pk, getattr(planned, "tag_ids", {}))
     filled = ImportedContact._meta.get_field("filled")
     empty = filled.get_db_prep_save({}, connection)
-    quote = connection.ops.quote_name
-    table = quote(ImportedContact._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("batch_id", "contact_id", "created", "filled"))
-    per_statement = _rows_per_statement(4)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params: list[Any] = []
-            for batch_id, contact_id, created, values in chunk:
-                prepared = filled.get_db_prep_save(values, connection) if values else empty
-                params += [batch_id, contact_id, created, prepared]
-            values_sql = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values_sql}", params)
+    insert_rows(
+        ImportedContact,
+        ["batch_id", "contact_id", "created", "filled"],
+        [
+            (batch_id, contact_id, created, filled.get_db_prep_save(values, connection))
+            if values
+            else (batch_id, contact_id, created, empty)
+            for batch_id, contact_id, created, values in planned.links(
+                batch.pk, getattr(planned, "tag_ids", {})
+            )
+        ],
+    )
     return batch
 
 

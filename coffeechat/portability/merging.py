@@ -5,7 +5,6 @@
 
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
 from coffeechat.contacts.services import normalize_email
+from coffeechat.lib.bulk import insert_rows
 from coffeechat.lib.owned import Owner
 from coffeechat.lib.text import normalize_name
 from coffeechat.lib.validation import (
@@ -375,11 +375,10 @@ def _insert_contacts(
     organizations: dict[str, int],
     report: Callable[[int], None],
 ) -> None:
-    """INSERT … RETURNING id, many rows a statement, and the new ids set on `people`.
+    """The new people written in bulk (`lib.bulk.insert_rows`), their ids set on `people`.
 
-    bulk_create() prepares every field of every object through the ORM, which for tens of
-    thousands of rows costs several times the database's own work. Here the values that vary
-    are adapted once per row and every other column takes its prepared default.
+    Only the values that vary are adapted, once a row; every other column takes its default,
+    prepared once.
     """
     if not people:
         return
@@ -397,46 +396,27 @@ def _insert_contacts(
     )
     emails_field = Contact._meta.get_field("other_emails")
     adapt_date = connection.ops.adapt_datefield_value
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
-    returning = connection.features.can_return_rows_from_bulk_insert
-    per_statement = _rows_per_statement(len(fields)) if returning else 1
-    for start in range(0, len(people), per_statement):
-        batch = people[start : start + per_statement]
-        params: list[Any] = []
-        for p in batch:
-            row = defaults.copy()
-            row[i_name], row[i_first], row[i_last] = p.name, p.first_name, p.last_name
-            row[i_email], row[i_phone], row[i_url] = p.email, p.phone, p.linkedin_url
-            if p.other_emails:
-                row[i_others] = emails_field.get_db_prep_save(p.other_emails, connection)
-            row[i_organization] = organizations.get(_key(p.organization))
-            row[i_title], row[i_notes] = p.title, p.research_notes
-            row[i_connected] = adapt_date(p.connected_on)
-            row[i_source] = p.source
-            params += row
-        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))
-        sql = f"INSERT INTO {quote(Contact._meta.db_table)} ({columns}) VALUES {values}"
-        with connection.cursor() as cursor:
-            if returning:
-                cursor.execute(
-                    f"{sql} RETURNING {quote(cast(str, Contact._meta.pk.column))}", params
-                )
-                # Both SQLite and PostgreSQL return the rows in the order of VALUES, as
-                # bulk_create() relies on too.
-                for person, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                    person.pk = pk
-            else:  # SQLite before 3.35: one row a statement
-                cursor.execute(sql, params)
-                batch[0].pk = cursor.lastrowid
-        report(start + len(batch))
-
-
-def _rows_per_statement(columns: int) -> int:
-    limit = 65535  # PostgreSQL's limit on the parameters of one statement
-    if connection.vendor == "sqlite":
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return max(1, min(BATCH_SIZE, limit // columns))
+    rows = []
+    for p in people:
+        row = defaults.copy()
+        row[i_name], row[i_first], row[i_last] = p.name, p.first_name, p.last_name
+        row[i_email], row[i_phone], row[i_url] = p.email, p.phone, p.linkedin_url
+        if p.other_emails:
+            row[i_others] = emails_field.get_db_prep_save(p.other_emails, connection)
+        row[i_organization] = organizations.get(_key(p.organization))
+        row[i_title], row[i_notes] = p.title, p.research_notes
+        row[i_connected] = adapt_date(p.connected_on)
+        row[i_source] = p.source
+        rows.append(row)
+    ids = insert_rows(
+        Contact,
+        [cast(str, f.column) for f in fields],
+        rows,
+        returning_ids=True,
+        progress=report,
+    )
+    for person, pk in zip(people, ids, strict=True):
+        person.pk = pk
 
 
 # What LinkedIn writes, once normalised: checked without the general URL validator's cost.
