@@ -212,3 +212,43 @@ def test_postgresql_prepares_a_query_that_a_connection_runs_again(alice, talks):
     for _ in range(2):
         assert len(waiting.rows(owner=alice.pk, before=NOW)) == 3
     assert on_the_server in prepared()
+
+
+def _named(name, owner):
+    return (
+        Conversation.objects.filter(owner=owner, contact__name=name, state=State.REQUESTED)
+        .order_by("requested_at")
+        .values("pk", "requested_at")
+    )
+
+
+@pytest.mark.parametrize("name", ["Ada Lovelace", "50% O'Brien; DROP TABLE x; --", "%s %% $1"])
+def test_fixed_values_are_written_into_the_sql_on_postgresql(alice, talks, contact, name):
+    # On PostgreSQL the values that never change (a state, a name given when the query was
+    # built) are quoted into the SQL, so that a plan made once for every run knows them; the
+    # Params stay placeholders. Whatever such a value holds, the rows are those of values().
+    contact.name = name
+    contact.save()
+    query = Prepared(lambda: _named(name, Param("owner", IntegerField())))
+    sql = query.sql()
+    expected = list(_named(name, alice))
+
+    assert query.rows(owner=alice.pk) == expected
+    assert len(expected) == 3
+    if connection.vendor == "postgresql":
+        assert "'requested'" in sql
+        assert re.findall("%[%s]", sql).count("%s") == 1
+
+
+def test_moments_are_read_as_django_reads_them(alice, talks):
+    # On PostgreSQL psycopg's own parser reads the moments, not Django's: the same aware
+    # datetimes, in UTC.
+    query = Prepared(requested_before)
+    rows = query.rows(owner=alice.pk, before=NOW)
+    expected = list(Conversation.objects.filter(owner=alice).order_by("requested_at"))
+
+    assert [row["requested_at"] for row in rows] == [talk.requested_at for talk in expected]
+    assert all(row["requested_at"].utcoffset() == timedelta(0) for row in rows)
+    assert [row["requested_at"].isoformat() for row in rows] == [
+        talk.requested_at.isoformat() for talk in expected
+    ]
