@@ -445,44 +445,55 @@ def _referrals_query() -> QuerySet[Any]:
         state=State.PLANNED
     )
     return (
-        Takeaway.objects.filter(
-            owner=_owner(),
-            kind=TakeawayKind.REFERRAL,
-            referral_contact__do_not_contact=False,
-        )
+        Takeaway.objects.filter(owner=_owner(), kind=TakeawayKind.REFERRAL)
         .exclude(status=TakeawayStatus.DROPPED)
         .exclude(Exists(asked))
         .order_by("created_at", "pk")
         .values(
-            "pk",
-            "created_at",
-            "may_use_name",
-            "referral_contact__owner_id",
-            *contact_lookups("referral_contact__"),
-            *contact_lookups("conversation__contact__"),
+            "pk", "created_at", "may_use_name", "referral_contact_id", "conversation__contact_id"
         )
     )
 
 
 _REFERRALS = Prepared(_referrals_query)
 
+# The people of the referrals waiting: each takeaway names two.
+_REFERRAL_PEOPLE = Prepared(
+    lambda: (
+        Contact.objects.filter(InList(F("pk"), ParamList("ids", BigIntegerField())), owner=_owner())
+        .order_by()
+        .values("do_not_contact", *contact_lookups())
+    )
+)
+
 
 def _referrals(reader: _Reader) -> list[ReferralRow]:
-    """Referral takeaways whose person has not been asked yet (a draft does not count)."""
-    return [
-        ReferralRow(
-            pk=row["pk"],
-            created_at=row["created_at"],
-            may_use_name=row["may_use_name"],
-            referral_contact=reader.person(row, "referral_contact__"),
-            referrer=reader.person(row, "conversation__contact__"),
+    """Referral takeaways whose person has not been asked yet (a draft does not count).
+
+    The takeaways are read first and their people after, by id: in one query, PostgreSQL
+    looked up both people of every referral ever noted before setting aside those asked."""
+    takeaways = _REFERRALS.rows(owner=reader.owner_id)
+    ids = {row["referral_contact_id"] for row in takeaways}
+    ids.update(row["conversation__contact_id"] for row in takeaways)
+    # Only the owner's people are read: every takeaway's are theirs. Read even when there
+    # are none, so that the agenda makes as many queries whatever the network holds.
+    people = {row["id"]: row for row in _REFERRAL_PEOPLE.rows(owner=reader.owner_id, ids=list(ids))}
+    referrals = []
+    for row in takeaways:
+        person = people.get(row["referral_contact_id"])
+        referrer = people.get(row["conversation__contact_id"])
+        if person is None or referrer is None or person["do_not_contact"]:
+            continue
+        referrals.append(
+            ReferralRow(
+                pk=row["pk"],
+                created_at=row["created_at"],
+                may_use_name=row["may_use_name"],
+                referral_contact=reader.person(person),
+                referrer=reader.person(referrer),
+            )
         )
-        for row in _REFERRALS.rows(owner=reader.owner_id)
-        # The person is the owner's, as every takeaway's is; checked here rather than in SQL,
-        # where PostgreSQL, knowing the owner, would read all their people for each takeaway
-        # to find the one named.
-        if row["referral_contact__owner_id"] == reader.owner_id
-    ]
+    return referrals
 
 
 class DaysBefore(Func):
@@ -570,33 +581,52 @@ def _keep_in_touch_by_person(*, before_horizon: bool) -> QuerySet[Any]:
 
 def _keep_in_touch_grouped(*, before_horizon: bool) -> QuerySet[Any]:
     """`_keep_in_touch_query` as PostgreSQL answers it best: the owner's thanked
-    conversations read by their index, one group for each person (their last thank-you), each
-    person found by id and their last message sent by an index search, and those last in
-    touch before the cut kept: one pass, with no join the planner could turn into a read of
-    all the owner's people for each row when its statistics are missing or stale."""
+    conversations read by their index, one group for each person (their last thank-you),
+    with no join the planner could turn into a read of all the owner's people for each row
+    when its statistics are missing or stale. With `before_horizon`, whoever was written to
+    since the cut is set aside before any last message is looked up: for the default cadence
+    by one read of the messages sent since its cut (a hashed set), for a cadence of their own
+    by an index search each. Only the people kept have their last message looked up."""
     busy = _conversations().filter(
         state__in=[State.REQUESTED, State.SCHEDULED, State.HELD, State.NO_SHOW]
     )
-    sent_last = _latest(_sent(contact=OuterRef("contact_id")), "sent_at")
     people = (
         _conversations()
         .filter(thanked_at__isnull=False, contact__do_not_contact=False)
         .exclude(contact_id__in=busy.values("contact_id"))
         .values("contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id")
         .annotate(thanked_last=Max("thanked_at"))
-        # The later of the two; a person never written to since has only the first.
-        .annotate(touched=Coalesce(Greatest(F("thanked_last"), sent_last), F("thanked_last")))
     )
     if before_horizon:
+        default_cut = Param("default_cut", DateTimeField())
+        own_cut = DaysBefore(Param("touched_by", DateTimeField()), "contact__cadence_days")
+        own_cut_outer = DaysBefore(
+            Param("touched_by", DateTimeField()), OuterRef("contact__cadence_days")
+        )
+        written_since_default = _sent(owner=_owner(), sent_at__gte=default_cut).values("contact_id")
+        written_since_own = _sent(contact=OuterRef("contact_id"), sent_at__gte=own_cut_outer)
         # Most people keep the default cadence: one moment for all of them, worked out once.
         cut = Case(
-            When(contact__cadence_days__isnull=True, then=Param("default_cut", DateTimeField())),
-            default=DaysBefore(Param("touched_by", DateTimeField()), "contact__cadence_days"),
+            When(contact__cadence_days__isnull=True, then=default_cut),
+            default=own_cut,
             output_field=DateTimeField(),
         )
-        people = people.filter(touched__lt=cut)
-    return people.order_by("contact_id").values(
-        "contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id", "touched"
+        people = people.filter(
+            Q(contact__cadence_days__isnull=True) & ~Q(contact_id__in=written_since_default)
+            | Q(contact__cadence_days__isnull=False) & ~Exists(written_since_own)
+        ).filter(thanked_last__lt=cut)
+    sent_last = _latest(_sent(contact=OuterRef("contact_id")), "sent_at")
+    return (
+        # The later of the two; a person never written to since has only the first.
+        people.annotate(touched=Coalesce(Greatest(F("thanked_last"), sent_last), F("thanked_last")))
+        .order_by("contact_id")
+        .values(
+            "contact_id",
+            "contact__priority",
+            "contact__cadence_days",
+            "contact__owner_id",
+            "touched",
+        )
     )
 
 

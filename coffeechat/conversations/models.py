@@ -115,6 +115,12 @@ class Conversation(OwnedModel):
                 condition=models.Q(thanked_at__isnull=False),
                 name="conversation_thanked_idx",
             ),
+            # The replies since the oldest request waiting, for the follow-up routine.
+            models.Index(
+                fields=["owner", "replied_at"],
+                condition=models.Q(replied_at__isnull=False),
+                name="conversation_replied_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,10 @@ class Template(OwnedModel):
         return self.name
 
 
+# A message that went out: the condition of the indexes on messages sent.
+SENT = models.Q(direction="out", status="sent", sent_at__isnull=False)
+
+
 class Message(OwnedModel):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
     conversation = models.ForeignKey(
@@ -102,6 +106,15 @@ class Message(OwnedModel):
                 F("direction"),
                 Coalesce("received_at", "created_at"),
                 name="message_heard_idx",
+            ),
+            # Only the messages sent, which is what keeping in touch asks of them: a person's
+            # last one. Narrow keys: on PostgreSQL a search of this costs half one of the
+            # index above. (On PostgreSQL, migration 0005 adds one more, of everyone written
+            # to since a day.)
+            models.Index(
+                fields=["contact", "sent_at", "kind"],
+                condition=SENT,
+                name="message_sent_contact_idx",
             ),
         ]
 
