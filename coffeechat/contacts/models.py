@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
@@ -130,14 +131,22 @@ class Stage(models.TextChoices):
 
 
 class Contact(OwnedModel):
+    # Every list and search reads the owner's people through an index that begins with the
+    # owner (see Meta), so the owner needs no index of its own: each index costs every import
+    # a write a person.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     name = models.CharField(max_length=200, validators=[LINE])
     first_name = models.CharField(max_length=100, blank=True, validators=[LINE])
     last_name = models.CharField(max_length=100, blank=True, validators=[LINE])
-    email = models.EmailField(blank=True, db_index=True, validators=[LINE])
+    # Looked up only without regard to case, among the owner's people: an index of the
+    # values as written would never be read.
+    email = models.EmailField(blank=True, validators=[LINE])
     other_emails = models.JSONField(default=list, blank=True, validators=[validate_emails])
     phone = models.CharField(max_length=50, blank=True, validators=[LINE])
     linkedin_url = models.URLField(
-        "LinkedIn URL", max_length=300, blank=True, db_index=True, validators=[LINE]
+        "LinkedIn URL", max_length=300, blank=True, validators=[LINE]
     )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
@@ -180,7 +189,12 @@ class Contact(OwnedModel):
     tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     referred_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        db_index=False,  # a partial index, in Meta
     )
     may_use_referrer_name = models.BooleanField("may mention the referrer's name", default=False)
     # Someone the user knows who knows them: Today suggests asking for an introduction.
@@ -191,6 +205,7 @@ class Contact(OwnedModel):
         on_delete=models.SET_NULL,
         related_name="introductions",
         verbose_name="who could introduce you",
+        db_index=False,  # a partial index, in Meta
     )
     cadence_days = models.PositiveSmallIntegerField(
         "keep in touch every (days)",
@@ -225,6 +240,19 @@ class Contact(OwnedModel):
             models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
             # The agenda: the people met at an event lately.
             models.Index(fields=["owner", "met_on"], name="contact_met_on_idx"),
+            # Who was referred or could be introduced by a person, when that person is
+            # deleted: most people are neither, and an index of them all would hold nothing
+            # but empty values.
+            models.Index(
+                fields=["referred_by"],
+                condition=models.Q(referred_by__isnull=False),
+                name="contact_referred_by_idx",
+            ),
+            models.Index(
+                fields=["introducer"],
+                condition=models.Q(introducer__isnull=False),
+                name="contact_introducer_idx",
+            ),
         ]
 
     def __str__(self) -> str:

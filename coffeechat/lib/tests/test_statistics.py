@@ -34,12 +34,11 @@ def planner_rows(table: str) -> float | None:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
         if cursor.fetchone() is None:
             return None
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NULL", [table])
-        row = cursor.fetchone()
-        if row is None:
-            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
-            row = cursor.fetchone()
-        return None if row is None else float(row[0].split()[0])
+        # A row for each index, the first number its rows: a partial index holds fewer than
+        # the table, a whole one all of them.
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        counts = [float(stat.split()[0]) for (stat,) in cursor.fetchall()]
+        return max(counts) if counts else None
 
 
 def test_it_refreshes_the_statistics_of_the_tables_an_import_wrote(alice):
