@@ -126,7 +126,9 @@ def import_contacts(
         writes = max(1, len(planned.created) + len(planned.updated))
         planned.write(lambda done: report(rows + rows * done // writes))
         planned.summary.batch = record(owner, planned, kind=kind, filename=filename)
-        # The first page after an import is planned from statistics that know its rows.
-        statistics_refresh([Organization, Contact, Tag, Contact.tags.through, ImportedContact])
+        # The first page after an import is planned from statistics that know its rows;
+        # an import that added nobody and filled nothing in leaves them as they were.
+        if planned.created or planned.updated:
+            statistics_refresh([Organization, Contact, Tag, Contact.tags.through, ImportedContact])
     report(total)
     return planned.summary
