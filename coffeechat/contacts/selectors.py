@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from coffeechat.contacts import search_index
 from coffeechat.contacts.models import Contact, Organization, Stage, Tag
@@ -58,11 +58,12 @@ def only_prospects(contacts: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return contacts.annotate(latest_state=latest_conversation_state()).annotate(
-        stage=Case(
-            When(latest_state__isnull=True, then=Value(Stage.PROSPECT)),
-            When(latest_state=DRAFT_STATE, then=Value(Stage.PROSPECT)),
-            default=F("latest_state"),
+    # One subquery a person: a Case over an annotation repeats the annotation's SQL in each
+    # branch, and the database ran it up to four times a row.
+    return contacts.annotate(
+        stage=Coalesce(
+            NullIf(latest_conversation_state(), Value(DRAFT_STATE)),
+            Value(Stage.PROSPECT),
             output_field=CharField(),
         )
     )
