@@ -59,7 +59,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import side_by_side
 
@@ -367,7 +367,13 @@ def measure(owner, now: datetime, runs: int) -> Figures:
     from coffeechat.agenda.rules import agenda
 
     agenda(owner=owner, now=now)
-    with CaptureQueriesContext(connection) as captured:
+    statements: list[tuple[str, Any]] = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
         result = agenda(owner=owner, now=now)
         result.as_json()
     # Read now: a request (the page's, below) empties the log the capture reads from.
@@ -379,14 +385,14 @@ def measure(owner, now: datetime, runs: int) -> Figures:
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     page_queries, page_median, page_cpu = measure_page(owner, runs)
-    each = each_query(sql, runs)
+    each = each_query(statements, runs)
     return Figures(
         queries=len(sql),
         median=statistics.median(times),
         cpu=statistics.median(cpu),
         rules=Counter(item.rule for item in result.items),
         sql=sql,
-        database=database_only(sql, runs),
+        database=database_only(statements, runs),
         slowest=max(zip(each, sql, strict=True)),
         page_queries=page_queries,
         page_median=page_median,
@@ -394,39 +400,38 @@ def measure(owner, now: datetime, runs: int) -> Figures:
     )
 
 
-def database_only(sql: list[str], runs: int) -> float:
-    """Median seconds to run `sql` (with its values written in) and fetch every row straight
-    through the database driver: what the agenda would cost were turning rows into items
-    free. A machine's speed moves both; their ratio moves less."""
+def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
+    """Median seconds to run `statements` (SQL and values, as the agenda sent them: on
+    PostgreSQL each is prepared on the server from its second run, as the app's are) and
+    fetch every row through a plain cursor: what the agenda would cost were turning rows into
+    items free. A machine's speed moves both; their ratio moves less."""
     from django.db import connection
 
-    cursor = connection.connection.cursor()
     times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for query in sql:
-            cursor.execute(query)
-            cursor.fetchall()
-        times.append(time.perf_counter() - start)
-    cursor.close()
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            start = time.perf_counter()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def each_query(sql: list[str], runs: int) -> list[float]:
-    """The median seconds of each query of `sql` alone, straight through the driver."""
+def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
+    """The median seconds of each of `statements` alone, run as `database_only` runs them."""
     from django.db import connection
 
-    cursor = connection.connection.cursor()
     medians = []
-    for query in sql:
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            cursor.execute(query)
-            cursor.fetchall()
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
-    cursor.close()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                times.append(time.perf_counter() - start)
+            medians.append(statistics.median(times))
     return medians
 
 
