@@ -284,10 +284,15 @@ def _count(queryset, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-# Requests and conversations held since the start of the week.
+# Requests and conversations held since the start of the week: only this week's are read
+# (on PostgreSQL through an index of each moment, conversations migration 0005).
 _WEEK = Prepared(
     lambda: (
         _conversations()
+        .filter(
+            Q(requested_at__gte=Param("week", DateTimeField()))
+            | Q(held_at__gte=Param("week", DateTimeField()))
+        )
         .values("owner_id")
         .annotate(
             requests=Count("pk", filter=Q(requested_at__gte=Param("week", DateTimeField()))),

@@ -145,9 +145,7 @@ class Contact(OwnedModel):
     email = models.EmailField(blank=True, validators=[LINE])
     other_emails = models.JSONField(default=list, blank=True, validators=[validate_emails])
     phone = models.CharField(max_length=50, blank=True, validators=[LINE])
-    linkedin_url = models.URLField(
-        "LinkedIn URL", max_length=300, blank=True, validators=[LINE]
-    )
+    linkedin_url = models.URLField("LinkedIn URL", max_length=300, blank=True, validators=[LINE])
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )

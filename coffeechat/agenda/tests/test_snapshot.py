@@ -174,7 +174,9 @@ def test_no_query_of_the_agenda_reads_a_whole_table_on_postgresql(alice):
 def test_both_ways_of_reading_the_people_to_keep_in_touch_with_agree(alice, before_horizon):
     now = at(11, 12)
     network(alice, 3, now)
-    for n, cadence in enumerate((30, None, 60)):
+    # Their own cadence or the default (None), and the last note sent, days ago: written to
+    # since their cut or not, on either side of it.
+    for n, (cadence, written) in enumerate(((30, 0), (None, 20), (60, 40), (None, 45), (30, 45))):
         contact = person(alice, f"Cadence {n}")
         Contact.objects.filter(pk=contact.pk).update(cadence_days=cadence)
         thanked = talk(
@@ -183,7 +185,7 @@ def test_both_ways_of_reading_the_people_to_keep_in_touch_with_agree(alice, befo
             held_at=now - timedelta(days=50 + n),
             thanked_at=now - timedelta(days=49 + n),
         )
-        sent(contact, "keep_in_touch", now - timedelta(days=20 * n), None)
+        sent(contact, "keep_in_touch", now - timedelta(days=written), None)
         assert thanked.thanked_at
     values = {"owner": alice.pk}
     if before_horizon:
@@ -194,4 +196,13 @@ def test_both_ways_of_reading_the_people_to_keep_in_touch_with_agree(alice, befo
 
     grouped = rows(snapshot._keep_in_touch_grouped)
     assert grouped == rows(snapshot._keep_in_touch_by_person)
-    assert len(grouped) >= 3
+    names = set(
+        Contact.objects.filter(pk__in=[row["contact_id"] for row in grouped]).values_list(
+            "name", flat=True
+        )
+    )
+    due = {"Cadence 3", "Cadence 4"}
+    if before_horizon:
+        assert due <= names and not names & {"Cadence 0", "Cadence 1", "Cadence 2"}
+    else:
+        assert due | {"Cadence 0", "Cadence 1", "Cadence 2"} <= names
