@@ -47,6 +47,7 @@ import argparse
 import bisect
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -400,21 +401,37 @@ def measure(owner, now: datetime, runs: int) -> Figures:
     )
 
 
+def _driver_statements(statements: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """`statements` as the database driver takes them: on SQLite with its own placeholders
+    (Django's cursor rewrites each query on every run); on PostgreSQL as they are."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return statements
+    return [
+        (re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%"), params) for sql, params in statements
+    ]
+
+
 def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     """Median seconds to run `statements` (SQL and values, as the agenda sent them: on
     PostgreSQL each is prepared on the server from its second run, as the app's are) and
-    fetch every row through a plain cursor: what the agenda would cost were turning rows into
-    items free. A machine's speed moves both; their ratio moves less."""
+    fetch every row straight through the database driver: what the agenda would cost were
+    turning rows into items free. A machine's speed moves both; their ratio moves less."""
     from django.db import connection
 
+    statements = _driver_statements(statements)
+    cursor = connection.connection.cursor()
     times = []
-    with connection.cursor() as cursor:
+    try:
         for _ in range(runs):
             start = time.perf_counter()
             for sql, params in statements:
                 cursor.execute(sql, params)
                 cursor.fetchall()
             times.append(time.perf_counter() - start)
+    finally:
+        cursor.close()
     return statistics.median(times)
 
 
@@ -423,8 +440,9 @@ def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
     from django.db import connection
 
     medians = []
-    with connection.cursor() as cursor:
-        for sql, params in statements:
+    cursor = connection.connection.cursor()
+    try:
+        for sql, params in _driver_statements(statements):
             times = []
             for _ in range(runs):
                 start = time.perf_counter()
@@ -432,6 +450,8 @@ def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
                 cursor.fetchall()
                 times.append(time.perf_counter() - start)
             medians.append(statistics.median(times))
+    finally:
+        cursor.close()
     return medians
 
 

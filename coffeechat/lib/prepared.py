@@ -204,7 +204,7 @@ class Prepared:
             query = queryset.query
             compiler = query.get_compiler(using)
             sql, params = compiler.as_sql()
-            if compiler.connection.vendor == "postgresql":
+            if compiler.connection.vendor in ("postgresql", "sqlite"):
                 sql, params = _constants_written(sql, params, compiler.connection)
             columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(columns)
@@ -251,18 +251,18 @@ def _constants_written(
     sql: str, params: Sequence[Any], connection: BaseDatabaseWrapper
 ) -> tuple[str, list[Any]]:
     """`sql` with the parameters that never change (a state, a kind, a flag) written into it
-    as literals, quoted by the driver, and the `Param`s left as placeholders.
+    as literals, and the `Param`s left as placeholders.
 
-    PostgreSQL prepares a query it is given again and plans it once for any values of its
-    placeholders. Told that `direction = 'out'` rather than `direction = $1`, that plan can
-    use an index made for the messages sent and count the rows of one state, as the plan made
-    for each run's values does; without it, the server plans each run anew."""
-    from psycopg.sql import Literal
-
+    A planner can use a partial index only when it can tell from the query that the index
+    holds every row asked for: `direction = 'out'` implies the condition of an index of the
+    messages sent, `direction = ?` does not. SQLite plans each statement knowing only its
+    text. PostgreSQL prepares a query it is given again and plans it once for any values of
+    its placeholders; told the fixed values, that plan also counts the rows of one state as
+    the plan made for each run's values does, and without it the server plans each run anew.
+    """
+    quote = _literal_quoting(connection)
     kept: list[Any] = []
     remaining = iter(params)
-    connection.ensure_connection()
-    raw = connection.connection
 
     def written(match: re.Match[str]) -> str:
         if match.group() == "%%":
@@ -279,12 +279,31 @@ def _constants_written(
         elif not (type(value) is str and "\x00" not in value):
             kept.append(value)
             return "%s"
-        return Literal(value).as_string(raw).replace("%", "%%")
+        return quote(value).replace("%", "%%")
 
     written_sql = _PLACEHOLDER.sub(written, sql)
     if next(remaining, _END) is not _END:
         raise ValueError("The query has more parameters than placeholders.")
     return written_sql, kept
+
+
+def _literal_quoting(connection: BaseDatabaseWrapper) -> Callable[[str | int | bool], str]:
+    """How `connection`'s database writes a string, a whole number or a flag as a literal:
+    quoted by psycopg for PostgreSQL; for SQLite, whose strings know no escapes but a
+    doubled quote, by hand."""
+    if connection.vendor == "postgresql":
+        from psycopg.sql import Literal
+
+        connection.ensure_connection()
+        raw = connection.connection
+        return lambda value: Literal(value).as_string(raw)
+
+    def sqlite_literal(value: str | int | bool) -> str:
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+        return str(int(value))
+
+    return sqlite_literal
 
 
 _END = object()
