@@ -28,8 +28,6 @@ from django.db.models import Model
 
 # At most this many rows a statement on SQLite, whatever its limit on parameters.
 ROWS_PER_STATEMENT = 1000
-# PostgreSQL's limit on the parameters of one statement.
-_POSTGRESQL_PARAMETERS = 65535
 
 
 def insert_rows(
@@ -48,7 +46,7 @@ def insert_rows(
         return []
     if connection.vendor == "postgresql":
         return _copy(model, columns, rows, returning_ids, progress)
-    return _insert(model, columns, rows, returning_ids, progress)
+    return _insert(model, columns, rows, returning_ids, progress)  # SQLite
 
 
 def _copy(
@@ -90,6 +88,9 @@ class _JsonText:
     many rows share (a column's default) is written once rather than once a row."""
 
     def __init__(self, model: type[Model], columns: Sequence[str]):
+        from psycopg.types.json import Json, Jsonb
+
+        self._wrapped = (Json, Jsonb)
         json_columns = {
             field.column
             for field in model._meta.concrete_fields
@@ -100,12 +101,10 @@ class _JsonText:
         self._written: dict[int, str | bytes] = {}
 
     def __call__(self, row: Sequence[Any]) -> list[Any]:
-        from psycopg.types.json import Json, Jsonb
-
         values = list(row)
         for i in self.positions:
             value = values[i]
-            if not isinstance(value, Json | Jsonb):
+            if not isinstance(value, self._wrapped):
                 continue
             text = self._written.get(id(value))
             if text is None:
@@ -158,7 +157,5 @@ def _pk_column(model: type[Model]) -> str:
 
 
 def _rows_per_statement(columns: int) -> int:
-    limit = _POSTGRESQL_PARAMETERS
-    if connection.vendor == "sqlite":
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    limit: int = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     return max(1, min(ROWS_PER_STATEMENT, limit // columns))

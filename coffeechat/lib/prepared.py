@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -229,18 +230,24 @@ def _driver_timestamps(cursor: Any, connection: BaseDatabaseWrapper) -> None:
     it Django's time zone: a dozen microseconds a value, a tenth of the agenda's time when it
     reads a thousand. The connection's zone is UTC whenever Django's is, and then psycopg's
     loader (compiled, when psycopg has its C extension) makes the same aware datetimes."""
-    import psycopg
-    from psycopg.pq import Format
-
     if connection.timezone is not UTC:
         return
     raw = cursor.cursor
     if raw.connection.info.timezone is not UTC:
         return
-    oid = psycopg.postgres.types["timestamptz"].oid
-    loader = psycopg.adapters.get_loader(oid, Format.TEXT)
+    oid, loader = _timestamp_loader()
     if loader is not None:
         raw.adapters.register_loader(oid, loader)
+
+
+@cache
+def _timestamp_loader() -> tuple[int, Any]:
+    """psycopg's own loader of timestamps with a time zone, and their type's id."""
+    import psycopg
+    from psycopg.pq import Format
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    return oid, psycopg.adapters.get_loader(oid, Format.TEXT)
 
 
 # The placeholders of Django's SQL, and a percent sign written twice (a literal one).
