@@ -74,10 +74,10 @@ from coffeechat.lib.owned import Owner
 from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
 from coffeechat.outreach.followup import FollowUp, follow_ups
 from coffeechat.outreach.models import (
+    SENT,
     Direction,
     Message,
     MessageKind,
-    MessageStatus,
     ReplyOutcome,
 )
 
@@ -270,9 +270,7 @@ def _conversations():
 
 
 def _sent(**filters) -> Any:
-    return Message.objects.filter(
-        direction=Direction.OUT, status=MessageStatus.SENT, sent_at__isnull=False, **filters
-    )
+    return Message.objects.filter(SENT, **filters)
 
 
 def _latest(queryset, field_name: str) -> Subquery:

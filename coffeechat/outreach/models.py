@@ -66,8 +66,9 @@ class Template(OwnedModel):
         return self.name
 
 
-# A message that went out: the condition of the indexes on messages sent.
-SENT = models.Q(direction="out", status="sent", sent_at__isnull=False)
+# A message that went out: what the agenda asks of messages sent, and the condition of the
+# indexes that answer it (a partial index serves only queries whose condition implies its own).
+SENT = models.Q(direction=Direction.OUT, status=MessageStatus.SENT, sent_at__isnull=False)
 
 
 class Message(OwnedModel):
