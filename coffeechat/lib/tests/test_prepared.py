@@ -4,12 +4,12 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import DateTimeField, Exists, F, IntegerField, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.conversations.models import Conversation, State
-from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
+from coffeechat.lib.prepared import InList, Param, ParamList, Prepared, together
 from coffeechat.outreach.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +252,70 @@ def test_moments_are_read_as_django_reads_them(alice, talks):
     assert [row["requested_at"].isoformat() for row in rows] == [
         talk.requested_at.isoformat() for talk in expected
     ]
+
+
+def _requests_of(owner_param: str = "owner"):
+    return (
+        Conversation.objects.filter(owner=Param(owner_param, IntegerField()))
+        .order_by("requested_at")
+        .values("pk")
+    )
+
+
+def test_queries_sent_together_give_each_its_own_rows(alice, bob, talks, contact):
+    theirs = Conversation.objects.create(owner=bob, contact=contact, state=State.PLANNED)
+    query = Prepared(_requests_of)
+
+    with CaptureQueriesContext(connection) as captured, together():
+        first = query.send(owner=alice.pk)
+        second = query.send(owner=bob.pk)
+        empty = query.send(owner=0)
+        assert second.rows() == [{"pk": theirs.pk}]
+    # Rows not read inside the block are read after it.
+    assert first.rows() == [{"pk": talk.pk} for talk in reversed(talks)]
+    assert empty.rows() == []
+    assert first.rows() is first.rows()
+    assert len(captured) == 3
+
+
+def test_queries_sent_together_travel_in_one_pipeline_on_postgresql(alice, talks):
+    # On PostgreSQL each query is sent while the connection is in pipeline mode: the server
+    # gets them all before the first answer is read. SQLite runs each as it is sent.
+    query = Prepared(_requests_of)
+    modes = []
+
+    def note_mode(execute, sql, params, many, context):
+        raw = context["connection"].connection
+        modes.append(connection.vendor == "postgresql" and raw.pgconn.pipeline_status != 0)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_mode), together():
+        sent = [query.send(owner=alice.pk) for _ in range(3)]
+        with together():  # within another block: the same pipeline
+            sent.append(query.send(owner=alice.pk))
+    assert [len(one.rows()) for one in sent] == [3, 3, 3, 3]
+    assert modes == [connection.vendor == "postgresql"] * 4
+    # Out of the block, queries run one at a time again.
+    modes.clear()
+    with connection.execute_wrapper(note_mode):
+        assert len(query.rows(owner=alice.pk)) == 3
+    assert modes == [False]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a pipeline is PostgreSQL's; SQLite runs each query"
+)
+def test_a_failed_query_sent_together_is_the_error_and_the_connection_goes_on(alice, talks):
+    # A division by zero fails on the server; the queries sent before it keep their rows.
+    query = Prepared(_requests_of)
+    failing = Prepared(
+        lambda: Conversation.objects.annotate(
+            share=F("pk") / Param("parts", IntegerField())
+        ).values("share")
+    )
+
+    with pytest.raises(DatabaseError), transaction.atomic(), together():
+        good = query.send(owner=alice.pk)
+        failing.send(parts=0).rows()
+    assert len(good.rows()) == 3
+    assert len(query.rows(owner=alice.pk)) == 3
