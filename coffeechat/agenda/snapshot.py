@@ -71,8 +71,8 @@ from coffeechat.conversations.models import (
     TakeawayStatus,
 )
 from coffeechat.lib.owned import Owner
-from coffeechat.lib.prepared import InList, Param, ParamList, Prepared
-from coffeechat.outreach.followup import FollowUp, follow_ups
+from coffeechat.lib.prepared import InList, Param, ParamList, Prepared, Sent, together
+from coffeechat.outreach.followup import FollowUp, follow_ups_reading
 from coffeechat.outreach.models import (
     SENT,
     Direction,
@@ -154,28 +154,48 @@ class AgendaData:
         tz = time_zone_of(profile)
         horizon = start_of_day(now, tz, days=days + 1) if shown_only else None
         reader = _Reader(owner)
-        week = next(
-            iter(_WEEK.rows(owner=owner.pk, week=week_start(now, tz))), {"requests": 0, "held": 0}
-        )
-        marks = _marks(now, reader)
-        introductions, met_at_events = _people_to_meet(now, tz, marks, reader)
-        conversations: list[ConversationRow] = [
-            *_replied_requests(reader),
-            *_upcoming_bookings(now, reader),
-            *_held_conversations(reader),
-        ]
+        owner_id = reader.owner_id
+        # The queries go together (one pipeline on PostgreSQL). First those whose rows the
+        # others need, which are read at once; then the others, the slowest last, so that
+        # the server answers it while the rows before it become the snapshot's.
+        with together():
+            week = _WEEK.send(owner=owner_id, week=week_start(now, tz))
+            marks_sent = _MARKS.send(owner=owner_id, now=now)
+            reading = follow_ups_reading(owner=owner)
+            takeaways = _REFERRALS.send(owner=owner_id)
+            marks = _marks(marks_sent)
+            meeting = _people_to_meet_sent(now, tz, marks, owner_id)
+            reading.send_the_rest()
+            referral_people = _referral_people_sent(takeaways, owner_id)
+            replied = _REPLIED_REQUESTS.send(owner=owner_id)
+            bookings = _UPCOMING_BOOKINGS.send(owner=owner_id, now=now)
+            held = _HELD_CONVERSATIONS.send(owner=owner_id)
+            prospects = _PROSPECTS.send(owner=owner_id)
+            touches = _keep_in_touch_sent(profile, horizon, owner_id)
+
+            introductions, met_at_events = _people_to_meet(meeting, reader)
+            conversations: list[ConversationRow] = [
+                *_replied_requests(replied, reader),
+                *_upcoming_bookings(bookings, reader),
+                *_held_conversations(held, reader),
+            ]
+            found_follow_ups = reading.follow_ups(now=now, tz=tz)
+            referrals = _referrals(takeaways, referral_people, reader)
+            found_prospects = _prospects(prospects, reader)
+            keep_in_touch = _keep_in_touch(touches, reader)
+        counts = next(iter(week.rows()), {"requests": 0, "held": 0})
         return cls(
             owner=owner,
             now=now,
             tz=tz,
             profile=profile,
-            follow_ups=tuple(follow_ups(owner=owner, now=now, tz=tz)),
+            follow_ups=tuple(found_follow_ups),
             conversations=tuple(sorted(conversations, key=lambda c: c.pk)),
-            referrals=tuple(_referrals(reader)),
-            keep_in_touch=tuple(_keep_in_touch(profile, horizon, reader)),
-            prospects=tuple(_prospects(reader)),
-            requests_this_week=week["requests"],
-            held_this_week=week["held"],
+            referrals=tuple(referrals),
+            keep_in_touch=tuple(keep_in_touch),
+            prospects=tuple(found_prospects),
+            requests_this_week=counts["requests"],
+            held_this_week=counts["held"],
             marks=marks,
             introductions=tuple(introductions),
             met_at_events=tuple(met_at_events),
@@ -270,6 +290,10 @@ def _conversations():
 
 
 def _sent(**filters) -> Any:
+    """The messages sent, filtered by `filters`. A subquery the planner may read whole
+    (to set aside the rows of the outer query found in it) names the owner too, so that a
+    server many users share reads the owner's part of an index; one looked up by a person or
+    a conversation needs no owner."""
     return Message.objects.filter(SENT, **filters)
 
 
@@ -301,11 +325,11 @@ _WEEK = Prepared(
 )
 
 
-def _marks(now: datetime, reader: _Reader) -> dict[str, MarkRow]:
+def _marks(sent: Sent) -> dict[str, MarkRow]:
     """The snoozes and dismissals in force, by item key."""
     return {
         row["item_key"]: MarkRow(row["item_key"], row["action"], row["until"])
-        for row in _MARKS.rows(owner=reader.owner_id, now=now)
+        for row in sent.rows()
     }
 
 
@@ -320,6 +344,7 @@ _MARKS = Prepared(
 
 def _accepted_reply() -> QuerySet[Message]:
     return Message.objects.filter(
+        owner=_owner(),
         conversation=OuterRef("pk"),
         direction=Direction.IN,
         kind=MessageKind.REPLY,
@@ -338,7 +363,7 @@ _REPLIED_REQUESTS = Prepared(
 )
 
 
-def _replied_requests(reader: _Reader) -> list[RequestRow]:
+def _replied_requests(sent: Sent, reader: _Reader) -> list[RequestRow]:
     """Requests they said yes to, by a reply recorded on the conversation or an accepted
     reply message."""
     return [
@@ -350,7 +375,7 @@ def _replied_requests(reader: _Reader) -> list[RequestRow]:
             scheduled_for=row["scheduled_for"],
             accepted_at=row["accepted_at"],
         )
-        for row in _REPLIED_REQUESTS.rows(owner=reader.owner_id)
+        for row in sent.rows()
     ]
 
 
@@ -362,7 +387,9 @@ def _upcoming_bookings_query() -> QuerySet[Any]:
         .annotate(
             confirmed_at=_latest(
                 _sent(
-                    conversation=here, kind__in=[MessageKind.CONFIRMATION, MessageKind.RESCHEDULE]
+                    owner=_owner(),
+                    conversation=here,
+                    kind__in=[MessageKind.CONFIRMATION, MessageKind.RESCHEDULE],
                 ),
                 "sent_at",
             ),
@@ -384,7 +411,7 @@ def _upcoming_bookings_query() -> QuerySet[Any]:
 _UPCOMING_BOOKINGS = Prepared(_upcoming_bookings_query)
 
 
-def _upcoming_bookings(now: datetime, reader: _Reader) -> list[BookingRow]:
+def _upcoming_bookings(sent: Sent, reader: _Reader) -> list[BookingRow]:
     """Bookings still to come, with what their confirmation and prep sheet lack."""
     return [
         BookingRow(
@@ -398,7 +425,7 @@ def _upcoming_bookings(now: datetime, reader: _Reader) -> list[BookingRow]:
             question_count=row["question_count"],
             researched=_researched(row, "contact__"),
         )
-        for row in _UPCOMING_BOOKINGS.rows(owner=reader.owner_id, now=now)
+        for row in sent.rows()
     ]
 
 
@@ -408,7 +435,9 @@ def _held_conversations_query() -> QuerySet[Any]:
         _conversations()
         .filter(state=State.HELD, held_at__isnull=False)
         .annotate(
-            thank_you_sent=Exists(_sent(conversation=here, kind=MessageKind.THANK_YOU)),
+            thank_you_sent=Exists(
+                _sent(owner=_owner(), conversation=here, kind=MessageKind.THANK_YOU)
+            ),
             has_takeaways=Exists(Takeaway.objects.filter(conversation=here)),
         )
         .values(
@@ -426,7 +455,7 @@ def _held_conversations_query() -> QuerySet[Any]:
 _HELD_CONVERSATIONS = Prepared(_held_conversations_query)
 
 
-def _held_conversations(reader: _Reader) -> list[HeldRow]:
+def _held_conversations(sent: Sent, reader: _Reader) -> list[HeldRow]:
     """Held conversations, with whether the thank-you is sent and anything written down."""
     return [
         HeldRow(
@@ -439,16 +468,20 @@ def _held_conversations(reader: _Reader) -> list[HeldRow]:
             thank_you_sent=row["thank_you_sent"],
             has_takeaways=row["has_takeaways"],
         )
-        for row in _HELD_CONVERSATIONS.rows(owner=reader.owner_id)
+        for row in sent.rows()
     ]
 
 
 def _referrals_query() -> QuerySet[Any]:
-    asked = Conversation.objects.filter(contact=OuterRef("referral_contact")).exclude(
-        state=State.PLANNED
+    # Each table is read through the owner's part of an index: on a server shared by many
+    # users, a read of everyone's conversations would grow with all of theirs.
+    asked = (
+        _conversations().filter(contact=OuterRef("referral_contact")).exclude(state=State.PLANNED)
     )
     return (
-        Takeaway.objects.filter(owner=_owner(), kind=TakeawayKind.REFERRAL)
+        Takeaway.objects.filter(
+            owner=_owner(), conversation__owner=_owner(), kind=TakeawayKind.REFERRAL
+        )
         .exclude(status=TakeawayStatus.DROPPED)
         .exclude(Exists(asked))
         .order_by("created_at", "pk")
@@ -470,19 +503,23 @@ _REFERRAL_PEOPLE = Prepared(
 )
 
 
-def _referrals(reader: _Reader) -> list[ReferralRow]:
+def _referral_people_sent(takeaways: Sent, owner_id: int) -> Sent:
+    """The people of the referral takeaways `takeaways` (of `_REFERRALS`): both of each."""
+    ids = {row["referral_contact_id"] for row in takeaways.rows()}
+    ids.update(row["conversation__contact_id"] for row in takeaways.rows())
+    # Only the owner's people are read: every takeaway's are theirs. Read even when there
+    # are none, so that the agenda makes as many queries whatever the network holds.
+    return _REFERRAL_PEOPLE.send(owner=owner_id, ids=list(ids))
+
+
+def _referrals(takeaways: Sent, people_sent: Sent, reader: _Reader) -> list[ReferralRow]:
     """Referral takeaways whose person has not been asked yet (a draft does not count).
 
     The takeaways are read first and their people after, by id: in one query, PostgreSQL
     looked up both people of every referral ever noted before setting aside those asked."""
-    takeaways = _REFERRALS.rows(owner=reader.owner_id)
-    ids = {row["referral_contact_id"] for row in takeaways}
-    ids.update(row["conversation__contact_id"] for row in takeaways)
-    # Only the owner's people are read: every takeaway's are theirs. Read even when there
-    # are none, so that the agenda makes as many queries whatever the network holds.
-    people = {row["id"]: row for row in _REFERRAL_PEOPLE.rows(owner=reader.owner_id, ids=list(ids))}
+    people = {row["id"]: row for row in people_sent.rows()}
     referrals = []
-    for row in takeaways:
+    for row in takeaways.rows():
         person = people.get(row["referral_contact_id"])
         referrer = people.get(row["conversation__contact_id"])
         if person is None or referrer is None or person["do_not_contact"]:
@@ -535,8 +572,8 @@ def _keep_in_touch_query(*, before_horizon: bool) -> QuerySet[Any]:
     """People thanked before and not in a conversation now, with the last time they heard
     from the user (`touched`). With `before_horizon`, only those last in touch before their
     cadence ran out ahead of the horizon: before `Param` "default_cut" for the default cadence,
-    before "touched_by" less their own cadence for the others. Each row carries the contact's
-    owner, for `_keep_in_touch` to check. Written for each database's planner: the same rows
+    before "touched_by" less their own cadence for the others. Only the owner's people: the
+    query says so of each table it reads. Written for each database's planner: the same rows
     either way (agenda/tests/test_snapshot.py)."""
     if connection.vendor == "postgresql":
         return _keep_in_touch_grouped(before_horizon=before_horizon)
@@ -576,7 +613,6 @@ def _keep_in_touch_by_person(*, before_horizon: bool) -> QuerySet[Any]:
             contact_id=F("pk"),
             contact__priority=F("priority"),
             contact__cadence_days=F("cadence_days"),
-            contact__owner_id=F("owner_id"),
             touched=F("touched"),
         )
     )
@@ -595,9 +631,11 @@ def _keep_in_touch_grouped(*, before_horizon: bool) -> QuerySet[Any]:
     )
     people = (
         _conversations()
-        .filter(thanked_at__isnull=False, contact__do_not_contact=False)
+        # The owner's people only, as every conversation's are: said, so that PostgreSQL
+        # reads them through an index rather than every user's people.
+        .filter(thanked_at__isnull=False, contact__owner=_owner(), contact__do_not_contact=False)
         .exclude(contact_id__in=busy.values("contact_id"))
-        .values("contact_id", "contact__priority", "contact__cadence_days", "contact__owner_id")
+        .values("contact_id", "contact__priority", "contact__cadence_days")
         .annotate(thanked_last=Max("thanked_at"))
     )
     if before_horizon:
@@ -627,7 +665,6 @@ def _keep_in_touch_grouped(*, before_horizon: bool) -> QuerySet[Any]:
             "contact_id",
             "contact__priority",
             "contact__cadence_days",
-            "contact__owner_id",
             "touched",
         )
     )
@@ -687,26 +724,21 @@ def touch_contacts(people: list[TouchCandidate]) -> None:
         )
 
 
-def _keep_in_touch(
-    profile: Profile, horizon: datetime | None, reader: _Reader
-) -> list[TouchCandidate]:
+def _keep_in_touch_sent(profile: Profile, horizon: datetime | None, owner_id: int) -> Sent:
     """People thanked before and not in a conversation now, with their last touch; with a
     horizon, only those due before it (a day's margin covers any change of the clocks:
     cadences are calendar days in the user's zone)."""
     if horizon is None:
-        rows = _KEEP_IN_TOUCH.rows(owner=reader.owner_id)
-    else:
-        touched_by = horizon + timedelta(days=1)
-        default = profile.default_cadence_days or DEFAULT_CADENCE_DAYS
-        rows = _KEEP_IN_TOUCH_BEFORE.rows(
-            owner=reader.owner_id,
-            touched_by=touched_by,
-            default_cut=touched_by - timedelta(days=default),
-        )
-    # Every thanked person is the owner's, as every conversation's contact is; checked here.
-    return [
-        TouchCandidate(row, reader) for row in rows if row["contact__owner_id"] == reader.owner_id
-    ]
+        return _KEEP_IN_TOUCH.send(owner=owner_id)
+    touched_by = horizon + timedelta(days=1)
+    default = profile.default_cadence_days or DEFAULT_CADENCE_DAYS
+    return _KEEP_IN_TOUCH_BEFORE.send(
+        owner=owner_id, touched_by=touched_by, default_cut=touched_by - timedelta(days=default)
+    )
+
+
+def _keep_in_touch(sent: Sent, reader: _Reader) -> list[TouchCandidate]:
+    return [TouchCandidate(row, reader) for row in sent.rows()]
 
 
 # Up to PROSPECTS_WANTED people to ask, highest priority first: enough to know if there are
@@ -725,11 +757,8 @@ _PROSPECTS = Prepared(
 )
 
 
-def _prospects(reader: _Reader) -> list[ProspectRow]:
-    return [
-        ProspectRow(*reader.fields(row), contacted=row["contacted"])
-        for row in _PROSPECTS.rows(owner=reader.owner_id)
-    ]
+def _prospects(sent: Sent, reader: _Reader) -> list[ProspectRow]:
+    return [ProspectRow(*reader.fields(row), contacted=row["contacted"]) for row in sent.rows()]
 
 
 # People to meet: introductions and notes after an event -------------------------------------
@@ -756,7 +785,7 @@ def _unasked() -> Q:
         Q(referred_by__isnull=True)
         & ~Q(source__in=KNOWN_SOURCES)
         & ~Q(Exists(_conversations().filter(contact=here)))
-        & ~Q(Exists(_sent(contact=here)))
+        & ~Q(Exists(_sent(owner=_owner(), contact=here)))
     )
 
 
@@ -841,17 +870,11 @@ _INTRODUCTIONS = Prepared(lambda: _people_to_meet_query(introductions=True))
 _MET_AT_EVENTS = Prepared(lambda: _people_to_meet_query(introductions=False))
 
 
-def _people_to_meet(
-    now: datetime, tz: ZoneInfo, marks: dict[str, MarkRow], reader: _Reader
-) -> tuple[list[IntroductionRow], list[MetAtEventRow]]:
-    """People to ask someone to introduce: the INTRODUCTIONS_AT_ONCE to show, highest
-    priority first, then those whose item is hidden, each with whom to ask; and people met
-    at an event lately, the most recent first.
-
-    Whom to ask: the person noted as able to introduce them, when they may be contacted
-    (`introducer_noted`); otherwise one of the people the user knows well at the same
-    organisation.
-    """
+def _people_to_meet_sent(
+    now: datetime, tz: ZoneInfo, marks: dict[str, MarkRow], owner_id: int
+) -> tuple[Sent, Sent]:
+    """The queries of `_people_to_meet`, sent: those who may need an introduction (the ones
+    whose item is hidden by `marks` read apart) and the people met at an event lately."""
     today = now.astimezone(tz).date()
     hidden = [
         int(pk)
@@ -860,21 +883,36 @@ def _people_to_meet(
         and (pk := key.removeprefix(INTRODUCTION_KEY)).isascii()
         and pk.isdigit()
     ]
-    shown = _INTRODUCTIONS.rows(owner=reader.owner_id, hidden=hidden)
+    shown = _INTRODUCTIONS.send(owner=owner_id, hidden=hidden)
     listed = sorted(hidden)[:HIDDEN_LISTED]
     # Ids no contact has fill the places left.
     places: dict[str, Any] = {
         f"hidden_{n}": pk for n, pk in enumerate(listed + [0] * (HIDDEN_LISTED - len(listed)))
     }
-    rest = _MET_AT_EVENTS.rows(
-        owner=reader.owner_id,
+    rest = _MET_AT_EVENTS.send(
+        owner=owner_id,
         met_since=today - timedelta(days=EVENT_SHOWN_DAYS),
         met_until=today,
         **places,
     )
+    return shown, rest
+
+
+def _people_to_meet(
+    sent: tuple[Sent, Sent], reader: _Reader
+) -> tuple[list[IntroductionRow], list[MetAtEventRow]]:
+    """People to ask someone to introduce: the INTRODUCTIONS_AT_ONCE to show, highest
+    priority first, then those whose item is hidden, each with whom to ask; and people met
+    at an event lately, the most recent first (the rows of `_people_to_meet_sent`).
+
+    Whom to ask: the person noted as able to introduce them, when they may be contacted
+    (`introducer_noted`); otherwise one of the people the user knows well at the same
+    organisation.
+    """
+    shown, rest = sent
     introductions: list[IntroductionRow] = []
     met: list[MetAtEventRow] = []
-    for row in [*shown, *rest]:
+    for row in [*shown.rows(), *rest.rows()]:
         if row["met"]:
             met.append(
                 MetAtEventRow(*reader.fields(row), met_on=row["met_on"], met_at=row["met_at"])

@@ -31,7 +31,7 @@ from coffeechat.contacts.selectors import only_prospects
 from coffeechat.conversations.models import Conversation, State
 from coffeechat.lib.business_days import add_business_days, business_days_between
 from coffeechat.lib.owned import Owner
-from coffeechat.lib.prepared import Param, Prepared
+from coffeechat.lib.prepared import Param, Prepared, Sent, together
 from coffeechat.lib.rows import from_values
 from coffeechat.outreach.models import Direction, Message, MessageKind, MessageStatus
 
@@ -77,6 +77,11 @@ def follow_ups(
     if steps is not None:
         found = [follow_up for follow_up in found if follow_up.step in steps]
     return found
+
+
+def follow_ups_reading(*, owner: Owner) -> FollowUpsReading:
+    """`follow_ups(owner=owner)` begun: its first query is sent (see `FollowUpsReading`)."""
+    return FollowUpsReading(_EVERY_REQUEST, owner, {})
 
 
 def follow_up_for(*, owner: Owner, conversation: Conversation, now: datetime) -> FollowUp | None:
@@ -166,16 +171,51 @@ class _Routine:
     def follow_ups(
         self, *, owner: Owner, now: datetime, tz: ZoneInfo, **scope: Any
     ) -> list[FollowUp]:
-        db = Conversation.objects.db
-        owner_id = owner.pk
-        requests = _read_requests(owner_id, self.requests.rows(owner=owner_id, **scope), db)
-        if not requests:
+        with together(Conversation.objects.db):
+            reading = FollowUpsReading(self, owner, scope)
+            reading.send_the_rest()
+        return reading.follow_ups(now=now, tz=tz)
+
+
+class FollowUpsReading:
+    """`follow_ups` in three steps, for a caller that sends other queries together with its
+    own (`coffeechat.lib.prepared.together`): made, it sends the query of the requests;
+    `send_the_rest` reads them and sends the queries that need them; `follow_ups` reads those
+    and makes the routine."""
+
+    def __init__(self, routine: _Routine, owner: Owner, scope: dict[str, Any]):
+        self._routine, self._owner_id, self._scope = routine, owner.pk, scope
+        self._db = Conversation.objects.db
+        self._requests = routine.requests.send(owner=owner.pk, **scope)
+        # The requests, each with when it was sent (every request read was; the filter only
+        # tells the types), once read.
+        self._sent: list[tuple[Conversation, datetime]] | None = None
+        self._rest: tuple[Sent, Sent, Sent] | None = None
+
+    def send_the_rest(self) -> None:
+        if self._sent is not None:
+            return
+        routine, owner_id = self._routine, self._owner_id
+        found = _read_requests(owner_id, self._requests.rows(), self._db)
+        self._sent = [(c, c.requested_at) for c in found if c.requested_at is not None]
+        if not self._sent:
+            return
+        since = min(requested_at for _, requested_at in self._sent)
+        self._rest = (
+            routine.incoming.send(owner=owner_id, since=since),
+            routine.replied.send(owner=owner_id, since=since),
+            routine.nudges.send(owner=owner_id, since=since, **self._scope),
+        )
+
+    def follow_ups(self, *, now: datetime, tz: ZoneInfo) -> list[FollowUp]:
+        self.send_the_rest()
+        if not self._sent or self._rest is None:
             return []
-        # Every request read was sent, so each has its time; the filter only tells the types.
-        sent = [(c, c.requested_at) for c in requests if c.requested_at is not None]
+        owner_id, db, scope, sent = self._owner_id, self._db, self._scope, self._sent
+        incoming, replied, nudges_sent = self._rest
         since = min(requested_at for _, requested_at in sent)
-        heard_from_contact, heard_from_organization = self._last_heard(owner_id, since)
-        nudges = self._nudges(owner_id, since, scope)
+        heard_from_contact, heard_from_organization = _last_heard(incoming, replied)
+        nudges = _nudges(nudges_sent, since)
 
         plans = []
         for conversation, requested_at in sent:
@@ -212,7 +252,7 @@ class _Routine:
         }
         others = (
             _others_by_organization(
-                owner_id, self.others.rows(owner=owner_id, **scope), organizations, db
+                owner_id, self._routine.others.rows(owner=owner_id, **scope), organizations, db
             )
             if organizations
             else {}
@@ -234,31 +274,33 @@ class _Routine:
             for conversation, days, nudged_at, may_try_another in plans
         ]
 
-    def _last_heard(
-        self, owner_id: int, since: datetime
-    ) -> tuple[dict[int, datetime], dict[int | None, datetime]]:
-        """The latest reply since `since` from each contact, and from anyone at each
-        organisation."""
-        by_contact: dict[int, datetime] = {}
-        by_organization: dict[int | None, datetime] = {}
-        for row in self.incoming.rows(owner=owner_id, since=since):
-            _keep_latest(by_contact, row["contact_id"], row["heard_at"])
-            _keep_latest(by_organization, row["organization_id"], row["heard_at"])
-        for row in self.replied.rows(owner=owner_id, since=since):
-            _keep_latest(by_organization, row["organization_id"], row["replied_at"])
-        return by_contact, by_organization
 
-    def _nudges(self, owner_id: int, since: datetime, scope: dict[str, Any]) -> _Nudges:
-        """The sent nudges that may belong to a request: the latest for each conversation,
-        and those sent to anyone since the oldest request."""
-        found = _Nudges(by_conversation={}, by_contact={})
-        for row in self.nudges.rows(owner=owner_id, since=since, **scope):
-            sent_at = row["sent_at"]
-            if row["conversation_id"] is not None:
-                found.by_conversation.setdefault(row["conversation_id"], sent_at)
-            if sent_at >= since:
-                found.by_contact.setdefault(row["contact_id"], []).append(sent_at)
-        return found
+def _last_heard(
+    incoming: Sent, replied: Sent
+) -> tuple[dict[int, datetime], dict[int | None, datetime]]:
+    """The latest reply since the oldest request from each contact, and from anyone at each
+    organisation."""
+    by_contact: dict[int, datetime] = {}
+    by_organization: dict[int | None, datetime] = {}
+    for row in incoming.rows():
+        _keep_latest(by_contact, row["contact_id"], row["heard_at"])
+        _keep_latest(by_organization, row["organization_id"], row["heard_at"])
+    for row in replied.rows():
+        _keep_latest(by_organization, row["organization_id"], row["replied_at"])
+    return by_contact, by_organization
+
+
+def _nudges(sent: Sent, since: datetime) -> _Nudges:
+    """The sent nudges that may belong to a request: the latest for each conversation,
+    and those sent to anyone since the oldest request."""
+    found = _Nudges(by_conversation={}, by_contact={})
+    for row in sent.rows():
+        sent_at = row["sent_at"]
+        if row["conversation_id"] is not None:
+            found.by_conversation.setdefault(row["conversation_id"], sent_at)
+        if sent_at >= since:
+            found.by_contact.setdefault(row["contact_id"], []).append(sent_at)
+    return found
 
 
 def _waiting_requests() -> QuerySet[Any]:

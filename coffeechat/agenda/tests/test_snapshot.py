@@ -170,6 +170,49 @@ def test_no_query_of_the_agenda_reads_a_whole_table_on_postgresql(alice):
             cursor.execute("SET LOCAL enable_seqscan = on")
 
 
+@pytest.mark.parametrize(
+    ("query", "table"),
+    [
+        # The people thanked, joined to their contact for its cadence: a join the planner
+        # answered by reading every user's people.
+        (snapshot._KEEP_IN_TOUCH_BEFORE, '"contacts_contact"'),
+        (snapshot._KEEP_IN_TOUCH, '"contacts_contact"'),
+        # The referrals, joined to their conversation, and whether their person was asked:
+        # both read every user's conversations.
+        (snapshot._REFERRALS, '"conversations_conversation"'),
+        (snapshot._REFERRALS, "U0"),
+    ],
+)
+def test_a_table_the_planner_may_read_whole_is_read_for_the_owner_only(query, table):
+    """On a server a career centre shares, a table a query joins or sets rows aside by is
+    read through the owner's part of an index: were it not said, PostgreSQL read every
+    user's rows (`benchmarks/agenda.py --other-users`). Said in the SQL, with the owner's
+    value, as every other condition on the owner."""
+    sql = query.sql()
+    assert f'{table}."owner_id" = (%s)' in sql, sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a pipeline is PostgreSQL's")
+def test_the_snapshot_sends_its_queries_together_on_postgresql(alice):
+    # Each round trip to the server costs a quarter of a millisecond or more: the snapshot's
+    # queries go in one pipeline, all but the profile (its time zone sets the others'
+    # values) and the people the rules pick to keep in touch with (read after the rules).
+    now = at(11, 12)
+    network(alice, 2, now)
+    agenda(owner=alice, now=now)
+    modes = []
+
+    def note_mode(execute, sql, params, many, context):
+        modes.append(context["connection"].connection.pgconn.pipeline_status != 0)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_mode):
+        agenda(owner=alice, now=now).as_json()
+
+    assert modes.count(False) <= 2, modes
+    assert modes.count(True) >= 14, modes
+
+
 @pytest.mark.parametrize("before_horizon", [False, True])
 def test_both_ways_of_reading_the_people_to_keep_in_touch_with_agree(alice, before_horizon):
     now = at(11, 12)
