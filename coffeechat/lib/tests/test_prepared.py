@@ -197,7 +197,7 @@ def test_a_list_of_moments_is_stored_as_each_one_would_be(alice, talks):
 def test_postgresql_prepares_a_query_that_a_connection_runs_again(alice, talks):
     # The settings make psycopg send the values apart from the SQL and prepare a statement on
     # the server the second time a connection runs it; later runs are not parsed again, nor
-    # planned once PostgreSQL keeps a generic plan (from the sixth run of the statement).
+    # planned again (a Prepared query runs with a plan made once for any values).
     waiting = Prepared(requested_before)
     numbers = itertools.count(1)
     on_the_server = re.sub("%s", lambda _: f"${next(numbers)}", waiting.sql())
@@ -295,10 +295,10 @@ def test_queries_sent_together_travel_in_one_pipeline_on_postgresql(alice, talks
             sent.append(query.send(owner=alice.pk))
     assert [len(one.rows()) for one in sent] == [3, 3, 3, 3]
     assert modes == [connection.vendor == "postgresql"] * 4
-    # Out of the block, queries run one at a time again.
+    # Out of the block, a query sent runs at once.
     modes.clear()
     with connection.execute_wrapper(note_mode):
-        assert len(query.rows(owner=alice.pk)) == 3
+        assert len(query.send(owner=alice.pk).rows()) == 3
     assert modes == [False]
 
 
@@ -319,3 +319,44 @@ def test_a_failed_query_sent_together_is_the_error_and_the_connection_goes_on(al
         failing.send(parts=0).rows()
     assert len(good.rows()) == 3
     assert len(query.rows(owner=alice.pk)) == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_statements_sent_together_are_planned_once_for_any_values(alice, talks):
+    # Left to choose, PostgreSQL may plan a prepared statement anew on every run; within
+    # the block it keeps one plan for any values, and only there.
+    query = Prepared(_requests_of)
+    number = itertools.count(1)
+    on_the_server = re.sub("%s", lambda _: f"${next(number)}", query.sql())
+
+    def plans() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement = %s",
+                [on_the_server],
+            )
+            generic, custom = cursor.fetchone()
+            return generic, custom
+
+    def mode() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return str(cursor.fetchone()[0])
+
+    query.rows(owner=alice.pk)  # the second run prepares it
+    for _ in range(3):
+        with together():
+            assert len(query.send(owner=alice.pk).rows()) == 3
+    assert plans() == (3, 0)
+    assert mode() == "auto"
+    with together(), together():
+        query.send(owner=alice.pk)
+    assert mode() == "auto"
+    with pytest.raises(ZeroDivisionError), together():
+        query.send(owner=alice.pk).rows()
+        1 / 0  # noqa: B018 - any failure in the block
+    assert mode() == "auto"
