@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coffeechat.accounts.services import profile_update
 from coffeechat.contacts.models import Contact, Priority
+from coffeechat.contacts.selectors import has_contacts
 from coffeechat.contacts.services import contact_create, organization_create
 from coffeechat.conversations.models import Conversation, Format, State, Takeaway, TakeawayStatus
 from coffeechat.lib.business_days import add_business_days, is_business_day
@@ -350,7 +351,7 @@ Grace Adeyemi     | opportunity | open   |                 | She offered to pass
 
 
 def demo_needed(*, owner: Owner) -> bool:
-    return not Contact.objects.owned_by(owner).exists()
+    return not has_contacts(owner=owner)
 
 
 def demo_load(*, owner: Owner, now: datetime | None = None) -> dict[str, int]:

@@ -33,7 +33,7 @@ from coffeechat.agenda.services import (
     agenda_snooze,
 )
 from coffeechat.agenda.upcoming import upcoming
-from coffeechat.contacts.models import Contact
+from coffeechat.contacts.selectors import has_contacts
 from coffeechat.lib.forms import DateField, LineField, error_text
 from coffeechat.lib.requests import OwnerRequest
 
@@ -110,7 +110,7 @@ def today(request: OwnerRequest) -> HttpResponse:
         "counts": current.counts,
         "more_text": more_text(current),
         "day": current.generated_at.astimezone(tz),
-        "new_user": not Contact.objects.owned_by(request.user).exists(),
+        "new_user": not has_contacts(owner=request.user),
         "has_pitch": bool(profile.pitch.strip()),
         "feed_on": bool(profile.feed_token_hash),
         "hidden": hidden,

@@ -69,6 +69,17 @@ def _with_stage(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+def has_contacts(*, owner: Owner) -> bool:
+    """Whether `owner` has anyone in their list.
+
+    Asked in the order of the index of names, which begins with the owner: asked in no
+    order, PostgreSQL reads the table from its start until it meets one of the owner's
+    people, and on a server many users share those may all come after everyone else's (8 ms
+    behind 30,000 other people, against 0.1)."""
+    first = Contact.objects.owned_by(owner).order_by("name").values_list("pk", flat=True)[:1]
+    return bool(first)
+
+
 def contact_list(
     *,
     owner: Owner,

@@ -56,7 +56,7 @@ def contact_list(request: OwnerRequest) -> HttpResponse:
         "page": page,
         "query_string": filter_form.query_string(),
         "filtered": any(v for k, v in filters.items() if k != "sort"),
-        "has_any": page.paginator.count > 0 or Contact.objects.owned_by(request.user).exists(),
+        "has_any": page.paginator.count > 0 or selectors.has_contacts(owner=request.user),
     }
     template = (
         "contacts/contact_list.html#results" if request.htmx else "contacts/contact_list.html"

@@ -75,3 +75,15 @@ def test_the_organisation_list_counts_each_ones_people(alice, bob, contact):
     services.contact_create(owner=bob, name="Dee", organization_name="Analytical Engines")
     found = {o.name: o.people for o in selectors.organization_list(owner=alice)}
     assert found == {"Analytical Engines": 2, "Empty Org": 0, "Loom Works": 1}
+
+
+def test_whether_someone_has_anyone_in_their_list_is_one_query_of_their_own(
+    alice, bob, django_assert_num_queries
+):
+    services.contact_create(owner=bob, name="Bea Smith")
+    with django_assert_num_queries(1) as captured:
+        assert selectors.has_contacts(owner=alice) is False
+    # Read in the order of the index of names, which begins with the owner.
+    assert 'ORDER BY "contacts_contact"."name"' in captured.captured_queries[0]["sql"]
+    services.contact_create(owner=alice, name="Ada Lovelace")
+    assert selectors.has_contacts(owner=alice) is True
