@@ -62,6 +62,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -418,14 +420,31 @@ def _driver_statements(statements: list[tuple[str, Any]]) -> list[tuple[str, Any
     ]
 
 
+@contextmanager
+def _planned_as_the_app_plans() -> Iterator[None]:
+    """On PostgreSQL, prepared statements planned once for any values, as `Prepared` has
+    them planned (`lib/prepared.py`); elsewhere nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    raw = connection.connection
+    raw.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        yield
+    finally:
+        raw.execute("RESET plan_cache_mode")
+
+
 def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     """Median seconds to run `statements` (SQL and values, as the agenda sent them: on
     PostgreSQL each is prepared on the server from its second run, as the app's are) and
     fetch every row straight through the database driver: what the agenda would cost were
     turning rows into items free. On PostgreSQL they are all sent in one pipeline, each
-    on a cursor of its own, then read: the app sends most of them so, and the values
-    captured need no answer to wait for. A machine's speed moves both; their ratio moves
-    less."""
+    on a cursor of its own, then read, and planned once for any values: the app sends most
+    of them so, and the values captured need no answer to wait for. A machine's speed moves
+    both; their ratio moves less."""
     from django.db import connection
 
     statements = _driver_statements(statements)
@@ -433,19 +452,20 @@ def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     cursors = [raw.cursor() for _ in statements]
     times = []
     try:
-        for _ in range(runs):
-            start = time.perf_counter()
-            if connection.vendor == "postgresql":
-                with raw.pipeline():
+        with _planned_as_the_app_plans():
+            for _ in range(runs):
+                start = time.perf_counter()
+                if connection.vendor == "postgresql":
+                    with raw.pipeline():
+                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                            cursor.execute(sql, params)
+                    for cursor in cursors:
+                        cursor.fetchall()
+                else:
                     for cursor, (sql, params) in zip(cursors, statements, strict=True):
                         cursor.execute(sql, params)
-                for cursor in cursors:
-                    cursor.fetchall()
-            else:
-                for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                    cursor.execute(sql, params)
-                    cursor.fetchall()
-            times.append(time.perf_counter() - start)
+                        cursor.fetchall()
+                times.append(time.perf_counter() - start)
     finally:
         for cursor in cursors:
             cursor.close()
@@ -459,14 +479,15 @@ def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
     medians = []
     cursor = connection.connection.cursor()
     try:
-        for sql, params in _driver_statements(statements):
-            times = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                cursor.execute(sql, params)
-                cursor.fetchall()
-                times.append(time.perf_counter() - start)
-            medians.append(statistics.median(times))
+        with _planned_as_the_app_plans():
+            for sql, params in _driver_statements(statements):
+                times = []
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                    times.append(time.perf_counter() - start)
+                medians.append(statistics.median(times))
     finally:
         cursor.close()
     return medians
