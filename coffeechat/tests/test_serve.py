@@ -73,9 +73,33 @@ class Server:
             self.process.send_signal(signum)
         try:
             return self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"coffeechat serve did not stop within 10 s of signal {signum}.\n"
+                f"{_process_state(self.process.pid)}\nIts output:\n{self.output}"
+            )
         finally:
             self.process.kill()
             self._pump.join(timeout=5)
+
+
+def _process_state(pid: int) -> str:
+    """What Linux says of a process that did not stop: its state, the signals it blocks,
+    ignores and catches, and where each of its threads waits."""
+    proc = Path(f"/proc/{pid}")
+    if not proc.exists():
+        return "(no /proc entry for it)"
+    lines = [
+        line
+        for line in (proc / "status").read_text().splitlines()
+        if line.startswith(("State", "SigBlk", "SigIgn", "SigCgt", "Threads"))
+    ]
+    for task in sorted((proc / "task").iterdir()):
+        try:
+            lines.append(f"thread {task.name} waits in {(task / 'wchan').read_text() or '-'}")
+        except OSError:
+            continue
+    return "\n".join(lines)
 
 
 @pytest.fixture
