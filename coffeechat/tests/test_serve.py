@@ -10,6 +10,8 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
 
@@ -31,13 +33,29 @@ def _coffeechat(home: Path, *args: str, stderr: int) -> subprocess.Popen[str]:
     env = {**os.environ, "COFFEECHAT_HOME": str(home)}
     for name in ("COFFEECHAT_DATABASE_URL", "COFFEECHAT_ALLOWED_HOSTS", "COFFEECHAT_MULTIUSER"):
         env.pop(name, None)
-    return subprocess.Popen(
-        [str(Path(sys.executable).with_name("coffeechat")), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
+    with _interruptible_children():
+        return subprocess.Popen(
+            [str(Path(sys.executable).with_name("coffeechat")), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+
+
+@contextmanager
+def _interruptible_children() -> Iterator[None]:
+    """Children started within take Ctrl-C as at a terminal. A suite run in the background
+    (`nohup make test &`) ignores SIGINT, and a child inherits an ignored signal: the server
+    would then not stop on the Ctrl-C the tests send it."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Server:
