@@ -280,26 +280,21 @@ def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     if raw.pgconn.pipeline_status:  # within another block: its pipeline and its plans
         yield
         return
-    failed = False
     try:
         with raw.pipeline():
             raw.execute("SET plan_cache_mode = force_generic_plan")
-            try:
-                yield
-            except BaseException:
-                failed = True
-                raise
+            yield
             raw.execute("RESET plan_cache_mode")
-    finally:
-        if failed:
-            _plans_reset(raw)
+    except BaseException:
+        _plans_reset(raw)
+        raise
 
 
 def _plans_reset(raw: Any) -> None:
-    """Puts back the planning of prepared statements after a block that failed. Within a
-    transaction that failed, the transaction's end puts it back (the setting was made in it);
-    a connection that cannot take the reset is broken, and the failure to report is the
-    block's."""
+    """Puts back the planning of prepared statements after a block (or its pipeline) that
+    failed. Within a transaction that failed, the transaction's end puts it back (the setting
+    was made in it); a connection that cannot take the reset is broken, and the failure to
+    report is the block's."""
     import psycopg
 
     try:

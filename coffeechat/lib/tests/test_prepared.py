@@ -254,9 +254,9 @@ def test_moments_are_read_as_django_reads_them(alice, talks):
     ]
 
 
-def _requests_of(owner_param: str = "owner"):
+def _requests_of():
     return (
-        Conversation.objects.filter(owner=Param(owner_param, IntegerField()))
+        Conversation.objects.filter(owner=Param("owner", IntegerField()))
         .order_by("requested_at")
         .values("pk")
     )
@@ -319,9 +319,13 @@ def test_a_failed_query_sent_together_is_the_error_and_the_connection_goes_on(al
         failing.send(parts=0).rows()
     assert len(good.rows()) == 3
     assert len(query.rows(owner=alice.pk)) == 3
+    assert _plan_cache_mode() == "auto"
+
+
+def _plan_cache_mode() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone() == ("auto",)
+        return str(cursor.fetchone()[0])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
@@ -342,21 +346,16 @@ def test_statements_sent_together_are_planned_once_for_any_values(alice, talks):
             generic, custom = cursor.fetchone()
             return generic, custom
 
-    def mode() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW plan_cache_mode")
-            return str(cursor.fetchone()[0])
-
     query.rows(owner=alice.pk)  # the second run prepares it
     for _ in range(3):
         with together():
             assert len(query.send(owner=alice.pk).rows()) == 3
     assert plans() == (3, 0)
-    assert mode() == "auto"
+    assert _plan_cache_mode() == "auto"
     with together(), together():
         query.send(owner=alice.pk)
-    assert mode() == "auto"
+    assert _plan_cache_mode() == "auto"
     with pytest.raises(ZeroDivisionError), together():
         query.send(owner=alice.pk).rows()
         1 / 0  # noqa: B018 - any failure in the block
-    assert mode() == "auto"
+    assert _plan_cache_mode() == "auto"
