@@ -62,8 +62,6 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -420,23 +418,6 @@ def _driver_statements(statements: list[tuple[str, Any]]) -> list[tuple[str, Any
     ]
 
 
-@contextmanager
-def _planned_as_the_app_plans() -> Iterator[None]:
-    """On PostgreSQL, prepared statements planned once for any values, as `Prepared` has
-    them planned (`lib/prepared.py`); elsewhere nothing."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield
-        return
-    raw = connection.connection
-    raw.execute("SET plan_cache_mode = force_generic_plan")
-    try:
-        yield
-    finally:
-        raw.execute("RESET plan_cache_mode")
-
-
 def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     """Median seconds to run `statements` (SQL and values, as the agenda sent them: on
     PostgreSQL each is prepared on the server from its second run, as the app's are) and
@@ -447,18 +428,21 @@ def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     both; their ratio moves less."""
     from django.db import connection
 
+    from coffeechat.lib.prepared import together
+
     statements = _driver_statements(statements)
     raw = connection.connection
     cursors = [raw.cursor() for _ in statements]
     times = []
     try:
-        with _planned_as_the_app_plans():
+        # On PostgreSQL one pipeline for every run, planned as the app plans: each run's
+        # statements are sent, then the first read sends them to the server at once.
+        with together():
             for _ in range(runs):
                 start = time.perf_counter()
                 if connection.vendor == "postgresql":
-                    with raw.pipeline():
-                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                            cursor.execute(sql, params)
+                    for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                        cursor.execute(sql, params)
                     for cursor in cursors:
                         cursor.fetchall()
                 else:
@@ -476,10 +460,12 @@ def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
     """The median seconds of each of `statements` alone, run as `database_only` runs them."""
     from django.db import connection
 
+    from coffeechat.lib.prepared import together
+
     medians = []
     cursor = connection.connection.cursor()
     try:
-        with _planned_as_the_app_plans():
+        with together():  # planned as the app plans; each read waits for its statement
             for sql, params in _driver_statements(statements):
                 times = []
                 for _ in range(runs):
