@@ -418,6 +418,20 @@ def _driver_statements(statements: list[tuple[str, Any]]) -> list[tuple[str, Any
     ]
 
 
+def _driver_cursor() -> Any:
+    """A cursor of the database driver that reads rows as `Prepared` queries read them: on
+    PostgreSQL with the driver's own parser of timestamps rather than Django's, written in
+    Python, which the app does not use for them."""
+    from django.db import connection
+
+    from coffeechat.lib.prepared import driver_timestamps
+
+    cursor = connection.connection.cursor()
+    if connection.vendor == "postgresql":
+        driver_timestamps(cursor, connection)
+    return cursor
+
+
 def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     """Median seconds to run `statements` (SQL and values, as the agenda sent them: on
     PostgreSQL each is prepared on the server from its second run, as the app's are) and
@@ -431,8 +445,7 @@ def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
     from coffeechat.lib.prepared import together
 
     statements = _driver_statements(statements)
-    raw = connection.connection
-    cursors = [raw.cursor() for _ in statements]
+    cursors = [_driver_cursor() for _ in statements]
     times = []
     try:
         # On PostgreSQL one pipeline for every run, planned as the app plans: each run's
@@ -458,12 +471,11 @@ def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
 
 def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
     """The median seconds of each of `statements` alone, run as `database_only` runs them."""
-    from django.db import connection
 
     from coffeechat.lib.prepared import together
 
     medians = []
-    cursor = connection.connection.cursor()
+    cursor = _driver_cursor()
     try:
         with together():  # planned as the app plans; each read waits for its statement
             for sql, params in _driver_statements(statements):

@@ -193,7 +193,7 @@ class Prepared:
         cursor = connection.cursor()
         try:
             if connection.vendor == "postgresql":
-                _driver_timestamps(cursor, connection)
+                driver_timestamps(cursor.cursor, connection)
             cursor.execute(compiled.sql, params)
         except BaseException:
             cursor.close()
@@ -303,8 +303,9 @@ def _plans_reset(raw: Any) -> None:
         pass
 
 
-def _driver_timestamps(cursor: Any, connection: BaseDatabaseWrapper) -> None:
-    """Has the driver's own parser read this cursor's timestamps with a time zone.
+def driver_timestamps(raw: Any, connection: BaseDatabaseWrapper) -> None:
+    """Has the driver's own parser read the timestamps with a time zone of `raw`, a psycopg
+    cursor of `connection` (Django's cursor wraps one: its `cursor`).
 
     Django reads each one with a loader of its own, written in Python over psycopg's, to give
     it Django's time zone: a dozen microseconds a value, a tenth of the agenda's time when it
@@ -312,7 +313,6 @@ def _driver_timestamps(cursor: Any, connection: BaseDatabaseWrapper) -> None:
     loader (compiled, when psycopg has its C extension) makes the same aware datetimes."""
     if connection.timezone is not UTC:
         return
-    raw = cursor.cursor
     if raw.connection.info.timezone is not UTC:
         return
     oid, loader = _timestamp_loader()
