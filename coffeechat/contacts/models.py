@@ -226,6 +226,19 @@ class Contact(OwnedModel):
         help_text="The event, as you would name it to them.",
     )
     met_on = models.DateField("the day you met", null=True, blank=True, validators=[validate_year])
+    # The import that added them, if one did: undoing it may remove them. Kept on the person,
+    # written with them, rather than as a row of its own: a first import of a LinkedIn export
+    # adds tens of thousands of people. (The people an import filled in are the importing
+    # app's to remember.)
+    imported_by = models.ForeignKey(
+        "portability.ImportBatch",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_people",
+        db_index=False,  # a partial index, in Meta
+    )
 
     class Meta:
         ordering = ["name"]
@@ -250,6 +263,11 @@ class Contact(OwnedModel):
                 fields=["introducer"],
                 condition=models.Q(introducer__isnull=False),
                 name="contact_introducer_idx",
+            ),
+            models.Index(
+                fields=["imported_by"],
+                condition=models.Q(imported_by__isnull=False),
+                name="contact_imported_by_idx",
             ),
         ]
 

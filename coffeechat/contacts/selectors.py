@@ -117,8 +117,9 @@ def contact_list(
     if mentor:
         contacts = contacts.filter(is_mentor=True)
     if batch is not None:
-        # The people an import created or filled in (the link is the importing app's).
-        contacts = contacts.filter(import_links__batch_id=batch)
+        # The people an import created, or filled in (a link of the importing app's).
+        filled_in = Contact.objects.filter(import_links__batch_id=batch).values("pk")
+        contacts = contacts.filter(Q(imported_by_id=batch) | Q(pk__in=filled_in))
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

@@ -32,32 +32,38 @@ from coffeechat.portability.models import ImportBatch, ImportedContact
 NAMES_SHOWN = 10
 
 
-def record(owner: Owner, planned, *, kind: str, filename: str) -> ImportBatch:
-    """Writes the batch of a plan just written, and its links, in the caller's transaction."""
+def batch_open(owner: Owner, planned, *, kind: str, filename: str) -> ImportBatch:
+    """The batch of a plan about to be written, in the caller's transaction: the people the
+    plan creates are written naming it. `batch_close` completes it."""
     summary = planned.summary
-    batch = ImportBatch.objects.create(
+    return ImportBatch.objects.create(
         owner=owner,
         kind=kind[:20],
         filename=" ".join(remove_control(filename).split())[:255] or "import",
         created_count=summary.new,
         updated_count=summary.merged,
         skipped_count=summary.skipped + len(summary.unnamed),
-        organization_ids=planned.created_organizations,
     )
+
+
+def batch_close(batch: ImportBatch, planned) -> ImportBatch:
+    """Completes the batch of a plan just written: the organisations it created, the people
+    it filled in, and its time, later than any of its people's (a person whose row changed
+    after it was edited since)."""
     filled = ImportedContact._meta.get_field("filled")
-    empty = filled.get_db_prep_save({}, connection)
     insert_rows(
         ImportedContact,
-        ["batch_id", "contact_id", "created", "filled"],
+        ["batch_id", "contact_id", "filled"],
         [
-            (batch_id, contact_id, created, filled.get_db_prep_save(values, connection))
-            if values
-            else (batch_id, contact_id, created, empty)
-            for batch_id, contact_id, created, values in planned.links(
+            (batch_id, contact_id, filled.get_db_prep_save(values, connection))
+            for batch_id, contact_id, values in planned.links(
                 batch.pk, getattr(planned, "tag_ids", {})
             )
         ],
     )
+    batch.organization_ids = planned.created_organizations
+    batch.created_at = timezone.now()
+    batch.save(update_fields=["organization_ids", "created_at", "updated_at"])
     return batch
 
 
@@ -75,7 +81,14 @@ def batch_get(*, owner: Owner, pk: Any) -> ImportBatch:
 
 def batch_people(*, owner: Owner, batch: ImportBatch) -> QuerySet[Contact]:
     """The people a batch created or filled in who are still there."""
-    return Contact.objects.owned_by(owner).filter(import_links__batch=batch)
+    return Contact.objects.owned_by(owner).filter(
+        Q(imported_by=batch) | Q(pk__in=_filled_in(batch).values("contact_id"))
+    )
+
+
+def _filled_in(batch: ImportBatch) -> QuerySet[ImportedContact]:
+    """The links of the people who were already there and whom the batch filled in."""
+    return ImportedContact.objects.filter(batch=batch)
 
 
 # Tagging ---------------------------------------------------------------------------------
@@ -221,28 +234,22 @@ def undo_plan(*, owner: Owner, batch: ImportBatch) -> UndoPlan:
     plan = UndoPlan(batch)
     if plan.done:
         return plan
-    links = list(
-        ImportedContact.objects.filter(batch=batch, contact__owner=owner).select_related(
-            "contact", "contact__organization"
-        )
-    )
-    created = [link.contact for link in links if link.created]
-    # Read through the links, not as a list of ids: an import may hold more people than a
-    # statement may have parameters.
-    of_batch = Contact.objects.owned_by(owner).filter(import_links__batch=batch)
-    active = (
-        _active(owner, batch, of_batch.filter(import_links__created=True)) if created else set()
-    )
+    # Read as queries, not as lists of ids: an import may hold more people than a statement
+    # may have parameters.
+    made = Contact.objects.owned_by(owner).filter(imported_by=batch)
+    created = list(made.select_related("organization"))
+    active = _active(owner, batch, made) if created else set()
     for contact in created:
         (plan.keep if contact.pk in active else plan.remove).append(contact)
+    filled_in = _filled_in(batch).filter(contact__owner=owner)
+    links = list(filled_in.select_related("contact", "contact__organization"))
     through = Contact.tags.through
-    updated = [link for link in links if not link.created]
     tags_of: dict[int, set[int]] = {}
     for contact_id, tag_id in through.objects.filter(
-        contact__in=of_batch.filter(import_links__created=False).values("pk")
+        contact__in=filled_in.values("contact_id")
     ).values_list("contact_id", "tag_id"):
         tags_of.setdefault(contact_id, set()).add(tag_id)
-    for link in updated:
+    for link in links:
         revert = _revert_of(link.contact, link.filled, tags_of.get(link.contact_id, set()))
         if revert.fields:
             plan.reverts.append(revert)

@@ -65,8 +65,9 @@ def related_model(field: models.Field) -> type[models.Model]:
     return model
 
 
-# Never exported: the row id and owner (the file is the owner's), and secrets.
-LEFT_OUT = {"id", "owner", "feed_token_hash"}
+# Never exported: the row id and owner (the file is the owner's), secrets, and the import
+# that added a person (an export holds no imports).
+LEFT_OUT = {"id", "owner", "feed_token_hash", "imported_by"}
 # Many-to-many fields, exported as a sorted list of export ids.
 MANY_TO_MANY: dict[type[models.Model], list[str]] = {Contact: ["tags"]}
 # An agenda mark names its item by rule and object, e.g. "thank_you:conversation:42"; the

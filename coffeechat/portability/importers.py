@@ -98,7 +98,7 @@ def import_contacts(
     row. `progress(done, total)` is called as rows are checked and then written.
     """
     # The planning and writing machinery imports the types above.
-    from coffeechat.portability.batches import record
+    from coffeechat.portability.batches import batch_close, batch_open
     from coffeechat.portability.merging import ImportPlan
     from coffeechat.portability.models import ImportedContact
 
@@ -124,8 +124,9 @@ def import_contacts(
     with cyclic_gc_paused(), transaction.atomic():
         planned = plan()
         writes = max(1, len(planned.created) + len(planned.updated))
-        planned.write(lambda done: report(rows + rows * done // writes))
-        planned.summary.batch = record(owner, planned, kind=kind, filename=filename)
+        batch = batch_open(owner, planned, kind=kind, filename=filename)
+        planned.write(lambda done: report(rows + rows * done // writes), batch.pk)
+        planned.summary.batch = batch_close(batch, planned)
         # The first page after an import is planned from statistics that know its rows;
         # an import that added nobody and filled nothing in leaves them as they were.
         if planned.created or planned.updated:

@@ -284,7 +284,8 @@ class ImportPlan:
         if index < PREVIEW_ROWS:
             self.summary.preview.append((incoming, outcome))
 
-    def write(self, report: Callable[[int], None]) -> None:
+    def write(self, report: Callable[[int], None], batch_id: int) -> None:
+        """Writes the plan; the people it creates name the batch `batch_id`."""
         touched = [*self.created, *self.updated.values()]
         organizations = self._create_missing(
             Organization,
@@ -298,7 +299,7 @@ class ImportPlan:
             Tag, self.tags, {k: v for p in touched for k, v in (p.tags | p.new_tags).items()}
         )
         self.tag_ids = tags
-        _insert_contacts(self.owner, self.created, organizations, report)
+        _insert_contacts(self.owner, self.created, organizations, report, batch_id)
         fields = sorted({f for p in self.updated.values() for f in p.changed})
         if fields:
             now = timezone.now()
@@ -318,12 +319,10 @@ class ImportPlan:
         report(len(self.created) + len(self.updated))
 
     def links(self, batch_id: int, tags: dict[str, int]) -> list[tuple]:
-        """(batch, contact, created, filled) for every person the import wrote.
-
-        `filled` names, for a person who was already there, each field the import filled and
-        the value it wrote there, the e-mail addresses it added and the tags (by id).
-        """
-        rows: list[tuple] = [(batch_id, p.pk, True, {}) for p in self.created]
+        """(batch, contact, filled) for every person who was already there and whom the
+        import filled in: `filled` names each field it filled and the value it wrote there,
+        the e-mail addresses it added and the tags (by id)."""
+        rows: list[tuple] = []
         for p in self.updated.values():
             filled: dict[str, Any] = {}
             for name in p.changed:
@@ -335,7 +334,7 @@ class ImportPlan:
                     filled[name] = getattr(p, name)
             if p.new_tags:
                 filled["tags"] = sorted(tags[key] for key in p.new_tags)
-            rows.append((batch_id, p.pk, False, filled))
+            rows.append((batch_id, p.pk, filled))
         return rows
 
     def _create_missing(self, model, known: dict[str, int], wanted: dict[str, str]):
@@ -374,8 +373,10 @@ def _insert_contacts(
     people: list[_Person],
     organizations: dict[str, int],
     report: Callable[[int], None],
+    batch_id: int,
 ) -> None:
-    """The new people written in bulk (`lib.bulk.insert_rows`), their ids set on `people`.
+    """The new people written in bulk (`lib.bulk.insert_rows`), naming the batch `batch_id`,
+    their ids set on `people`.
 
     Only the values that vary are adapted, once a row; every other column takes its default,
     prepared once.
@@ -383,7 +384,7 @@ def _insert_contacts(
     if not people:
         return
     fields = [f for f in Contact._meta.concrete_fields if not f.primary_key]
-    template = Contact(owner=owner)
+    template = Contact(owner=owner, imported_by_id=batch_id)
     defaults = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
     position = {f.attname: i for i, f in enumerate(fields)}
     i_name, i_first, i_last, i_email, i_others, i_phone, i_url = (

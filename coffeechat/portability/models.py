@@ -37,12 +37,15 @@ class ImportBatch(OwnedModel):
 
 
 class ImportedContact(models.Model):
-    """A person an import created (`created`) or filled in; `filled` holds, for a person it
-    updated, each field it filled and the value it wrote, so undo reverts exactly those."""
+    """A person who was already there and whom an import filled in: `filled` holds each
+    field it filled and the value it wrote, so undo reverts exactly those. The people an
+    import created name it themselves (`Contact.imported_by`)."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="links")
+    # The unique constraint's index begins with the batch and serves as the batch's own.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="links", db_index=False
+    )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="import_links")
-    created = models.BooleanField()
     filled = models.JSONField(default=dict, blank=True)
 
     class Meta:

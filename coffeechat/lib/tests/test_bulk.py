@@ -39,15 +39,15 @@ def test_json_values_and_a_shared_default_are_written_as_given(alice, contact):
     shared = _prepared(ImportedContact, "filled", {})
     filled = {"title": "Editor, 100% remote", "other_emails": ["a@example.org"], "tags": [3]}
     rows = [
-        (batch.pk, contact.pk, True, shared),
-        (batch.pk, second.pk, False, _prepared(ImportedContact, "filled", filled)),
+        (batch.pk, contact.pk, shared),
+        (batch.pk, second.pk, _prepared(ImportedContact, "filled", filled)),
     ]
 
-    assert insert_rows(ImportedContact, ["batch_id", "contact_id", "created", "filled"], rows) == []
+    assert insert_rows(ImportedContact, ["batch_id", "contact_id", "filled"], rows) == []
 
     written = {link.contact_id: link for link in ImportedContact.objects.all()}
-    assert written[contact.pk].created and written[contact.pk].filled == {}
-    assert not written[second.pk].created and written[second.pk].filled == filled
+    assert written[contact.pk].filled == {}
+    assert written[second.pk].filled == filled
 
 
 def test_progress_is_told_and_nothing_is_written_for_no_rows(alice):

@@ -48,7 +48,9 @@ def test_an_import_is_recorded_as_a_batch_with_the_people_it_created(alice):
     assert (batch.created_count, batch.updated_count, batch.skipped_count) == (3, 0, 0)
     people = batch_people(owner=alice, batch=batch)
     assert sorted(p.name for p in people) == ["Ann Lee", "Bo Chan", "Cy Diaz"]
-    assert all(link.created for link in ImportedContact.objects.filter(batch=batch))
+    # Named on the people themselves: a link is only for someone it filled in.
+    assert set(Contact.objects.filter(imported_by=batch)) == set(people)
+    assert not ImportedContact.objects.filter(batch=batch).exists()
     assert len(batch.organization_ids) == 2
 
 
@@ -75,7 +77,8 @@ def test_it_records_which_empty_fields_it_filled_on_people_already_there(alice):
     batch = linkedin(alice, rows).batch
     assert (batch.created_count, batch.updated_count) == (0, 1)
     link = ImportedContact.objects.get(batch=batch, contact=ann)
-    assert not link.created
+    ann.refresh_from_db()
+    assert ann.imported_by is None
     assert link.filled == {
         "linkedin_url": "https://www.linkedin.com/in/ann-lee",
         "organization": "Loom",
@@ -170,7 +173,8 @@ def _later(batch: ImportBatch) -> None:
     """Moves the import and what it wrote an hour back, so a change made now is later."""
     hour = timedelta(hours=1)
     ImportBatch.objects.filter(pk=batch.pk).update(created_at=F("created_at") - hour)
-    Contact.objects.filter(import_links__batch=batch).update(updated_at=F("updated_at") - hour)
+    people = batch_people(owner=batch.owner, batch=batch)
+    Contact.objects.filter(pk__in=people.values("pk")).update(updated_at=F("updated_at") - hour)
     made = Organization.objects.filter(pk__in=batch.organization_ids)
     made.update(updated_at=F("updated_at") - hour)
     batch.refresh_from_db()
