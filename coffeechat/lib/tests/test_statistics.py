@@ -94,3 +94,21 @@ def test_outside_a_transaction_the_new_pages_are_marked_all_visible(alice):
         pages, visible = cursor.fetchone()
     assert pages > 0
     assert visible == pages
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statistics targets of columns are PostgreSQL's"
+)
+def test_an_import_gathers_what_the_planner_reads_and_not_the_free_text(alice):
+    import_contacts(owner=alice, incoming=people(PEOPLE))
+    table = Contact._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, attname FROM pg_stats WHERE tablename LIKE %s", [f"{table}%"]
+        )
+        gathered = set(cursor.fetchall())
+    read = {"owner_id", "organization_id", "name", "source", "priority", "cadence_days"}
+    assert {(table, column) for column in read} <= gathered
+    # A search is planned from its index's expression, not from the column.
+    assert (f"{table}_name_trgm", "upper") in gathered
+    assert not {(table, column) for column in ("first_name", "last_name", "title")} & gathered
