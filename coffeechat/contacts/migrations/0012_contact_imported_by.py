@@ -17,10 +17,18 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='imported_by',
-            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_people', to='portability.importbatch'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_people', to='portability.importbatch'),
         ),
         migrations.AddIndex(
             model_name='contact',
             index=models.Index(condition=models.Q(('imported_by__isnull', False)), fields=['imported_by'], name='contact_imported_by_idx'),
+        ),
+        migrations.RemoveIndex(
+            model_name='contact',
+            name='contact_met_on_idx',
+        ),
+        migrations.AddIndex(
+            model_name='contact',
+            index=models.Index(condition=models.Q(('met_on__isnull', False)), fields=['owner', 'met_on'], name='contact_met_on_idx'),
         ),
     ]

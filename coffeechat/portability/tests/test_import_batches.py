@@ -54,6 +54,15 @@ def test_an_import_is_recorded_as_a_batch_with_the_people_it_created(alice):
     assert len(batch.organization_ids) == 2
 
 
+def test_deleting_a_batch_keeps_its_people_and_forgets_where_they_came_from(alice):
+    batch = linkedin(alice, THREE).batch
+    batch.delete()
+    assert (
+        list(Contact.objects.filter(owner=alice).values_list("imported_by", flat=True))
+        == [None] * 3
+    )
+
+
 def test_a_dry_run_records_no_batch(alice):
     people = parse_file("linkedin", (HEADER + THREE).encode(), filename="Connections.csv")
     summary = import_contacts(owner=alice, incoming=people, dry_run=True, kind="linkedin")
