@@ -250,7 +250,9 @@ class Contact(OwnedModel):
             # The id last, as the lists order by it after the name: PostgreSQL then reads a
             # page in the index's order and stops (SQLite's indexes end with the id anyway).
             models.Index(fields=["owner", "name", "id"], name="contact_name_idx"),
-            # The agenda: the people to ask first, and the people at an organisation.
+            # The agenda: the people to ask first, and the people at an organisation. On
+            # PostgreSQL the first also carries cadence_days and do_not_contact (migration
+            # 0014), for the people to keep in touch with.
             models.Index(fields=["owner", "priority", "name", "id"], name="contact_priority_idx"),
             models.Index(fields=["owner", "organization"], name="contact_organization_idx"),
             # The agenda: the people met at an event lately. Most people were never met at

@@ -1,5 +1,6 @@
 """The snapshot the rules read: what `agenda()` leaves out, and what its instances carry."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -190,6 +191,21 @@ def test_a_table_the_planner_may_read_whole_is_read_for_the_owner_only(query, ta
     value, as every other condition on the owner."""
     sql = query.sql()
     assert f'{table}."owner_id" = (%s)' in sql, sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE is PostgreSQL's here")
+def test_the_people_to_keep_in_touch_with_can_be_read_from_an_index_alone_on_postgresql(db):
+    """What the query reads of each person is in the index of people by priority: however
+    many other users share the table, they are read from the owner's part of it alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'contact_priority_idx'")
+        (definition,) = cursor.fetchone()
+    assert definition.endswith(
+        "(owner_id, priority, name, id) INCLUDE (cadence_days, do_not_contact)"
+    )
+    for query in (snapshot._KEEP_IN_TOUCH_BEFORE, snapshot._KEEP_IN_TOUCH):
+        read = set(re.findall(r'"contacts_contact"\."(\w+)"', query.sql()))
+        assert read <= {"id", "owner_id", "priority", "cadence_days", "do_not_contact"}, read
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a pipeline is PostgreSQL's")
