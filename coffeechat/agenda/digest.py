@@ -42,10 +42,19 @@ WIDTH = 72
 DIGEST_LIMIT = 10
 
 
+# The last second of a day, when a deadline falls at the end of one.
+LAST_SECOND = time(23, 59, 59)
+
+
 def due_text(item: AgendaItem, *, now: datetime, tz: ZoneInfo) -> str:
     """When an item is due, in words and in the user's zone: "Due yesterday at 15:00"; an item
     due on a day rather than at a time says only the day. One due on an earlier day and not
-    late yet says when it is due by: "Due by today at 15:00", "Due by Monday 21 December"."""
+    late yet says when it is due by: "Due by today at 15:00", "Due by Monday 21 December".
+    One due in the last second of a day (the week's goal, by Sunday night) is due by the end
+    of that day: "Due by the end of Sunday 13 December", not "at 23:59"."""
+    if item.due_at.astimezone(tz).time() == LAST_SECOND:
+        day = day_text(item.due_at, now=now, tz=tz).removeprefix("on ")
+        return f"Due by the end of {day}"
     if (
         item.overdue_at is not None
         and item.overdue_at > now

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coffeechat.accounts.services import profile_get
+from coffeechat.agenda.digest import due_text
 from coffeechat.agenda.models import AgendaMark, MarkAction
 from coffeechat.agenda.rules import (
     KEEP_IN_TOUCH_AT_ONCE,
@@ -839,6 +840,9 @@ def test_the_week_starts_on_monday_in_the_users_zone(alice):
     assert item.action_url == "/contacts/"
     assert placed(alice, at(11, 12), item.key) == "upcoming"
     assert placed(alice, at(15, 12), item.key) == "today"
+    # Due by Sunday night: the end of a day, not a minute of it.
+    assert due_text(item, now=at(11, 12), tz=BERLIN) == "Due by the end of Sunday 15 June"
+    assert due_text(item, now=at(15, 12), tz=BERLIN) == "Due by the end of today"
 
 
 def test_the_weekly_goal_goes_once_met(alice):
