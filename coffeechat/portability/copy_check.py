@@ -46,6 +46,14 @@ def main(argv: list[str]) -> int:
                 f"is not a coffeechat backup as made by coffeechat: row {rowid} of {table} "
                 f"points at a row of {parent} that is not there"
             )
+        # The import that added a person is no foreign key in the database (see
+        # Contact.imported_by): it is one of the same user's imports, or none. Undoing an
+        # import removes the people who name it.
+        for (rowid,) in db.execute(_PEOPLE_OF_A_MISSING_IMPORT):
+            return _fail(
+                f"is not a coffeechat backup as made by coffeechat: row {rowid} of "
+                "contacts_contact names an import of its user's that is not there"
+            )
     try:
         # The search index is made again from the contacts: nothing of the file's own is kept.
         search_index_ensure(connection, rebuild=True)
@@ -56,6 +64,14 @@ def main(argv: list[str]) -> int:
     except ValidationError as error:
         return _fail(f"holds a record coffeechat would refuse: {error.messages[0]}")
     return 0
+
+
+_PEOPLE_OF_A_MISSING_IMPORT = (
+    "SELECT person.id FROM contacts_contact AS person "
+    "LEFT JOIN portability_importbatch AS batch "
+    "ON batch.id = person.imported_by_id AND batch.owner_id = person.owner_id "
+    "WHERE person.imported_by_id IS NOT NULL AND batch.id IS NULL ORDER BY person.id LIMIT 1"
+)
 
 
 def _check_records() -> None:

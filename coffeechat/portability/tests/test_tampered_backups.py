@@ -122,6 +122,11 @@ def tamper(path: Path, *statements: str) -> None:
             ["UPDATE contacts_contact SET organization_id = 424242"],
             "of contacts_contact points at a row of contacts_organization that is not there",
         ),
+        # Undoing the import that took that number would remove them.
+        (
+            ["UPDATE contacts_contact SET imported_by_id = 424242"],
+            "of contacts_contact names an import of its user's that is not there",
+        ),
         (
             ["UPDATE contacts_contact SET linkedin_url = 'javascript:alert(1)'"],
             (
