@@ -117,10 +117,15 @@ def contact_list(
     if mentor:
         contacts = contacts.filter(is_mentor=True)
     if batch is not None:
-        # The people an import created, or filled in (a link of the importing app's).
-        filled_in = Contact.objects.filter(import_links__batch_id=batch).values("pk")
-        contacts = contacts.filter(Q(imported_by_id=batch) | Q(pk__in=filled_in))
+        contacts = contacts.filter(of_import(batch))
     return contacts.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def of_import(batch: int) -> Q:
+    """The people the import `batch` created (they name it) or filled in (a link of the
+    importing app's), as a condition: a person filled in by several imports is still one row."""
+    filled_in = Contact.objects.filter(import_links__batch_id=batch).values("pk")
+    return Q(imported_by_id=batch) | Q(pk__in=filled_in)
 
 
 def _listed(owner: Owner, word: str, named: list[int] | QuerySet[Any]) -> Q | None:

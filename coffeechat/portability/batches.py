@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from coffeechat.contacts.models import Contact, Organization, Source, Tag
+from coffeechat.contacts.selectors import of_import
 from coffeechat.contacts.services import parse_tags
 from coffeechat.lib.bulk import insert_rows
 from coffeechat.lib.owned import Owner
@@ -81,9 +82,7 @@ def batch_get(*, owner: Owner, pk: Any) -> ImportBatch:
 
 def batch_people(*, owner: Owner, batch: ImportBatch) -> QuerySet[Contact]:
     """The people a batch created or filled in who are still there."""
-    return Contact.objects.owned_by(owner).filter(
-        Q(imported_by=batch) | Q(pk__in=_filled_in(batch).values("contact_id"))
-    )
+    return Contact.objects.owned_by(owner).filter(of_import(batch.pk))
 
 
 def _filled_in(batch: ImportBatch) -> QuerySet[ImportedContact]:
