@@ -471,7 +471,6 @@ def database_only(statements: list[tuple[str, Any]], runs: int) -> float:
 
 def each_query(statements: list[tuple[str, Any]], runs: int) -> list[float]:
     """The median seconds of each of `statements` alone, run as `database_only` runs them."""
-
     from coffeechat.lib.prepared import together
 
     medians = []
